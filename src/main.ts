@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import pino from 'pino';
+import { startGateway } from './bootstrap';
+import { ConfigError, loadConfigFile, resolveConfigPath } from './config/config.loader';
+
+async function main(): Promise<void> {
+  const path = resolveConfigPath(process.argv, process.env);
+  let config;
+  try {
+    config = loadConfigFile(path);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // No app logger exists yet: write the same JSON shape synchronously, then stop.
+    pino(pino.destination({ dest: 2, sync: true })).fatal(
+      { configFile: path, problems: e.problems },
+      e.message,
+    );
+    process.exit(1);
+  }
+  const gateway = await startGateway(config);
+  new Logger('Main').log(
+    `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
+  );
+}
+
+main().catch((e: unknown) => {
+  pino(pino.destination({ dest: 2, sync: true })).fatal({ err: e }, 'insupclient failed to start');
+  process.exit(1);
+});

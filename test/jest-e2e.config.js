@@ -1,0 +1,11 @@
+/** e2e specs start real servers on ephemeral ports and talk over real sockets. */
+module.exports = {
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testRegex: '.*\\.e2e-spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 30000,
+};
