@@ -1,0 +1,46 @@
+/**
+ * The contract between the execute pipeline and the INSUPC transport: "run this API with
+ * these parameters on a routable INSUPC server and give me its answer".
+ *
+ * The transport resolves with the server's answer whatever its RESULT byte (the execute
+ * pipeline maps RESULT to a SIPSVC result), and rejects only with an {@link InsupcQueryError}.
+ * Inject with `@Inject(INSUPC_QUERY) private readonly insupc: InsupcQueryPort`.
+ */
+export const INSUPC_QUERY = Symbol('INSUPC_QUERY');
+
+export interface InsupcAnswer {
+  /** name of the INSUPC server that answered (config `insupc.clients[].name`). */
+  server: string;
+  /** the RESULT byte (0x01 SUCCESS, 0x02 NO_DATA, 0x10 QUERY_ERROR, ...). */
+  result: number;
+  /** SQL_OUTPUT text, when present (JSON text, not parsed). */
+  sqlOutput?: string;
+  /** ERROR_TEXT, when present. */
+  errorText?: string;
+}
+
+export type InsupcQueryErrorCode =
+  /** nothing routable: answered at once, never queued (SIPSVC result 5). */
+  | 'NO_BACKEND'
+  /** the connection carrying the request closed before its answer (SIPSVC result 9). */
+  | 'CONNECTION_LOST'
+  /** no answer within the transport's own guard time (a backstop; sessions time out first). */
+  | 'TIMEOUT'
+  /** the gateway is shutting down and sends no new queries. */
+  | 'SHUTTING_DOWN';
+
+export class InsupcQueryError extends Error {
+  constructor(
+    readonly code: InsupcQueryErrorCode,
+    message: string,
+    /** the server the request was sent to, when it got that far. */
+    readonly server?: string,
+  ) {
+    super(message);
+    this.name = 'InsupcQueryError';
+  }
+}
+
+export interface InsupcQueryPort {
+  query(apiName: string, inputParams: readonly string[]): Promise<InsupcAnswer>;
+}
