@@ -45,13 +45,25 @@ export interface InsupcServerCounters {
   dbStatus: string;
 }
 
+/** SEGW failover (operations spec section 5). */
+export interface SegwCounters {
+  /** failovers started (a switch to the next SEGW address). */
+  failovers: number;
+  /** initiates that failed or timed out. */
+  initiateFailures: number;
+}
+
 export function newCommandCounters(): CommandCounters {
   return { attempts: 0, success: 0, failure: 0 };
 }
 
 export function newSipsvcCounters(): SipsvcCounters {
   return {
-    commands: { auth: newCommandCounters(), heartbeat: newCommandCounters(), execute: newCommandCounters() },
+    commands: {
+      auth: newCommandCounters(),
+      heartbeat: newCommandCounters(),
+      execute: newCommandCounters(),
+    },
     connectionsAccepted: 0,
     connectionsAuthenticated: 0,
     connectionsRejected: 0,
@@ -80,4 +92,8 @@ export function newInsupcServerCounters(): InsupcServerCounters {
 /** success / attempts × 100 with one decimal; 0 when nothing was attempted. */
 export function successRate(c: CommandCounters): number {
   return c.attempts === 0 ? 0 : Math.round((c.success / c.attempts) * 1000) / 10;
+}
+
+export function newSegwCounters(): SegwCounters {
+  return { failovers: 0, initiateFailures: 0 };
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import {
   InsupcServerCounters,
   newInsupcServerCounters,
+  newSegwCounters,
   newSipsvcCounters,
+  SegwCounters,
   SipsvcCounters,
 } from './statistics.counters';
 
@@ -13,6 +15,7 @@ import {
 @Injectable()
 export class StatisticsService {
   readonly sipsvc: SipsvcCounters = newSipsvcCounters();
+  readonly segw: SegwCounters = newSegwCounters();
   private readonly insupcServers = new Map<string, InsupcServerCounters>();
 
   /** The counters of one INSUPC server, created on first use. Callers keep the reference. */
