@@ -28,7 +28,11 @@ export interface SipsvcStateSource {
   isListening(): boolean;
   /** bound port (differs from config when it says 0). */
   port(): number;
-  describeConnections(): { total: number; authenticated: number; connections: SipsvcConnectionState[] };
+  describeConnections(): {
+    total: number;
+    authenticated: number;
+    connections: SipsvcConnectionState[];
+  };
   /** messages waiting in the SIPSVC receive queue. */
   recvQueueSize(): number;
   /** graceful shutdown step 1: close the listener (existing connections stay). */
