@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { parseExecute, reqNoText } from './execute-request';
+
+describe('parseExecute', () => {
+  const req = (fields: object) => ({ cmd: 'execute', ...fields });
+
+  it('takes apiName from reqBody, params as given', () => {
+    expect(
+      parseExecute(req({ service: 'x', reqBody: { apiName: 'mcidGetProfile', inputParams: ['010'] } })),
+    ).toEqual({ apiName: 'mcidGetProfile', inputParams: ['010'] });
+  });
+
+  it('falls back to service and to no params', () => {
+    expect(parseExecute(req({ service: 'mcidGetProfile' }))).toEqual({
+      apiName: 'mcidGetProfile',
+      inputParams: [],
+    });
+  });
+
+  it('sends numbers as their decimal text', () => {
+    expect(parseExecute(req({ reqBody: { apiName: 'a', inputParams: [12, 1.5, 'x'] } }))).toEqual({
+      apiName: 'a',
+      inputParams: ['12', '1.5', 'x'],
+    });
+  });
+
+  it.each([
+    [{}, 'Missing field: reqBody.apiName (or service)'],
+    [{ reqBody: 'str' }, 'Invalid field: reqBody must be an object'],
+    [{ reqBody: { apiName: '' } }, 'Missing field: reqBody.apiName (or service)'],
+    [{ reqBody: { apiName: 7 } }, 'Missing field: reqBody.apiName (or service)'],
+    [{ reqBody: { apiName: 'a', inputParams: 'x' } }, 'Invalid field: reqBody.inputParams must be an array'],
+    [
+      { reqBody: { apiName: 'a', inputParams: ['ok', { x: 1 }] } },
+      'Invalid field: reqBody.inputParams[1] must be a string or number',
+    ],
+  ])('rejects %j with a clear text', (fields, text) => {
+    expect(parseExecute(req(fields))).toBe(text);
+  });
+
+  it('never throws on arbitrary JSON and returns either a call or a text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (service, reqBody) => {
+        const out = parseExecute(req({ service, reqBody }));
+        if (typeof out === 'string') return out.length > 0;
+        return (
+          typeof out.apiName === 'string' &&
+          out.apiName.length > 0 &&
+          out.inputParams.every((p) => typeof p === 'string')
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reqNoText tolerates any type', () => {
+    expect(reqNoText('R1')).toBe('R1');
+    expect(reqNoText(5)).toBe('5');
+    expect(reqNoText({})).toBe('-');
+  });
+});

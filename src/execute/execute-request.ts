@@ -1,0 +1,47 @@
+/**
+ * Validation of an `execute` request's body (sipsvc-json-protocol.md §2). The transport has
+ * already parsed the JSON and checked the token; everything here is still untrusted.
+ */
+import { SipsvcRequest } from '../sipsvc/sipsvc-message';
+
+export interface ExecuteCall {
+  apiName: string;
+  inputParams: string[];
+}
+
+/** An ExecuteCall, or the text of result 1 naming the problem. */
+export type ParsedExecute = ExecuteCall | string;
+
+const MAX_API_NAME = 256;
+
+export function parseExecute(req: SipsvcRequest): ParsedExecute {
+  const body = req.reqBody;
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    return 'Invalid field: reqBody must be an object';
+  }
+  const b = body as Record<string, unknown> | undefined;
+  const apiName = b?.apiName !== undefined ? b.apiName : req.service;
+  if (typeof apiName !== 'string' || apiName.length === 0) {
+    return 'Missing field: reqBody.apiName (or service)';
+  }
+  if (apiName.length > MAX_API_NAME) return 'Invalid field: apiName too long';
+
+  const raw = b?.inputParams;
+  if (raw === undefined) return { apiName, inputParams: [] };
+  if (!Array.isArray(raw)) return 'Invalid field: reqBody.inputParams must be an array';
+  const inputParams = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const p: unknown = raw[i];
+    if (typeof p === 'string') inputParams[i] = p;
+    else if (typeof p === 'number' && Number.isFinite(p)) inputParams[i] = String(p);
+    else return `Invalid field: reqBody.inputParams[${i}] must be a string or number`;
+  }
+  return { apiName, inputParams };
+}
+
+/** reqNo as it goes into logs (the transport echoes the original value itself). */
+export function reqNoText(reqNo: unknown): string {
+  if (typeof reqNo === 'string') return reqNo;
+  if (typeof reqNo === 'number') return String(reqNo);
+  return '-';
+}

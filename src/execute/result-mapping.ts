@@ -1,0 +1,91 @@
+/**
+ * INSUPC answer / transport error → SIPSVC execute reply (sipsvc-json-protocol.md §3).
+ * Pure functions: the pipeline calls them once per finished request.
+ */
+import { InsupcAnswer, InsupcQueryError } from '../insupc/insupc-query.port';
+import { SipsvcReply } from '../sipsvc/sipsvc-message';
+import { ResultText, SipsvcResult, SipsvcResultCode } from '../sipsvc/sipsvc-result';
+
+/** INSUPC RESULT bytes (insupc-binary-protocol.md §4). */
+export const InsupcResult = {
+  SUCCESS: 0x01,
+  NO_DATA: 0x02,
+  QUERY_ERROR: 0x10,
+  INVALID_PARAM: 0x11,
+  LOGIN_DENIED: 0x20,
+  SERVER_BUSY: 0x30,
+} as const;
+
+/** `"0x10"` for every byte, built once (statistics keys and `insupcResult` use it). */
+const HEX_BYTE: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
+);
+
+export function insupcResultText(result: number): string {
+  return HEX_BYTE[result & 0xff];
+}
+
+export function reply(result: SipsvcResultCode, resultDesc: string): SipsvcReply {
+  return { result, resultCode: result, resultDesc };
+}
+
+/** Maps an INSUPC answer whatever its RESULT byte. */
+export function replyFromAnswer(answer: InsupcAnswer): SipsvcReply {
+  switch (answer.result) {
+    case InsupcResult.SUCCESS:
+      return successReply(answer);
+    case InsupcResult.NO_DATA:
+      return reply(SipsvcResult.NO_DATA, ResultText.NO_DATA);
+    default: {
+      // 0x10, 0x11, 0x30 per spec; any other byte is equally "the backend said no".
+      const hex = insupcResultText(answer.result);
+      return {
+        result: SipsvcResult.BACKEND_ERROR,
+        resultCode: SipsvcResult.BACKEND_ERROR,
+        resultDesc: answer.errorText || `INSUPC error ${hex}`,
+        insupcResult: hex,
+      };
+    }
+  }
+}
+
+function successReply(answer: InsupcAnswer): SipsvcReply {
+  let data: unknown = {};
+  if (answer.sqlOutput !== undefined && answer.sqlOutput !== '') {
+    try {
+      data = JSON.parse(answer.sqlOutput);
+    } catch {
+      // A success whose payload the client cannot use is reported as a backend fault.
+      return {
+        result: SipsvcResult.BACKEND_ERROR,
+        resultCode: SipsvcResult.BACKEND_ERROR,
+        resultDesc: 'INSUPC returned SQL_OUTPUT that is not valid JSON',
+        insupcResult: insupcResultText(answer.result),
+      };
+    }
+  }
+  return {
+    result: SipsvcResult.SUCCESS,
+    resultCode: SipsvcResult.SUCCESS,
+    resultDesc: ResultText.SUCCESS,
+    data,
+  };
+}
+
+/** Maps a rejected query. Anything that is not an InsupcQueryError is an internal fault. */
+export function replyFromQueryError(err: unknown): SipsvcReply {
+  if (err instanceof InsupcQueryError) {
+    switch (err.code) {
+      case 'NO_BACKEND':
+        return reply(SipsvcResult.NO_BACKEND, ResultText.NO_BACKEND);
+      case 'CONNECTION_LOST':
+        return reply(SipsvcResult.CONNECTION_LOST, ResultText.CONNECTION_LOST);
+      case 'TIMEOUT':
+        return reply(SipsvcResult.TIMEOUT, ResultText.TIMEOUT);
+      case 'SHUTTING_DOWN':
+        return reply(SipsvcResult.INTERNAL_ERROR, ResultText.SHUTTING_DOWN);
+    }
+  }
+  return reply(SipsvcResult.INTERNAL_ERROR, 'Internal error');
+}
