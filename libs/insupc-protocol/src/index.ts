@@ -1,0 +1,6 @@
+export * from './constants';
+export * from './frame-error';
+export * from './frame';
+export * from './encoder';
+export * from './messages';
+export * from './frame-decoder';
