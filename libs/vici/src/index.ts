@@ -1,0 +1,2 @@
+export * from './vici-wire';
+export * from './vici-client';
