@@ -27,7 +27,9 @@ export type InsupcQueryErrorCode =
   /** no answer within the transport's own guard time (a backstop; sessions time out first). */
   | 'TIMEOUT'
   /** the gateway is shutting down and sends no new queries. */
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  /** the request cannot be encoded (a parameter over 65535 bytes); nothing was sent. */
+  | 'INVALID_REQUEST';
 
 export class InsupcQueryError extends Error {
   constructor(

@@ -1,0 +1,165 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { InsupcServerState, InsupcStateSource } from '../common/state-sources';
+import { AppConfig } from '../config/config.schema';
+import { StatisticsService } from '../statistics/statistics.service';
+import { InsupcConnection } from './insupc-connection';
+import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from './insupc-query.port';
+import { InsupcRouter } from './insupc-router';
+import { InsupcServerPool } from './insupc-server-pool';
+import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
+
+/** Longest pause between two backstop sweeps of the pending requests. */
+const MAX_SWEEP_INTERVAL_MS = 1000;
+
+function sessionName(n: number): string {
+  return `INSUP_SESSION_${String(n).padStart(3, '0')}`;
+}
+
+/**
+ * The gateway's INSUPC transport: one pool per `insupc.clients[]` entry, the router of
+ * binary protocol section 5 in front of them, and the backstop sweep for requests whose
+ * answer never comes. Serves the execute path (INSUPC_QUERY) and operations (INSUPC_STATE).
+ */
+@Injectable()
+export class InsupcTransport
+  implements InsupcQueryPort, InsupcStateSource, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly log = new Logger('InsupcTransport');
+  private readonly pools: InsupcServerPool[];
+  private readonly router: InsupcRouter<InsupcServerPool>;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private released: Promise<void> | null = null;
+  /** whether the last routed request went to a fallback server (WARN only on changes). */
+  private inFallback = false;
+  private readonly fallbackWarned = new Set<InsupcServerPool>();
+
+  constructor(
+    private readonly config: AppConfig,
+    stats: StatisticsService,
+    @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
+  ) {
+    const insupc = config.insupc;
+    const logon = {
+      systemName: config.application.systemName,
+      logonId: insupc.logon.logonId,
+      password: insupc.logon.password,
+    };
+    let session = 0;
+    this.pools = insupc.clients.map((client) => {
+      const pool = new InsupcServerPool(client, stats.insupc(client.name));
+      for (let i = 0; i < client.connectionPoolSize; i++) {
+        const identity = {
+          sessionId: sessionName(++session),
+          asId: insupc.asId,
+          logon,
+          maxFrameBytes: insupc.maxFrameBytes,
+        };
+        pool.add(new InsupcConnection(pool, identity, connector ?? tcpConnector));
+      }
+      return pool;
+    });
+    this.router = new InsupcRouter(this.pools);
+  }
+
+  onApplicationBootstrap(): void {
+    for (const pool of this.pools) {
+      this.log.log(
+        `INSUPC pool ${pool.name}: ${pool.host}:${pool.port}, ${pool.config.connectionPoolSize} connection(s)`,
+      );
+      for (const c of pool.all()) c.start();
+    }
+    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
+    this.sweepTimer = setInterval(() => this.sweep(), interval);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.release();
+  }
+
+  query(apiName: string, inputParams: readonly string[]): Promise<InsupcAnswer> {
+    if (this.stopping) {
+      return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
+    }
+    const pool = this.router.select();
+    const connection = pool?.pickConnection();
+    if (!pool || !connection) {
+      return Promise.reject(new InsupcQueryError('NO_BACKEND', 'no INSUPC server routable'));
+    }
+    if (this.router.lastFallback) this.noteFallback(pool);
+    else {
+      if (this.inFallback) this.leaveFallback(pool);
+      this.log.debug(pool.selectedLine);
+    }
+    return connection.query(apiName, inputParams);
+  }
+
+  describeServers(): InsupcServerState[] {
+    return this.pools.map((p) => p.describe());
+  }
+
+  routableServerCount(): number {
+    return this.router.routableCount();
+  }
+
+  pendingRequests(): number {
+    let n = 0;
+    for (const pool of this.pools) for (const c of pool.all()) n += c.pending.size;
+    return n;
+  }
+
+  /** DB_RELEASE_REQUEST on every logged-on connection, then close; idempotent. */
+  release(): Promise<void> {
+    if (this.released) return this.released;
+    this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    const stops: Promise<void>[] = [];
+    for (const pool of this.pools) for (const c of pool.all()) stops.push(c.stop());
+    this.released = Promise.all(stops).then(() => this.log.log('INSUPC connections released'));
+    return this.released;
+  }
+
+  /**
+   * `using fallback: <name>` is a WARN, so it is logged when the routing falls back to a
+   * server, not for every request that follows while it stays so (those log at debug).
+   */
+  private noteFallback(pool: InsupcServerPool): void {
+    this.inFallback = true;
+    if (this.fallbackWarned.has(pool)) {
+      this.log.debug(pool.fallbackLine);
+      return;
+    }
+    this.fallbackWarned.add(pool);
+    this.log.warn(pool.fallbackLine);
+  }
+
+  private leaveFallback(pool: InsupcServerPool): void {
+    this.inFallback = false;
+    this.fallbackWarned.clear();
+    this.log.log(`MA server routable again, leaving fallback: ${pool.name}`);
+  }
+
+  /** The backstop of requests that get no answer: 2 × message.session-timeout (read now). */
+  private sweep(): void {
+    const guard = 2 * this.config.message.sessionTimeout;
+    const cutoff = Date.now() - guard;
+    for (const pool of this.pools) {
+      for (const c of pool.all()) {
+        const n = c.expire(cutoff);
+        if (n > 0) {
+          this.log.warn(
+            `[INSUPC|${pool.name}] ${n} request(s) unanswered for ${guard}ms failed with TIMEOUT, session=${c.sessionId}`,
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { INSUPC_STATE } from '../common/state-sources';
+import { INSUPC_QUERY } from './insupc-query.port';
+import { InsupcTransport } from './insupc-transport.service';
+import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
+
+/**
+ * The INSUPC transport: logged-on connection pools, heartbeats, reconnects and status
+ * routing. Provides INSUPC_QUERY (the execute path) and INSUPC_STATE (operations).
+ */
+@Global()
+@Module({
+  providers: [
+    InsupcTransport,
+    { provide: INSUPC_SOCKET_CONNECTOR, useValue: tcpConnector },
+    { provide: INSUPC_QUERY, useExisting: InsupcTransport },
+    { provide: INSUPC_STATE, useExisting: InsupcTransport },
+  ],
+  exports: [INSUPC_QUERY, INSUPC_STATE],
+})
+export class InsupcModule {}
