@@ -38,7 +38,11 @@ export interface SipsvcConnectionContext {
   readonly closed: boolean;
 }
 
-/** Message patterns the transport dispatches to (`@MessagePattern(SipsvcPattern.EXECUTE)`). */
+/**
+ * Message patterns the transport dispatches to (`@MessagePattern(SipsvcPattern.EXECUTE)`).
+ * Declare handlers as `handle(@Payload() req: SipsvcRequest, @Ctx() ctx: SipsvcConnectionContext)`:
+ * without `@Ctx()` Nest passes only the payload.
+ */
 export const SipsvcPattern = {
   AUTH: 'auth',
   HEARTBEAT: 'heartbeat',

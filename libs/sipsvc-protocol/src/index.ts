@@ -1,0 +1,6 @@
+export * from './frame-decoder';
+export * from './frame-encoder';
+export * from './json-stream-splitter';
+export * from './length-prefixed-decoder';
+export * from './create-frame-decoder';
+export * from './sipsvc-client';

@@ -1,0 +1,121 @@
+import { ByteAccumulator, FrameDecoder, FrameSink } from './frame-decoder';
+
+const OPEN_BRACE = 0x7b; // {
+const CLOSE_BRACE = 0x7d; // }
+const OPEN_BRACKET = 0x5b; // [
+const CLOSE_BRACKET = 0x5d; // ]
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+
+function isWhitespace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/**
+ * Splits a byte stream of JSON objects written back to back (with or without whitespace or
+ * newlines between them) into one buffer per object, however TCP splits or coalesces them.
+ *
+ * Each byte is scanned exactly once: the scanner's state (nesting depth, inside a string,
+ * after a backslash) survives between chunks, so a continuation chunk resumes where the
+ * previous one stopped. Complete objects inside a chunk are handed out as views of that chunk
+ * (no copy); only the tail of an incomplete object is copied into a reusable accumulator.
+ * Brackets are counted without checking that they pair up: a complete but invalid object is
+ * for `JSON.parse` to reject (the owner answers `Malformed JSON` and keeps the connection).
+ *
+ * Violations: a byte other than whitespace or `{` between objects, or an object growing past
+ * `maxMessageBytes` (which also bounds the memory held per connection).
+ */
+export class JsonStreamSplitter implements FrameDecoder {
+  private readonly pending = new ByteAccumulator();
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private isFailed = false;
+
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly sink: FrameSink,
+  ) {}
+
+  get bufferedBytes(): number {
+    return this.pending.length;
+  }
+
+  get failed(): boolean {
+    return this.isFailed;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.isFailed) return;
+    const len = chunk.length;
+    // start of the current object within this chunk; 0 when it began in an earlier chunk.
+    let start = 0;
+    let i = 0;
+    while (i < len) {
+      const b = chunk[i];
+      if (this.depth === 0) {
+        if (isWhitespace(b)) {
+          i++;
+          start = i;
+          continue;
+        }
+        if (b !== OPEN_BRACE) {
+          this.fail(`Protocol violation - a message must be a JSON object (byte 0x${hex(b)})`);
+          return;
+        }
+        this.depth = 1;
+        start = i;
+        i++;
+        continue;
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) this.inString = false;
+      } else if (b === QUOTE) {
+        this.inString = true;
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        this.depth++;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (--this.depth === 0) {
+          const size = this.pending.length + i + 1 - start;
+          if (size > this.maxMessageBytes) {
+            this.fail(this.tooLarge());
+            return;
+          }
+          if (this.pending.length === 0) {
+            this.sink.frame(chunk.subarray(start, i + 1));
+          } else {
+            this.pending.append(chunk, start, i + 1);
+            this.sink.frame(this.pending.view());
+            this.pending.clear();
+          }
+          if (this.isFailed) return;
+          i++;
+          start = i;
+          continue;
+        }
+      }
+      i++;
+      if (this.pending.length + i - start > this.maxMessageBytes) {
+        this.fail(this.tooLarge());
+        return;
+      }
+    }
+    if (this.depth > 0) this.pending.append(chunk, start, len);
+  }
+
+  private tooLarge(): string {
+    return `Protocol violation - message exceeds max-message-bytes (${this.maxMessageBytes})`;
+  }
+
+  private fail(reason: string): void {
+    this.isFailed = true;
+    this.pending.release();
+    this.sink.violation(reason);
+  }
+}
+
+function hex(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}

@@ -1,0 +1,92 @@
+import { Socket } from 'node:net';
+import { FrameEncoder } from '../../libs/sipsvc-protocol/src/frame-encoder';
+import { SipsvcConnectionState } from '../common/state-sources';
+import { SipsvcConnectionContext } from './sipsvc-message';
+
+/**
+ * One SIPSVC client connection: its identity, auth state, activity times, and an output path
+ * that honours back-pressure. Handlers see it as a {@link SipsvcConnectionContext}.
+ */
+export class SipsvcConnection implements SipsvcConnectionContext {
+  authenticated = false;
+  closed = false;
+  /** `end()` was called: answered and closing; no more input is processed. */
+  closing = false;
+  closingSince = 0;
+  readonly connectedAt: number;
+  lastActivityAt: number;
+  lastHeartbeatAt = 0;
+  totalRequests = 0;
+  /** Base64(`ip:port`) of this connection, issued on successful auth. */
+  readonly token: string;
+  /** `[SIPSVC|ip:port]`, the seed's log prefix for this connection. */
+  readonly tag: string;
+  private readingPaused = false;
+
+  constructor(
+    readonly connectionId: number,
+    readonly socket: Socket,
+    readonly clientIp: string,
+    readonly clientPort: number,
+    private readonly encode: FrameEncoder,
+    /** output bytes held for a client that does not read, beyond which it is dropped. */
+    private readonly maxPendingOutput: number,
+    private readonly onOutputOverflow: (conn: SipsvcConnection) => void,
+    now: number,
+  ) {
+    this.connectedAt = now;
+    this.lastActivityAt = now;
+    this.token = Buffer.from(`${clientIp}:${clientPort}`).toString('base64');
+    this.tag = `[SIPSVC|${clientIp}:${clientPort}]`;
+  }
+
+  /**
+   * Frames and writes one serialised message. When the socket's buffer is full, reading from
+   * this client stops until it drains: a client that does not read its answers cannot make the
+   * gateway buffer without bound. Past `maxPendingOutput` the client is dropped.
+   */
+  writeJson(json: string): void {
+    if (this.closed) return;
+    const ok = this.socket.write(this.encode(json));
+    if (ok) return;
+    if (this.socket.writableLength > this.maxPendingOutput) {
+      this.onOutputOverflow(this);
+      return;
+    }
+    if (!this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+      this.socket.once('drain', this.resumeReading);
+    }
+  }
+
+  /** answers the last message, then closes (input after this point is ignored). */
+  endAfterWrite(now: number): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    this.closingSince = now;
+    this.socket.end();
+  }
+
+  get readingIsPaused(): boolean {
+    return this.readingPaused;
+  }
+
+  describe(): SipsvcConnectionState {
+    return {
+      connectionId: this.connectionId,
+      clientIp: this.clientIp,
+      clientPort: this.clientPort,
+      authenticated: this.authenticated,
+      connectionTime: new Date(this.connectedAt).toISOString(),
+      lastActivityTime: new Date(this.lastActivityAt).toISOString(),
+      totalRequests: this.totalRequests,
+      lastHeartbeatTime: this.lastHeartbeatAt ? new Date(this.lastHeartbeatAt).toISOString() : null,
+    };
+  }
+
+  private readonly resumeReading = (): void => {
+    this.readingPaused = false;
+    if (!this.closed) this.socket.resume();
+  };
+}
