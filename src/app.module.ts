@@ -1,25 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/config.schema';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OamModule } from './oam/oam.module';
+import { SipsvcModule } from './sipsvc/sipsvc.module';
 import { StatisticsModule } from './statistics/statistics.module';
+
+export interface GatewayOptions {
+  /** the YAML file `config` was loaded from; the reload action re-reads it. */
+  configPath?: string;
+}
 
 /** The gateway: one feature module per concern, all built from one validated config. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: GatewayOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         ScheduleModule.forRoot(),
-        StatisticsModule,
-        OamModule,
+        StatisticsModule.forRoot(),
+        OamModule.forRoot({ configPath: options.configPath }),
+        SipsvcModule,
         HealthModule,
+        MetricsModule,
+        AdminModule,
+        LifecycleModule,
       ],
     };
   }

@@ -1,26 +1,61 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
+import { AppModule, GatewayOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
+import { SipsvcServer } from './sipsvc/sipsvc.server';
 
 export interface Gateway {
   app: INestApplication;
   /** the admin HTTP port actually bound (differs from config when it says 0). */
   httpPort: number;
+  /** the SIPSVC JSON/TCP port actually bound. */
+  sipsvcPort: number;
   close(): Promise<void>;
+  /** graceful shutdown (stop accepting, drain, release INSUPC, final stats), then close. */
+  shutdown(reason: string): Promise<void>;
 }
 
 /**
  * Builds and starts the gateway from a validated config. Used by `main.ts` and by the e2e
  * specs (which pass port 0 and read the bound ports back).
  */
-export async function startGateway(config: AppConfig): Promise<Gateway> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+export async function startGateway(
+  config: AppConfig,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
+  const app = await NestFactory.create(AppModule.forRoot(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT and drains before closing.
+  SwaggerModule.setup(
+    'docs',
+    app,
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('insupclient admin API')
+        .setVersion(config.application.version)
+        .addBearerAuth()
+        .build(),
+    ),
+  );
+  // Hybrid app: the SIPSVC JSON/TCP transport is a custom strategy provided by SipsvcModule.
+  const sipsvc = app.get(SipsvcServer);
+  app.connectMicroservice({ strategy: sipsvc }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   await app.listen(config.server.port, config.server.host);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  return { app, httpPort, close: () => app.close() };
+  return {
+    app,
+    httpPort,
+    sipsvcPort: sipsvc.port(),
+    close: () => app.close(),
+    shutdown: async (reason) => {
+      await app.get(GracefulShutdown).run(reason);
+      await app.close();
+    },
+  };
 }
