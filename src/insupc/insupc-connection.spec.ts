@@ -116,8 +116,8 @@ describe('InsupcConnection', () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     logs = [];
     for (const level of ['log', 'warn', 'error', 'debug'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((msg: unknown) => {
-        logs.push(String(msg));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        logs.push(String(args[0]));
       });
     }
   });
