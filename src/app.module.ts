@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/config.schema';
 import { HealthModule } from './health/health.module';
+import { InsupcModule } from './insupc/insupc.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -28,6 +29,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         StatisticsModule.forRoot(),
         OamModule.forRoot({ configPath: options.configPath }),
+        InsupcModule,
         SipsvcModule,
         HealthModule,
         MetricsModule,
