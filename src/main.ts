@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { startGateway } from './bootstrap';
 import { ConfigError, loadConfigFile, resolveConfigPath } from './config/config.loader';
+import { installSignalHandlers } from './lifecycle/signal-handlers';
 
 async function main(): Promise<void> {
   const path = resolveConfigPath(process.argv, process.env);
@@ -18,8 +19,13 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const gateway = await startGateway(config);
-  new Logger('Main').log(
+  const gateway = await startGateway(config, { configPath: path });
+  const log = new Logger('Main');
+  installSignalHandlers(
+    (signal) => gateway.shutdown(signal),
+    (signal) => log.warn(`${signal} received again during shutdown: exiting now`),
+  );
+  log.log(
     `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
   );
 }

@@ -1,19 +1,43 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
+import { PublicRoute } from '../admin/admin-token.guard';
+import {
+  InsupcRoutableIndicator,
+  SegwIndicator,
+  SipsvcListenerIndicator,
+} from './readiness.indicators';
 
 /**
  * Liveness checks nothing external (a dead INSUPC must not get the gateway restarted);
- * readiness is fed by per-dependency indicators.
+ * readiness is fed by per-dependency indicators. Both are open without the admin token.
  */
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthCheckService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly sipsvc: SipsvcListenerIndicator,
+    private readonly insupc: InsupcRoutableIndicator,
+    private readonly segw: SegwIndicator,
+  ) {}
 
   @Get('live')
   @HealthCheck()
   live() {
     return this.health.check([]);
+  }
+
+  /** 200 when SIPSVC is listening, an INSUPC server is routable and (if enabled) SEGW is up; else 503. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    const checks: HealthIndicatorFunction[] = [
+      () => this.sipsvc.check(),
+      () => this.insupc.check(),
+    ];
+    if (this.segw.enabled) checks.push(() => this.segw.check());
+    return this.health.check(checks);
   }
 }

@@ -7,6 +7,12 @@ import {
   SegwCounters,
   SipsvcCounters,
 } from './statistics.counters';
+import {
+  buildSnapshot,
+  restoreCounters,
+  StatisticsSnapshot,
+  zeroCounters,
+} from './statistics.snapshot';
 
 /**
  * Owner of every statistics counter. Feature modules inject it once, keep the counter object
@@ -30,5 +36,28 @@ export class StatisticsService {
 
   insupcNames(): string[] {
     return [...this.insupcServers.keys()];
+  }
+
+  /** every INSUPC server's counters, by name (read-only view for /metrics and snapshots). */
+  insupcEntries(): ReadonlyMap<string, InsupcServerCounters> {
+    return this.insupcServers;
+  }
+
+  snapshot(systemName: string, now = new Date()): StatisticsSnapshot {
+    return buildSnapshot(systemName, now, this.sources());
+  }
+
+  /** Zeroes every counter in place; references held by hot paths stay valid. */
+  reset(): void {
+    zeroCounters(this.sources());
+  }
+
+  /** Continues the counters from a saved snapshot (parsed JSON, untrusted). */
+  restore(saved: unknown): number {
+    return restoreCounters(saved, this);
+  }
+
+  private sources() {
+    return { sipsvc: this.sipsvc, segw: this.segw, insupcServers: this.insupcServers };
   }
 }

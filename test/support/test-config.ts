@@ -29,6 +29,8 @@ function merge(
  */
 export function testConfig(overrides: DeepPartial<AppConfig> = {}): AppConfig {
   const base = {
+    // No stat-file: specs must not restore or leave counters in data/stats.json.
+    application: { stateServer: { statFile: '' } },
     server: { host: '127.0.0.1', port: 0 },
     tcp: { server: { host: '127.0.0.1', port: 0 } },
     logging: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },

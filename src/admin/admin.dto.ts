@@ -1,0 +1,50 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { SERVICE_STATES, ServiceState } from '../oam/service-state.service';
+
+const STATE_MESSAGE = `state must be one of ${SERVICE_STATES.join(', ')}`;
+
+/** Body of POST /insupclient/v1/status. */
+export class ChangeStateBody {
+  @ApiProperty({ enum: SERVICE_STATES, example: 'BLOCKED' })
+  @IsIn(SERVICE_STATES, { message: STATE_MESSAGE })
+  state!: ServiceState;
+}
+
+/** Query of POST /state?state=. */
+export class ChangeStateQuery {
+  @ApiProperty({ enum: SERVICE_STATES, example: 'BLOCKED' })
+  @IsIn(SERVICE_STATES, { message: STATE_MESSAGE })
+  state!: ServiceState;
+}
+
+export class ActionResult {
+  @ApiProperty({ example: 'success' }) result!: 'success';
+  @ApiProperty({ description: 'ISO-8601' }) timestamp!: string;
+}
+
+export class StateChangeResult extends ActionResult {
+  @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
+}
+
+export class ReloadResultDto extends StateChangeResult {
+  @ApiProperty({ description: 'false when the gateway was not started from a config file' })
+  configReloaded!: boolean;
+  @ApiProperty({ type: [String], description: 'hot-reloadable keys that changed and now apply' })
+  applied!: string[];
+  @ApiProperty({ type: [String], description: 'keys that changed but apply only after a restart' })
+  restartRequired!: string[];
+}
+
+export class StatusDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
+  @ApiProperty({ example: '2025-11-03 07:48:45' }) startTime!: string;
+  @ApiProperty({ description: 'open execute sessions' }) serverSessionCount!: number;
+  @ApiProperty({ description: 'executes waiting in the worker queue' }) serverQueueSize!: number;
+  @ApiProperty({ description: 'queries awaiting an INSUPC answer' }) clientSessionCount!: number;
+  @ApiProperty({ description: 'messages waiting in the SIPSVC receive queue' })
+  clientQueueSize!: number;
+  @ApiProperty() messageMappingSize!: number;
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/config.schema';
+import { StatisticsReporter } from '../statistics/statistics-reporter.service';
+import { StatisticsSnapshot } from '../statistics/statistics.snapshot';
+import { StatisticsService } from '../statistics/statistics.service';
+import { ActionResult } from './admin.dto';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('stat')
+export class StatController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly stats: StatisticsService,
+    private readonly reporter: StatisticsReporter,
+  ) {}
+
+  /** The same snapshot that is written to `stat-file` and POSTed to the statistics server. */
+  @Get()
+  @ApiOkResponse({ description: 'statistics snapshot (operations spec section 4)' })
+  stat(): StatisticsSnapshot {
+    return this.stats.snapshot(this.config.application.systemName);
+  }
+
+  /** Zeroes every counter and the stat file. */
+  @Post('init')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ActionResult })
+  async init(): Promise<ActionResult> {
+    await this.reporter.reset();
+    return { result: 'success', timestamp: new Date().toISOString() };
+  }
+}

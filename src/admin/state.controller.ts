@@ -1,0 +1,37 @@
+import { Controller, Get, HttpCode, Post, Query, UsePipes, ValidationPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { OamService } from '../oam/oam.service';
+import { ChangeStateQuery, StateChangeResult } from './admin.dto';
+import { fileProblemToHttp } from './admin-errors';
+import { GatewayStateService } from './gateway-state.service';
+import { VALIDATION } from './validation';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('state')
+@UsePipes(new ValidationPipe(VALIDATION))
+export class StateController {
+  constructor(
+    private readonly oam: OamService,
+    private readonly gateway: GatewayStateService,
+  ) {}
+
+  /** Service state, sessions, SIPSVC connections and INSUPC servers. */
+  @Get()
+  @ApiOkResponse({ description: 'operations spec section 3, GET /state' })
+  state() {
+    return this.gateway.state();
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ type: StateChangeResult })
+  async change(@Query() query: ChangeStateQuery): Promise<StateChangeResult> {
+    try {
+      await this.oam.changeState(query.state);
+    } catch (e) {
+      throw fileProblemToHttp(e);
+    }
+    return { result: 'success', state: query.state, timestamp: new Date().toISOString() };
+  }
+}

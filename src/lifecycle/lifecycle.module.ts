@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GracefulShutdown } from './graceful-shutdown.service';
+
+@Module({ providers: [GracefulShutdown], exports: [GracefulShutdown] })
+export class LifecycleModule {}

@@ -1,0 +1,19 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { register } from 'prom-client';
+import { PublicRoute } from '../admin/admin-token.guard';
+
+@ApiTags('metrics')
+@PublicRoute()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format' })
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() res: Response): Promise<void> {
+    const body = await register.metrics();
+    res.type(register.contentType).send(body);
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
+import { AppConfig } from '../config/config.schema';
+import { FileStore } from '../oam/atomic-file';
+import { SnapshotPoster } from './snapshot-poster';
+import { StatisticsService } from './statistics.service';
+
+/** A snapshot POST never waits longer than this (nor longer than the interval). */
+const MAX_POST_TIMEOUT_MS = 5000;
+
+/**
+ * Makes the statistics outlive the process (operations spec section 4): restores the
+ * counters from `stat-file` at start-up, writes a snapshot there every
+ * `state-server.interval` (atomically) and POSTs it to `state-server.url` when set, and
+ * writes a final snapshot on shutdown. An empty `stat-file` turns persistence off.
+ * Failures are logged and never stop the gateway.
+ */
+@Injectable()
+export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('Statistics');
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private finalWritten = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly stats: StatisticsService,
+    private readonly files: FileStore,
+    private readonly poster: SnapshotPoster,
+  ) {}
+
+  private get statFile(): string {
+    return this.config.application.stateServer.statFile;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.statFile) return;
+    let text: string | undefined;
+    try {
+      text = await this.files.read(this.statFile);
+    } catch (e) {
+      this.log.warn(
+        `Statistics file ${this.statFile} unreadable, starting from zero: ${(e as Error).message}`,
+      );
+      return;
+    }
+    if (text === undefined) {
+      this.log.log(`No statistics file at ${this.statFile}, starting from zero`);
+      return;
+    }
+    let saved: unknown;
+    try {
+      saved = JSON.parse(text);
+    } catch (e) {
+      this.log.warn(
+        `Statistics file ${this.statFile} is not JSON, starting from zero: ${(e as Error).message}`,
+      );
+      return;
+    }
+    const servers = this.stats.restore(saved);
+    this.log.log(`Statistics restored from ${this.statFile} (${servers} INSUPC servers)`);
+  }
+
+  onApplicationBootstrap(): void {
+    const interval = this.config.application.stateServer.interval;
+    this.timer = setInterval(() => void this.tick(), interval);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopTimer();
+    await this.writeFinalSnapshot();
+  }
+
+  /** One periodic report: persist, then POST when a url is set. Never overlaps itself. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const body = JSON.stringify(this.stats.snapshot(this.config.application.systemName));
+      await this.persist(body);
+      const url = this.config.application.stateServer.url;
+      if (url) await this.postTo(url, body);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Zeroes the counters and the stat file (POST /stat/init). */
+  async reset(): Promise<void> {
+    this.stats.reset();
+    this.log.log('Statistics counters reset');
+    await this.persist(JSON.stringify(this.stats.snapshot(this.config.application.systemName)));
+  }
+
+  /** The shutdown snapshot; written once however shutdown was reached. */
+  async writeFinalSnapshot(): Promise<void> {
+    if (this.finalWritten) return;
+    this.finalWritten = true;
+    this.stopTimer();
+    await this.persist(JSON.stringify(this.stats.snapshot(this.config.application.systemName)));
+    if (this.statFile) this.log.log(`Final statistics snapshot written to ${this.statFile}`);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async persist(body: string): Promise<void> {
+    if (!this.statFile) return;
+    try {
+      await this.files.writeAtomic(this.statFile, body);
+    } catch (e) {
+      this.log.error(
+        `Statistics snapshot not written to ${this.statFile}: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  private async postTo(url: string, body: string): Promise<void> {
+    const timeout = Math.min(MAX_POST_TIMEOUT_MS, this.config.application.stateServer.interval);
+    try {
+      await this.poster.post(url, body, timeout);
+    } catch (e) {
+      this.log.warn(`Statistics snapshot POST to ${url} failed: ${(e as Error).message}`);
+    }
+  }
+}
