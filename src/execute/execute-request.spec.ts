@@ -6,7 +6,9 @@ describe('parseExecute', () => {
 
   it('takes apiName from reqBody, params as given', () => {
     expect(
-      parseExecute(req({ service: 'x', reqBody: { apiName: 'mcidGetProfile', inputParams: ['010'] } })),
+      parseExecute(
+        req({ service: 'x', reqBody: { apiName: 'mcidGetProfile', inputParams: ['010'] } }),
+      ),
     ).toEqual({ apiName: 'mcidGetProfile', inputParams: ['010'] });
   });
 
@@ -29,7 +31,10 @@ describe('parseExecute', () => {
     [{ reqBody: 'str' }, 'Invalid field: reqBody must be an object'],
     [{ reqBody: { apiName: '' } }, 'Missing field: reqBody.apiName (or service)'],
     [{ reqBody: { apiName: 7 } }, 'Missing field: reqBody.apiName (or service)'],
-    [{ reqBody: { apiName: 'a', inputParams: 'x' } }, 'Invalid field: reqBody.inputParams must be an array'],
+    [
+      { reqBody: { apiName: 'a', inputParams: 'x' } },
+      'Invalid field: reqBody.inputParams must be an array',
+    ],
     [
       { reqBody: { apiName: 'a', inputParams: ['ok', { x: 1 }] } },
       'Invalid field: reqBody.inputParams[1] must be a string or number',

@@ -85,6 +85,8 @@ export function replyFromQueryError(err: unknown): SipsvcReply {
         return reply(SipsvcResult.TIMEOUT, ResultText.TIMEOUT);
       case 'SHUTTING_DOWN':
         return reply(SipsvcResult.INTERNAL_ERROR, ResultText.SHUTTING_DOWN);
+      case 'INVALID_REQUEST':
+        return reply(SipsvcResult.INVALID_REQUEST, err.message);
     }
   }
   return reply(SipsvcResult.INTERNAL_ERROR, 'Internal error');

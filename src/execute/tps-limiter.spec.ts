@@ -15,7 +15,8 @@ describe('TpsLimiter', () => {
     const limiter = new TpsLimiter();
     const jitter = [0, 3, -4, 7, -1, -2, 5, 0, 9, -6, 4, -3, 2, 0, 1];
     let passed = 0;
-    for (let i = 0; i < 15; i++) if (limiter.tryAcquire(10 + i * 200 + jitter[i], 3, 1000)) passed++;
+    for (let i = 0; i < 15; i++)
+      if (limiter.tryAcquire(10 + i * 200 + jitter[i], 3, 1000)) passed++;
     expect(passed).toBe(9);
     expect(limiter.rejected).toBe(6);
   });

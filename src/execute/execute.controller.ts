@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import {
+  SipsvcConnectionContext,
+  SipsvcPattern,
+  SipsvcReply,
+  SipsvcRequest,
+} from '../sipsvc/sipsvc-message';
+import { ExecuteService } from './execute.service';
+
+/**
+ * The `execute` handler. The SIPSVC transport calls it directly with (request, connection)
+ * after checking the token, and echoes cmd/reqNo/seq into the reply itself.
+ */
+@Controller()
+export class ExecuteController {
+  constructor(private readonly pipeline: ExecuteService) {}
+
+  @MessagePattern(SipsvcPattern.EXECUTE)
+  execute(
+    request: SipsvcRequest,
+    connection: SipsvcConnectionContext,
+  ): SipsvcReply | Promise<SipsvcReply> {
+    return this.pipeline.handle(request, connection);
+  }
+}

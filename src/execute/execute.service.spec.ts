@@ -1,0 +1,394 @@
+import fc from 'fast-check';
+import { AppConfig } from '../config/config.schema';
+import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../insupc/insupc-query.port';
+import { ServiceStateService } from '../oam/service-state.service';
+import { SipsvcConnectionContext, SipsvcReply } from '../sipsvc/sipsvc-message';
+import { StatisticsService } from '../statistics/statistics.service';
+import { ExecuteLogSink, ExecuteLogWriter } from './execute-log.writer';
+import { ExecuteService } from './execute.service';
+
+/** An INSUPC port whose queries the test answers by hand. */
+class FakeInsupc implements InsupcQueryPort {
+  readonly calls: {
+    apiName: string;
+    params: readonly string[];
+    resolve: (a: InsupcAnswer) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  query(apiName: string, params: readonly string[]): Promise<InsupcAnswer> {
+    return new Promise((resolve, reject) => this.calls.push({ apiName, params, resolve, reject }));
+  }
+}
+
+class MemorySink implements ExecuteLogSink {
+  lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const conn = (id = 1): SipsvcConnectionContext & { closed: boolean } => ({
+  connectionId: id,
+  clientIp: '127.0.0.1',
+  clientPort: 40000 + id,
+  authenticated: true,
+  closed: false,
+});
+
+const exec = (reqNo: string, apiName = 'mcidGetProfile', inputParams: unknown[] = ['010']) => ({
+  cmd: 'execute',
+  reqNo,
+  seq: '001',
+  service: apiName,
+  reqBody: { apiName, inputParams },
+});
+
+/** Lets promise callbacks and the receive queue's setImmediate run. */
+const settle = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+
+async function setup(tune: (c: AppConfig) => void = () => undefined) {
+  const config = new AppConfig();
+  tune(config);
+  const stats = new StatisticsService();
+  const state = new ServiceStateService();
+  const insupc = new FakeInsupc();
+  const sink = new MemorySink();
+  const log = new ExecuteLogWriter(config, sink);
+  await log.onModuleInit();
+  const clock = { t: 1000, now: () => clock.t };
+  const svc = new ExecuteService(config, stats, state, insupc, log, undefined, clock);
+  return { config, stats, state, insupc, sink, clock, svc };
+}
+
+describe('ExecuteService', () => {
+  it('UT_07_001 path: query with apiName and params, reply with data, session removed', async () => {
+    const { svc, insupc, stats, sink } = await setup();
+    const pending = svc.handle(exec('R1'), conn()) as Promise<SipsvcReply>;
+    expect(svc.messageMappingSize()).toBe(1);
+    expect(insupc.calls[0]).toMatchObject({ apiName: 'mcidGetProfile', params: ['010'] });
+    insupc.calls[0].resolve({ server: 'INSUPC-1', result: 0x01, sqlOutput: '{"msisdn":"010"}' });
+    await expect(pending).resolves.toEqual({
+      result: 0,
+      resultCode: 0,
+      resultDesc: 'Completed successfully',
+      data: { msisdn: '010' },
+    });
+    expect(svc.messageMappingSize()).toBe(0);
+    expect(stats.sipsvc.commands.execute).toEqual({ attempts: 1, success: 1, failure: 0 });
+    expect(sink.lines[0]).toMatch(
+      / SUCCESS \| reqId: R1 \| apiName: mcidGetProfile \| server: INSUPC-1 \| elapsed: 0ms\n$/,
+    );
+  });
+
+  it('UT_07_002 path: INSUPC 0x10 → result 7 with insupcResult', async () => {
+    const { svc, insupc, stats, sink } = await setup();
+    const pending = svc.handle(exec('R2', 'invalidOperationName'), conn());
+    insupc.calls[0].resolve({ server: 'INSUPC-1', result: 0x10, errorText: 'Unknown API' });
+    await expect(pending).resolves.toMatchObject({
+      result: 7,
+      resultCode: 7,
+      resultDesc: 'Unknown API',
+      insupcResult: '0x10',
+    });
+    expect(stats.sipsvc.commands.execute.failure).toBe(1);
+    expect(sink.lines[0]).toContain('ERROR(7) | reqId: R2');
+  });
+
+  it('refuses BLOCKED with 3 before anything else', async () => {
+    const { svc, state, insupc } = await setup();
+    state.set('BLOCKED');
+    expect(svc.handle(exec('R'), conn())).toEqual({
+      result: 3,
+      resultCode: 3,
+      resultDesc: 'Service blocked',
+    });
+    expect(insupc.calls).toHaveLength(0);
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('UT_03_004: TPS 3 per 1000 ms, 15 requests at 5/s → 9 pass, 6 refused and counted', async () => {
+    const { svc, clock, stats } = await setup((c) => {
+      c.tps.maxTps = 3;
+      c.tps.windowSize = 1000;
+    });
+    const results: unknown[] = [];
+    for (let i = 0; i < 15; i++) {
+      clock.t = 1000 + i * 200;
+      results.push(svc.handle(exec(`T${i}`), conn()));
+    }
+    const refused = results.filter((r) => (r as SipsvcReply).result === 4);
+    expect(refused).toHaveLength(6);
+    expect(refused[0]).toEqual({ result: 4, resultCode: 4, resultDesc: 'TPS limit exceeded' });
+    expect(svc.messageMappingSize()).toBe(9);
+    expect(stats.sipsvc.tpsRejections).toBe(6);
+    expect(svc.describeSessions().tpsRejections).toBe(6);
+  });
+
+  it('reads the TPS limit at use time (hot reload)', async () => {
+    const { svc, config } = await setup((c) => (c.tps.maxTps = 1));
+    svc.handle(exec('a'), conn());
+    expect(svc.handle(exec('b'), conn())).toMatchObject({ result: 4 });
+    config.tps.maxTps = 5;
+    expect(svc.handle(exec('c'), conn())).toBeInstanceOf(Promise);
+  });
+
+  it('answers a malformed body with 1 and creates no session', async () => {
+    const { svc } = await setup();
+    expect(svc.handle({ cmd: 'execute', reqNo: 'x' }, conn())).toMatchObject({
+      result: 1,
+      resultDesc: 'Missing field: reqBody.apiName (or service)',
+    });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('UT_03_005: max-sessions 3 → the 4th is refused with 18, a freed slot is reusable', async () => {
+    const { svc, insupc, stats, config } = await setup((c) => (c.message.maxSessions = 3));
+    const first = svc.handle(exec('1'), conn());
+    svc.handle(exec('2'), conn());
+    svc.handle(exec('3'), conn());
+    expect(svc.handle(exec('4'), conn())).toEqual({
+      result: 18,
+      resultCode: 18,
+      resultDesc: 'Maximum concurrent sessions exceeded',
+    });
+    expect(stats.sipsvc.queueRejections).toBe(1);
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await expect(first).resolves.toMatchObject({ result: 0 });
+    expect(svc.handle(exec('5'), conn())).toBeInstanceOf(Promise);
+    config.message.maxSessions = 10; // reload
+    expect(svc.handle(exec('6'), conn())).toBeInstanceOf(Promise);
+  });
+
+  it('worker queue: concurrency slots, bounded wait line, full → 18 WorkerQueue saturated', async () => {
+    const { svc, insupc, stats } = await setup((c) => {
+      c.worker.concurrency = 1;
+      c.worker.queueCapacity = 1;
+    });
+    const a = svc.handle(exec('a'), conn());
+    const b = svc.handle(exec('b'), conn());
+    const c = svc.handle(exec('c'), conn());
+    await expect(c).resolves.toEqual({
+      result: 18,
+      resultCode: 18,
+      resultDesc: 'WorkerQueue saturated - all worker queues are full',
+    });
+    expect(stats.sipsvc.queueRejections).toBe(1);
+    expect(insupc.calls).toHaveLength(1);
+    expect(svc.workerQueueSize()).toBe(1);
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await expect(a).resolves.toMatchObject({ result: 0 });
+    expect(insupc.calls).toHaveLength(2); // b got the freed slot
+    insupc.calls[1].resolve({ server: 'S', result: 2 });
+    await expect(b).resolves.toMatchObject({ result: 8, resultDesc: 'No data' });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('UT_03_006: the sweep answers 6 Session timeout; the late answer is dropped and counted', async () => {
+    const { svc, insupc, clock, stats, sink, config } = await setup(
+      (c) => (c.message.sessionTimeout = 5000),
+    );
+    const pending = svc.handle(exec('UT_03_006_REQ_TIMEOUT'), conn());
+    clock.t += 4999;
+    svc.expireTimedOut();
+    expect(svc.messageMappingSize()).toBe(1);
+    clock.t += 1;
+    svc.expireTimedOut();
+    await expect(pending).resolves.toEqual({
+      result: 6,
+      resultCode: 6,
+      resultDesc: 'Session timeout',
+    });
+    expect(svc.describeSessions().currentSessions).toBe(0);
+    expect(stats.sipsvc.timeouts).toBe(1);
+    expect(sink.lines[0]).toContain('TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT');
+
+    insupc.calls[0].resolve({ server: 'INSUPC-1', result: 1, sqlOutput: '{}' });
+    await settle();
+    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(sink.lines[1]).toContain('DROPPED | reqId: UT_03_006_REQ_TIMEOUT');
+    expect(stats.sipsvc.commands.execute).toEqual({ attempts: 1, success: 0, failure: 1 });
+    expect(config.message.sessionTimeout).toBe(5000);
+  });
+
+  it('times out only the expired sessions, oldest first', async () => {
+    const { svc, clock } = await setup((c) => (c.message.sessionTimeout = 100));
+    const early = svc.handle(exec('early'), conn());
+    clock.t += 50;
+    svc.handle(exec('late'), conn());
+    clock.t += 60;
+    svc.expireTimedOut();
+    await expect(early).resolves.toMatchObject({ result: 6 });
+    expect(svc.messageMappingSize()).toBe(1);
+  });
+
+  it.each([
+    ['NO_BACKEND', new InsupcQueryError('NO_BACKEND', 'none'), 5, 'No INSUPC server available'],
+    [
+      'CONNECTION_LOST',
+      new InsupcQueryError('CONNECTION_LOST', 'gone', 'INSUPC-2'),
+      9,
+      'INSUPC connection lost',
+    ],
+    ['a plain Error', new Error('bug'), 18, 'Internal error'],
+  ])('query rejected with %s → %d', async (_label, err, result, text) => {
+    const { svc, insupc } = await setup();
+    const pending = svc.handle(exec('E'), conn());
+    insupc.calls[0].reject(err);
+    await expect(pending).resolves.toMatchObject({ result, resultDesc: text });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('a port that throws synchronously still gets exactly one answer', async () => {
+    const { svc, insupc } = await setup();
+    insupc.query = () => {
+      throw new InsupcQueryError('SHUTTING_DOWN', 'bye');
+    };
+    await expect(svc.handle(exec('S'), conn())).resolves.toMatchObject({
+      result: 18,
+      resultDesc: 'Server shutting down',
+    });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('client disconnected: its sessions go at once; the INSUPC answer is dropped and counted', async () => {
+    const { svc, insupc, stats } = await setup();
+    const c1 = conn(1);
+    svc.handle(exec('mine'), c1);
+    const other = svc.handle(exec('other'), conn(2));
+    c1.closed = true;
+    svc.connectionClosed(1);
+    expect(svc.messageMappingSize()).toBe(1);
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await expect(other).resolves.toMatchObject({ result: 0 });
+    await settle();
+    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('a closed connection noticed only when the answer arrives is cleaned up too', async () => {
+    const { svc, insupc, stats } = await setup();
+    const c1 = conn(1);
+    svc.handle(exec('x'), c1);
+    c1.closed = true;
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await settle();
+    expect(svc.messageMappingSize()).toBe(0);
+    expect(stats.sipsvc.droppedResponses).toBe(1);
+  });
+
+  it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, client answered by timeout', async () => {
+    const { svc, insupc, stats, clock, sink } = await setup((c) => {
+      c.insupc.recvQueue.capacity = 1;
+      c.message.sessionTimeout = 1000;
+    });
+    const a = svc.handle(exec('A'), conn());
+    const b = svc.handle(exec('B'), conn());
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await Promise.resolve(); // both answers arrive before the queue drains
+    await Promise.resolve();
+    await expect(a).resolves.toMatchObject({ result: 0 });
+    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(sink.lines.some((l) => l.includes('DROPPED | reqId: B'))).toBe(true);
+    expect(svc.messageMappingSize()).toBe(1);
+    clock.t += 1000;
+    svc.expireTimedOut();
+    await expect(b).resolves.toMatchObject({ result: 6 });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('refuseNew → 18 Server shutting down; drained() waits for the last session', async () => {
+    const { svc, insupc } = await setup();
+    const pending = svc.handle(exec('in-flight'), conn());
+    svc.refuseNew();
+    expect(svc.handle(exec('new'), conn())).toMatchObject({
+      result: 18,
+      resultDesc: 'Server shutting down',
+    });
+    let drained = false;
+    const d = svc.drained().then(() => (drained = true));
+    await settle();
+    expect(drained).toBe(false);
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await pending;
+    await d;
+    expect(drained).toBe(true);
+    await expect(svc.drained()).resolves.toBeUndefined();
+  });
+
+  it('shutdown answers whatever is still open', async () => {
+    const { svc } = await setup();
+    const pending = svc.handle(exec('x'), conn());
+    svc.onApplicationShutdown();
+    await expect(pending).resolves.toMatchObject({ result: 18 });
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('load level follows utilisation (sampled once a second)', async () => {
+    const { svc } = await setup((c) => {
+      c.tps.maxTps = 10;
+      c.message.maxSessions = 100;
+    });
+    for (let i = 0; i < 9; i++) svc.handle(exec(`${i}`), conn());
+    svc.sampleLoad();
+    expect(svc.describeSessions().loadLevel).toBe('Critical');
+    svc.sampleLoad();
+    expect(svc.describeSessions().loadLevel).toBe('Normal');
+  });
+
+  it('every execute is answered exactly once whatever the order of events', async () => {
+    type Ev = 'answer' | 'nodata' | 'lost' | 'timeout' | 'disconnect';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.nat(19),
+            fc.constantFrom<Ev>('answer', 'nodata', 'lost', 'timeout', 'disconnect'),
+          ),
+          {
+            maxLength: 60,
+          },
+        ),
+        async (events) => {
+          const { svc, insupc, clock, stats } = await setup((c) => {
+            c.worker.concurrency = 3;
+            c.message.sessionTimeout = 100;
+          });
+          const conns = [conn(1), conn(2)];
+          const answers = new Array<number>(20).fill(0);
+          for (let i = 0; i < 20; i++) {
+            const r = svc.handle(exec(`R${i}`), conns[i % 2]);
+            void Promise.resolve(r).then(() => answers[i]++);
+          }
+          for (const [n, ev] of events) {
+            const call = insupc.calls[n % Math.max(1, insupc.calls.length)];
+            if (ev === 'answer') call?.resolve({ server: 'S', result: 1 });
+            else if (ev === 'nodata') call?.resolve({ server: 'S', result: 2 });
+            else if (ev === 'lost') call?.reject(new InsupcQueryError('CONNECTION_LOST', 'x'));
+            else if (ev === 'timeout') {
+              clock.t += 60;
+              svc.expireTimedOut();
+            } else {
+              conns[n % 2].closed = true;
+              svc.connectionClosed(n % 2 === 0 ? 1 : 2);
+            }
+            await settle();
+          }
+          clock.t += 1000;
+          svc.expireTimedOut(); // drains the wait line: everything left times out
+          await settle();
+          expect(answers).toEqual(new Array(20).fill(1));
+          expect(svc.messageMappingSize()).toBe(0);
+          expect(svc.workerQueueSize()).toBe(0);
+          const e = stats.sipsvc.commands.execute;
+          expect(e.success + e.failure).toBe(e.attempts);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

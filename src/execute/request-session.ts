@@ -1,0 +1,50 @@
+import { InsupcAnswer } from '../insupc/insupc-query.port';
+import { SipsvcConnectionContext, SipsvcReply } from '../sipsvc/sipsvc-message';
+import { WorkerQueueItem } from './worker-queue';
+
+/** Where a session is in the pipeline. */
+export const SessionPhase = {
+  /** waiting in the worker queue for a slot. */
+  QUEUED: 0,
+  /** DB_QUERY handed to the INSUPC transport. */
+  IN_FLIGHT: 1,
+  /**
+   * INSUPC answered but the receive queue was full: the answer is gone and the mapping to it
+   * cleaned up; the client is answered by the session-timeout sweep (seed UT_03_003).
+   */
+  ANSWER_DROPPED: 2,
+} as const;
+export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
+
+/**
+ * One execute awaiting its answer: the mapping between a SIPSVC request and its INSUPC
+ * query. Holds what the answer and the execute log need, and the resolver of the handler's
+ * promise, which `ExecuteService.finish` calls exactly once.
+ */
+export class RequestSession implements WorkerQueueItem<RequestSession> {
+  queuePrev: RequestSession | null = null;
+  queueNext: RequestSession | null = null;
+  queued = false;
+  phase: SessionPhase = SessionPhase.QUEUED;
+  /** set once, by the first outcome (answer, error, timeout, client gone). */
+  done = false;
+  server = '-';
+  /** the INSUPC answer while it waits in the receive queue. */
+  answer: InsupcAnswer | undefined = undefined;
+  resolve: (reply: SipsvcReply) => void = noop;
+
+  constructor(
+    readonly requestId: number,
+    readonly connection: SipsvcConnectionContext,
+    readonly cmd: string,
+    /** reqNo as text, for logs (the transport echoes the original value). */
+    readonly reqNo: string,
+    readonly seq: unknown,
+    readonly apiName: string,
+    readonly inputParams: readonly string[],
+    /** monotonic ms. */
+    readonly startedAt: number,
+  ) {}
+}
+
+function noop(): void {}
