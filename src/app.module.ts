@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/config.schema';
+import { ExecuteModule } from './execute/execute.module';
 import { HealthModule } from './health/health.module';
 import { InsupcModule } from './insupc/insupc.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -31,6 +32,7 @@ export class AppModule {
         OamModule.forRoot({ configPath: options.configPath }),
         InsupcModule,
         SipsvcModule,
+        ExecuteModule,
         HealthModule,
         MetricsModule,
         AdminModule,

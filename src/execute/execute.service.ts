@@ -17,6 +17,7 @@ import {
 import { MetricsService } from '../metrics/metrics.service';
 import { ServiceStateService } from '../oam/service-state.service';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../sipsvc/sipsvc-message';
+import { SipsvcServer } from '../sipsvc/sipsvc.server';
 import { ResultText, SipsvcResult, SipsvcResultCode } from '../sipsvc/sipsvc-result';
 import { SipsvcCounters } from '../statistics/statistics.counters';
 import { StatisticsService } from '../statistics/statistics.service';
@@ -76,6 +77,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     private readonly executeLog: ExecuteLogWriter,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = monotonicClock,
+    @Optional() private readonly sipsvc?: SipsvcServer,
   ) {
     this.counters = stats.sipsvc;
     this.workers = new WorkerQueue<RequestSession>(
@@ -104,6 +106,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     );
     this.sweepTimer = setInterval(this.expireTimedOut, sweepMs);
     this.loadTimer = setInterval(this.sampleLoad, LOAD_INTERVAL_MS);
+    this.sipsvc?.onConnectionClosed((ctx) => this.connectionClosed(ctx.connectionId));
   }
 
   /** The `execute` handler body: a reply now (refusals) or a promise of exactly one reply. */
