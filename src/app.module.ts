@@ -10,6 +10,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OamModule } from './oam/oam.module';
+import { SegwModule } from './segw/segw.module';
 import { SipsvcModule } from './sipsvc/sipsvc.module';
 import { StatisticsModule } from './statistics/statistics.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         InsupcModule,
         SipsvcModule,
         ExecuteModule,
+        SegwModule,
         HealthModule,
         MetricsModule,
         AdminModule,

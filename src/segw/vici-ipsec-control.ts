@@ -1,0 +1,97 @@
+import { Logger } from '@nestjs/common';
+import { ViciClient, ViciInput, ViciSection } from '../../libs/vici/src';
+import { InitiateResult, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
+
+/** Slack above charon's own initiate timeout before the client gives the socket up. */
+const COMMAND_SLACK_MS = 5000;
+
+/** {@link IpsecControl} on a charon VICI socket. */
+export class ViciIpsecControl implements IpsecControl {
+  private readonly log = new Logger('SegwVici');
+  private client: ViciClient | null = null;
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly maxCommandMs: number,
+  ) {}
+
+  async connect(sink: IpsecEventSink): Promise<{ daemon: string; version: string }> {
+    this.close();
+    const client = await ViciClient.connect(this.socketPath, {
+      commandTimeoutMs: this.maxCommandMs + COMMAND_SLACK_MS,
+    });
+    this.client = client;
+    client.once('close', (e?: Error) => {
+      if (this.client === client) this.client = null;
+      sink.closed(e?.message);
+    });
+    const v = await client.request('version');
+    await client.subscribe('ike-updown', (_n, m) => this.dispatchUpdown(sink, m));
+    // child-updown only for the debug log: the IKE SA decides. `alert` exists from 6.0.3.
+    await client.subscribe('child-updown', (_n, m) =>
+      this.log.debug(`child-updown ${m.up === 'yes' ? 'up' : 'down'}: ${Object.keys(m).join(',')}`),
+    );
+    const alerts = await client.subscribe('alert', (_n, m) =>
+      this.log.warn(`charon alert: ${String(m.type)}`),
+    );
+    this.log.debug(`alert event ${alerts ? 'available' : 'not offered by this charon'}`);
+    return { daemon: String(v.daemon), version: String(v.version) };
+  }
+
+  close(): void {
+    const c = this.client;
+    this.client = null;
+    c?.close();
+  }
+
+  async loadShared(s: IpsecSecret): Promise<void> {
+    const args: ViciInput = { type: s.type.toUpperCase(), data: s.secret };
+    const owners = s.owners ?? (s.id ? [s.id] : undefined);
+    checkOk('load-shared', await this.vici().request('load-shared', { ...args, owners }));
+  }
+
+  async loadConn(name: string, conn: Record<string, unknown>): Promise<void> {
+    checkOk('load-conn', await this.vici().request('load-conn', { [name]: conn as ViciInput }));
+  }
+
+  async initiate(ike: string, child: string, timeoutMs: number): Promise<InitiateResult> {
+    const r = await this.vici().request('initiate', {
+      ike,
+      child,
+      timeout: timeoutMs,
+      'init-limits': 'no',
+    });
+    return r.success === 'yes'
+      ? { ok: true }
+      : { ok: false, error: String(r.errmsg ?? 'initiate failed') };
+  }
+
+  async terminateIke(ike: string): Promise<void> {
+    // force: no DELETE round trip to a SEGW that may be dead; timeout -1: answer at once.
+    await this.vici().request('terminate', { ike, force: 'yes', timeout: -1 });
+  }
+
+  private vici(): ViciClient {
+    if (!this.client) throw new Error('VICI not connected');
+    return this.client;
+  }
+
+  private dispatchUpdown(sink: IpsecEventSink, m: ViciSection): void {
+    const up = m.up === 'yes';
+    for (const [name, sa] of Object.entries(m)) {
+      if (name === 'up' || typeof sa !== 'object' || Array.isArray(sa)) continue;
+      sink.ikeUpdown(up, name, {
+        uniqueId: str(sa.uniqueid),
+        remoteHost: str(sa['remote-host']),
+        state: str(sa.state),
+      });
+    }
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function checkOk(command: string, r: ViciSection): void {
+  if (r.success !== 'yes')
+    throw new Error(`${command} failed: ${String(r.errmsg ?? 'no reason given')}`);
+}
