@@ -1,0 +1,103 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, validateConfig } from '../config/config.loader';
+import { AppConfig } from '../config/config.schema';
+import { FileStore } from './atomic-file';
+import { OamFileError } from './oam-file';
+import { OamService } from './oam.service';
+import { ServiceStateService } from './service-state.service';
+
+class MemoryFiles extends FileStore {
+  readonly files = new Map<string, string>();
+  writes = 0;
+  override async read(path: string) {
+    return this.files.get(path);
+  }
+  override async writeAtomic(path: string, text: string) {
+    this.writes++;
+    this.files.set(path, text);
+  }
+}
+
+const OAM = '/etc/oam.json';
+const config = (): AppConfig =>
+  validateConfig({
+    insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
+    oam: { config: { path: OAM } },
+  });
+
+function setup(oamText?: string, loader?: (path: string) => AppConfig) {
+  const files = new MemoryFiles();
+  if (oamText !== undefined) files.files.set(OAM, oamText);
+  const state = new ServiceStateService();
+  const live = config();
+  const oam = new OamService(live, state, files, loader ? 'app.yaml' : undefined, loader);
+  return { files, state, live, oam };
+}
+
+describe('OamService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('takes the initial state from the OAM file', async () => {
+    const { oam, state } = setup('{"appStates":{"insupclient":"BLOCKED"}}');
+    await oam.onModuleInit();
+    expect(state.state).toBe('BLOCKED');
+    expect(state.blocked).toBe(true);
+  });
+
+  it.each([[undefined], ['{broken']])(
+    'stays RUNNING and writes nothing for file %p',
+    async (text) => {
+      const { oam, state, files } = setup(text);
+      await oam.onModuleInit();
+      expect(state.state).toBe('RUNNING');
+      expect(files.writes).toBe(0);
+    },
+  );
+
+  it('writes a change back keeping the other keys', async () => {
+    const { oam, state, files } = setup('{"systemName":"AMAS11","appStates":{"sipsvc":"RUNNING"}}');
+    await oam.changeState('BLOCKED');
+    expect(state.blocked).toBe(true);
+    expect(JSON.parse(files.files.get(OAM)!)).toEqual({
+      systemName: 'AMAS11',
+      appStates: { sipsvc: 'RUNNING', insupclient: 'BLOCKED' },
+    });
+  });
+
+  it('never overwrites a malformed file: the change applies, the write is refused', async () => {
+    const { oam, state, files } = setup('{broken');
+    await expect(oam.changeState('BLOCKED')).rejects.toBeInstanceOf(OamFileError);
+    expect(state.blocked).toBe(true);
+    expect(files.files.get(OAM)).toBe('{broken');
+  });
+
+  it('creates the file when it is missing', async () => {
+    const { oam, files } = setup(undefined);
+    await oam.changeState('BLOCKED');
+    expect(JSON.parse(files.files.get(OAM)!)).toEqual({ appStates: { insupclient: 'BLOCKED' } });
+  });
+
+  it('reload re-reads the OAM file and applies hot config keys', async () => {
+    const fresh = config();
+    fresh.tps.maxTps = 3;
+    const { oam, state, live, files } = setup('{}', () => fresh);
+    files.files.set(OAM, '{"appStates":{"insupclient":"BLOCKED"}}');
+    const r = await oam.reload();
+    expect(r).toMatchObject({ state: 'BLOCKED', configReloaded: true, applied: ['tps.max-tps'] });
+    expect(state.blocked).toBe(true);
+    expect(live.tps.maxTps).toBe(3);
+  });
+
+  it('a bad OAM file or config file on reload changes nothing', async () => {
+    const broken = () => {
+      throw new ConfigError(['tps.max-tps: must not be less than 1']);
+    };
+    const { oam, state, live, files } = setup('{"appStates":{"insupclient":"BLOCKED"}}', broken);
+    await expect(oam.reload()).rejects.toBeInstanceOf(ConfigError);
+    expect(state.state).toBe('RUNNING');
+    files.files.set(OAM, '{"appStates":{"insupclient":"PAUSED"}}');
+    await expect(oam.reload()).rejects.toThrow(/must be one of/);
+    expect(state.state).toBe('RUNNING');
+    expect(live.tps.maxTps).toBe(1000);
+  });
+});
