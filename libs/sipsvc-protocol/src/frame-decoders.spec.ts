@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { createFrameDecoder } from './create-frame-decoder';
+import { FrameDecoder } from './frame-decoder';
+import { encodeLengthPrefixed, SipsvcFraming } from './frame-encoder';
+import { JsonStreamSplitter } from './json-stream-splitter';
+import { LengthPrefixedDecoder } from './length-prefixed-decoder';
+
+interface Collected {
+  frames: string[];
+  violations: string[];
+  decoder: FrameDecoder;
+}
+
+function collect(framing: SipsvcFraming, max: number): Collected {
+  const out: Collected = { frames: [], violations: [], decoder: undefined as never };
+  out.decoder = createFrameDecoder(framing, max, {
+    frame: (b) => out.frames.push(b.toString('utf8')),
+    violation: (r) => out.violations.push(r),
+  });
+  return out;
+}
+
+/** cuts `bytes` at the given (sorted, deduplicated) offsets. */
+function split(bytes: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let prev = 0;
+  for (const p of points) {
+    parts.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  parts.push(bytes.subarray(prev));
+  return parts;
+}
+
+const jsonObject = fc.dictionary(
+  fc.string({ maxLength: 8 }),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: 'grapheme', maxLength: 10 }),
+    fc.integer(),
+    fc.constant('}{"\\'),
+    fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.dictionary(fc.string(), fc.string())), {
+      maxLength: 3,
+    }),
+  ),
+  { maxKeys: 6 },
+);
+const separator = fc.constantFrom('', '\n', ' ', '\r\n', '\t \n');
+
+describe('JsonStreamSplitter', () => {
+  it('splits concatenated and newline-separated objects, string and escape aware', () => {
+    const c = collect('json-stream', 1000);
+    c.decoder.push(Buffer.from('{"a":"}"}{"b":"\\"{"}\n {"c":[1,{"d":2}]}\r\n'));
+    expect(c.frames).toEqual(['{"a":"}"}', '{"b":"\\"{"}', '{"c":[1,{"d":2}]}']);
+    expect(c.violations).toEqual([]);
+    expect(c.decoder.bufferedBytes).toBe(0);
+  });
+
+  it('hands a complete-but-invalid object to the owner (Malformed JSON is its call)', () => {
+    const c = collect('json-stream', 1000);
+    c.decoder.push(Buffer.from('{"a":]{"ok":1}'));
+    expect(c.frames).toEqual(['{"a":]', '{"ok":1}']);
+  });
+
+  it('reports bytes that cannot start an object, then ignores all input', () => {
+    const c = collect('json-stream', 1000);
+    c.decoder.push(Buffer.from('{"a":1} hello {"b":2}'));
+    expect(c.frames).toEqual(['{"a":1}']);
+    expect(c.violations).toHaveLength(1);
+    expect(c.violations[0]).toMatch(/must be a JSON object/);
+    c.decoder.push(Buffer.from('{"c":3}'));
+    expect(c.frames).toHaveLength(1);
+    expect(c.decoder.failed).toBe(true);
+  });
+
+  it('reports an object larger than max-message-bytes, whether split or not', () => {
+    const big = `{"x":"${'a'.repeat(100)}"}`;
+    const whole = collect('json-stream', 64);
+    whole.decoder.push(Buffer.from(big));
+    expect(whole.violations[0]).toMatch(/exceeds max-message-bytes \(64\)/);
+    const parts = collect('json-stream', 64);
+    for (const ch of big) parts.decoder.push(Buffer.from(ch));
+    expect(parts.violations).toHaveLength(1);
+    expect(parts.frames).toEqual([]);
+  });
+
+  it('accepts an object of exactly max-message-bytes', () => {
+    const msg = `{"x":"${'a'.repeat(56)}"}`;
+    expect(msg.length).toBe(64);
+    const c = collect('json-stream', 64);
+    c.decoder.push(Buffer.from(msg.slice(0, 10)));
+    c.decoder.push(Buffer.from(msg.slice(10)));
+    expect(c.frames).toEqual([msg]);
+  });
+
+  it('property: any split of a stream of objects decodes to the same objects', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(jsonObject, separator), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (items, cuts) => {
+          const texts = items.map(([o]) => JSON.stringify(o));
+          const stream = Buffer.from(items.map(([o, sep]) => JSON.stringify(o) + sep).join(''));
+          const c = collect('json-stream', 1 << 20);
+          for (const part of split(stream, cuts)) c.decoder.push(part);
+          expect(c.violations).toEqual([]);
+          expect(c.frames).toEqual(texts);
+          expect(c.frames.map((f) => JSON.parse(f))).toEqual(items.map(([o]) => o));
+          expect(c.decoder.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: random bytes never throw and never hold more than max-message-bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
+        const max = 128;
+        const splitter = new JsonStreamSplitter(max, {
+          frame: (b) => expect(b.length).toBeLessThanOrEqual(max),
+          violation: () => undefined,
+        });
+        for (const chunk of chunks) {
+          splitter.push(Buffer.from(chunk));
+          expect(splitter.bufferedBytes).toBeLessThanOrEqual(max);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: random bytes inside an open object stay bounded (no early violation needed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (chunks) => {
+        const max = 256;
+        let violations = 0;
+        const splitter = new JsonStreamSplitter(max, {
+          frame: () => undefined,
+          violation: () => violations++,
+        });
+        splitter.push(Buffer.from('{"s":"'));
+        for (const chunk of chunks) splitter.push(Buffer.from(chunk));
+        expect(splitter.bufferedBytes).toBeLessThanOrEqual(max);
+        expect(violations).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('LengthPrefixedDecoder', () => {
+  const frame = (s: string): Buffer => encodeLengthPrefixed(s) as Buffer;
+
+  it('decodes frames back to back', () => {
+    const c = collect('length-prefixed', 1000);
+    c.decoder.push(Buffer.concat([frame('{"a":1}'), frame('{"b":"é"}')]));
+    expect(c.frames).toEqual(['{"a":1}', '{"b":"é"}']);
+  });
+
+  it('rejects a zero or oversized length before buffering the body', () => {
+    const zero = collect('length-prefixed', 100);
+    zero.decoder.push(Buffer.from([0, 0, 0, 0]));
+    expect(zero.violations[0]).toMatch(/frame length 0/);
+    const big = collect('length-prefixed', 100);
+    big.decoder.push(Buffer.from([0, 0, 0, 101, 0x7b]));
+    expect(big.violations[0]).toMatch(/frame length 101 outside 1\.\.100/);
+    expect(big.decoder.bufferedBytes).toBe(0);
+  });
+
+  it('property: any split of a stream of frames decodes to the same messages', () => {
+    fc.assert(
+      fc.property(
+        fc.array(jsonObject, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (objects, cuts) => {
+          const texts = objects.map((o) => JSON.stringify(o));
+          const stream = Buffer.concat(texts.map(frame));
+          const c = collect('length-prefixed', 1 << 20);
+          for (const part of split(stream, cuts)) c.decoder.push(part);
+          expect(c.violations).toEqual([]);
+          expect(c.frames).toEqual(texts);
+          expect(c.decoder.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: random bytes never throw and never hold more than max-message-bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
+        const max = 128;
+        const decoder = new LengthPrefixedDecoder(max, {
+          frame: (b) => expect(b.length).toBeLessThanOrEqual(max),
+          violation: () => undefined,
+        });
+        for (const chunk of chunks) {
+          decoder.push(Buffer.from(chunk));
+          expect(decoder.bufferedBytes).toBeLessThanOrEqual(max);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
