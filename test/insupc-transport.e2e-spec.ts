@@ -1,0 +1,306 @@
+/**
+ * The INSUPC transport against the INSUPC simulator over real loopback sockets: logon,
+ * heartbeats, read-timeout, reconnects, DB_STATUS routing and in-flight failure
+ * (binary protocol sections 5 and 6; seed UT_04_001..009).
+ */
+import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
+import { MsgCode } from '../libs/insupc-protocol/src';
+import { InsupcAnswer, InsupcQueryError } from '../src/insupc/insupc-query.port';
+import { startTransport, TransportHarness, waitFor } from './insupc-gw-harness';
+
+describe('INSUPC transport (e2e, simulator)', () => {
+  let sim: InsupcSimulator | undefined;
+  let gw: TransportHarness | undefined;
+
+  afterEach(async () => {
+    await gw?.close();
+    await sim?.stop();
+    gw = sim = undefined;
+  });
+
+  /** a simulator with the given instances (status each) and a transport connected to all. */
+  async function setup(
+    instances: { name: string; dbStatus: 'MA' | 'MS' | 'MB' | 'DA' | 'DS' | 'DB' }[],
+    opts: {
+      activeScenario?: string;
+      client?: Parameters<typeof startTransport>[0][number]['overrides'];
+      sessionTimeout?: number;
+      waitReady?: boolean;
+    } = {},
+  ): Promise<{ sim: InsupcSimulator; gw: TransportHarness }> {
+    sim = await startSimulator({
+      logger: false,
+      instances,
+      activeScenario: opts.activeScenario ?? 'default',
+      scenarios: {
+        heartbeat_ignore: { description: 'logon OK, heartbeats unanswered', heartbeat: 'ignore' },
+      },
+    });
+    const s = sim;
+    gw = await startTransport(
+      s.instances.map((i) => ({ name: i.name, port: i.port, overrides: opts.client })),
+      { sessionTimeout: opts.sessionTimeout ?? 5000 },
+    );
+    const g = gw;
+    if (opts.waitReady !== false) {
+      await waitFor(
+        () =>
+          g.state.describeServers().every((x) => x.availableConnections > 0 && x.dbStatus !== ''),
+        'every server logged on',
+      );
+    }
+    return { sim: s, gw: g };
+  }
+
+  async function queryMany(g: TransportHarness, n: number): Promise<InsupcAnswer[]> {
+    const out: InsupcAnswer[] = [];
+    for (let i = 0; i < n; i++) out.push(await g.query.query('mcidGetProfile', [`0101234${i}`]));
+    return out;
+  }
+
+  const received = (s: InsupcSimulator, name: string, code: MsgCode) => s.received(name, code) ?? 0;
+
+  it('UT_04_001: logs on with DB_ACCESS_REQUEST and reports the server in /state form', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      client: { connectionPoolSize: 2 },
+    });
+    expect(gw.server('INSUPC-1')).toMatchObject({
+      name: 'INSUPC-1',
+      host: '127.0.0.1',
+      port: sim.port('INSUPC-1'),
+      dbStatus: 'MA',
+      availableConnections: 2,
+      activeRequests: 0,
+      totalConnections: 2,
+      isAvailable: true,
+    });
+    expect(Date.parse(gw.server('INSUPC-1').lastStatusUpdate!)).not.toBeNaN();
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBe(2);
+    expect(gw.state.routableServerCount()).toBe(1);
+    expect(gw.logs.count('TCP_CONNECTION: ')).toBe(2);
+    const answer = await gw.query.query('mcidGetProfile', ['01012345678']);
+    expect(answer).toMatchObject({ server: 'INSUPC-1', result: 0x01 });
+    expect(gw.stats.insupc('INSUPC-1')).toMatchObject({ requests: 1, success: 1, dbStatus: 'MA' });
+  });
+
+  it('UT_04_002: a denied logon is logged, closed and retried after retry-interval until accepted', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      activeScenario: 'logon_failure',
+      waitReady: false,
+    });
+    await waitFor(() => gw.stats.insupc('INSUPC-1').logonFailures >= 2, 'two denied logons');
+    expect(gw.logs.has('INSUPC_LOGON_FAILED: result=0x20', 'error')).toBe(true);
+    expect(gw.logs.has('Reconnection triggered')).toBe(true);
+    expect(gw.logs.count('TCP_CONNECTION: ')).toBeGreaterThanOrEqual(2);
+    expect(gw.server('INSUPC-1').isAvailable).toBe(false);
+    await expect(gw.query.query('x', [])).rejects.toMatchObject({ code: 'NO_BACKEND' });
+
+    sim.setScenario('default');
+    await waitFor(
+      () => gw.server('INSUPC-1').isAvailable,
+      'logon accepted after the scenario change',
+    );
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('UT_04_003: sends DB_NETTEST_REQUEST every heartbeat-interval while the connection is up', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      client: { heartbeatInterval: 100 },
+    });
+    const t0 = Date.now();
+    await waitFor(
+      () => received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST) >= 3,
+      'three heartbeats',
+    );
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(3 * 100 - 100); // the first may have been due at t0
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST)).toBeLessThanOrEqual(
+      Math.ceil(elapsed / 100) + 1,
+    );
+    expect(gw.server('INSUPC-1').isAvailable).toBe(true);
+    expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(0);
+  });
+
+  it('UT_04_004: a silent server is closed after read-timeout (ReadTimeout detected) and reconnected', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      activeScenario: 'no_response',
+      client: { readTimeout: 300 },
+      waitReady: false,
+    });
+    await waitFor(() => gw.logs.has('ReadTimeout detected'), 'ReadTimeout detected', 3000);
+    await waitFor(() => gw.logs.has('Reconnection triggered'), 'Reconnection triggered');
+    await waitFor(
+      () => received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST) >= 2,
+      'second logon attempt',
+    );
+    expect(gw.logs.count('TCP_CONNECTION: ')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('closes a logged-on connection after heartbeat-max-misses unanswered heartbeats, then reconnects', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      activeScenario: 'heartbeat_ignore',
+      client: {
+        heartbeatInterval: 100,
+        heartbeatTimeout: 50,
+        heartbeatMaxMisses: 2,
+        readTimeout: 60000,
+      },
+    });
+    await waitFor(
+      () => gw.stats.insupc('INSUPC-1').connectionLosses >= 1,
+      'connection closed for misses',
+    );
+    expect(gw.logs.count('[INSUPC|INSUPC-1] heartbeat unanswered', 'warn')).toBeGreaterThanOrEqual(
+      2,
+    );
+    await waitFor(() => gw.stats.insupc('INSUPC-1').reconnects >= 1, 'logged on again');
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('UT_04_005: a server killed and restarted is reconnected and logged on again', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }]);
+    await sim.stopInstance('INSUPC-1');
+    await waitFor(() => !gw.server('INSUPC-1').isAvailable, 'server seen down');
+    await expect(gw.query.query('x', [])).rejects.toMatchObject({ code: 'NO_BACKEND' });
+    expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(1);
+
+    await sim.startInstance('INSUPC-1');
+    await waitFor(() => gw.server('INSUPC-1').isAvailable, 'server back', 3000);
+    expect(gw.stats.insupc('INSUPC-1').reconnects).toBe(1);
+    await expect(gw.query.query('mcidGetProfile', ['1'])).resolves.toMatchObject({
+      server: 'INSUPC-1',
+    });
+  });
+
+  it('UT_04_006: DB_STATUS_REQUEST updates the status, is answered 0x01 and changes routing', async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'MA' },
+      { name: 'INSUPC-2', dbStatus: 'MA' },
+    ]);
+    sim.setDbStatus('INSUPC-2', 'MB'); // pushes DB_STATUS_REQUEST
+    await waitFor(
+      () => received(sim, 'INSUPC-2', MsgCode.DB_STATUS_RESPONSE) >= 1,
+      'DB_STATUS_RESPONSE',
+    );
+    expect(gw.server('INSUPC-2')).toMatchObject({ dbStatus: 'MB', isAvailable: false });
+    expect(gw.stats.insupc('INSUPC-2').dbStatus).toBe('MB');
+    const messages = gw.logs.lines.map((l) => l.message);
+    expect(messages).toContain(
+      'INSUPC_STATUS_NOTIFICATION: session=INSUP_SESSION_002, newStatus=MB',
+    );
+    expect(messages).toContain('[INSUPC|INSUPC-2] DB Status changed | old: MA, new: MB');
+    expect(messages).toContain('DB_STATUS_RESPONSE sent: session=INSUP_SESSION_002, result=0x01');
+
+    const answers = await queryMany(gw, 4);
+    expect(answers.map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1', 'INSUPC-1', 'INSUPC-1']);
+  });
+
+  it('UT_04_007: MA + MA splits 10 queries 5/5, alternating', async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'MA' },
+      { name: 'INSUPC-2', dbStatus: 'MA' },
+    ]);
+    const answers = await queryMany(gw, 10);
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(5);
+    expect(received(sim, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(5);
+    expect(answers[0].server).not.toBe(answers[1].server);
+    expect(gw.logs.count('Selected MA pool: INSUPC-1', 'debug')).toBe(5);
+    expect(gw.logs.count('Selected MA pool: INSUPC-2', 'debug')).toBe(5);
+  });
+
+  it('UT_04_008: MA + DA sends everything to MA, then to DA when MA dies (using fallback, WARN)', async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'DA' },
+      { name: 'INSUPC-2', dbStatus: 'MA' },
+    ]);
+    expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-2', 'INSUPC-2']);
+    await sim.stopInstance('INSUPC-2');
+    await waitFor(() => !gw.server('INSUPC-2').isAvailable, 'MA seen down');
+    expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
+    expect(gw.logs.count('using fallback: INSUPC-1', 'warn')).toBe(1);
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(2);
+  });
+
+  it('UT_04_009: MA + MS with MA → MB sends everything to MS', async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'MS' },
+      { name: 'INSUPC-2', dbStatus: 'MA' },
+    ]);
+    expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-2', 'INSUPC-2']);
+    sim.setDbStatus('INSUPC-2', 'MB', false); // no push: the next heartbeat answer carries it
+    await waitFor(() => gw.server('INSUPC-2').dbStatus === 'MB', 'MB seen in a heartbeat answer');
+    expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
+    expect(gw.logs.has('using fallback: INSUPC-1', 'warn')).toBe(true);
+  });
+
+  it('only blocked servers → NO_BACKEND at once; nothing is sent', async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'MB' },
+      { name: 'INSUPC-2', dbStatus: 'DB' },
+    ]);
+    expect(gw.state.routableServerCount()).toBe(0);
+    const t0 = Date.now();
+    const err = await gw.query.query('mcidGetProfile', ['1']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InsupcQueryError);
+    expect(err).toMatchObject({ code: 'NO_BACKEND' });
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(0);
+    expect(received(sim, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(0);
+  });
+
+  it('requests in flight when the connection drops are failed at once with CONNECTION_LOST', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      activeScenario: 'query_no_response',
+      sessionTimeout: 60000,
+    });
+    const inflight = Promise.allSettled(
+      [1, 2, 3].map((i) => gw.query.query('mcidGetProfile', [String(i)])),
+    );
+    await waitFor(
+      () => received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST) === 3,
+      'queries at the server',
+    );
+    expect(gw.state.pendingRequests()).toBe(3);
+    expect(gw.server('INSUPC-1').activeRequests).toBe(3);
+    const t0 = Date.now();
+    sim.disconnectClients('INSUPC-1');
+    const results = await inflight;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    for (const r of results) {
+      expect(r).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'CONNECTION_LOST', server: 'INSUPC-1' },
+      });
+    }
+    expect(gw.state.pendingRequests()).toBe(0);
+    expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(1);
+  });
+
+  it('a request never answered is failed with TIMEOUT by the backstop (2 × session-timeout)', async () => {
+    const { gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      activeScenario: 'query_no_response',
+      sessionTimeout: 100,
+    });
+    const t0 = Date.now();
+    await expect(gw.query.query('mcidGetProfile', ['1'])).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
+    expect(gw.stats.insupc('INSUPC-1').timeouts).toBe(1);
+    expect(gw.state.pendingRequests()).toBe(0);
+  });
+
+  it('release() sends DB_RELEASE_REQUEST on every connection, closes, and refuses new queries', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      client: { connectionPoolSize: 2 },
+    });
+    await gw.state.release();
+    await waitFor(
+      () => received(sim, 'INSUPC-1', MsgCode.DB_RELEASE_REQUEST) === 2,
+      'two DB_RELEASE_REQUEST',
+    );
+    await waitFor(() => sim.connections('INSUPC-1') === 0, 'connections closed');
+    await expect(gw.query.query('x', [])).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    expect(gw.server('INSUPC-1').availableConnections).toBe(0);
+  });
+});
