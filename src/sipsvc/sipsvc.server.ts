@@ -24,8 +24,13 @@ import { ResultText, SipsvcResult } from './sipsvc-result';
 export const SWEEP_INTERVAL_MS = 1000;
 /** a connection closed after an answer (`end()`) that has not gone within this is destroyed. */
 const CLOSING_GRACE_MS = 2000;
-/** output held for one client that stopped reading, in units of max-message-bytes. */
-const PENDING_OUTPUT_MESSAGES = 64;
+/**
+ * Output held for one client that stopped reading before it is dropped: 64 messages of
+ * max-message-bytes, at least 4 MiB (one input chunk of small pipelined requests is answered
+ * synchronously before reading pauses, and must fit).
+ */
+const pendingOutputLimit = (maxMessageBytes: number): number =>
+  Math.max(4 * 1024 * 1024, 64 * maxMessageBytes);
 /** an unknown `cmd` is echoed in the error text up to this length. */
 const MAX_CMD_ECHO = 64;
 
@@ -172,7 +177,7 @@ export class SipsvcServer
       ip,
       socket.remotePort ?? 0,
       frameEncoderFor(framing),
-      maxMessageBytes * PENDING_OUTPUT_MESSAGES,
+      pendingOutputLimit(maxMessageBytes),
       this.dropSlowReader,
       Date.now(),
     );
