@@ -11,6 +11,15 @@ import { startGateway, Gateway } from '../src/bootstrap';
 import { SegwFailoverManager } from '../src/segw/segw-failover.manager';
 import { testConfig } from './support/test-config';
 
+interface SegwView {
+  vici: string;
+  connections: Array<{ name: string; addresses: string[]; current: string; state: string }>;
+}
+interface HistoryView {
+  history: Array<{ connection: string; from: string; to: string; reason: string; result: string }>;
+}
+const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
+
 const LAB = join(__dirname, 'lab', 'segw-lab.sh');
 const lab = (...args: string[]) =>
   execFileSync('bash', [LAB, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,7 +57,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   let env: Record<string, string>;
   let gw: Gateway | undefined;
 
-  const segw = async () => (await fetch(`http://127.0.0.1:${gw!.httpPort}/segw`)).json();
+  const segw = () => getJson<SegwView>(`http://127.0.0.1:${gw!.httpPort}/segw`);
   const conn = async () => (await segw()).connections[0];
   const upOn = (addr: string) => async () => {
     const c = await conn();
@@ -126,7 +135,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       `SEGW lab: SEGW 1 killed -> tunnel up on SEGW 2 after ${seconds.toFixed(1)} s\n`,
     );
     expect(seconds).toBeLessThan(10);
-    const h = await (await fetch(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=5`)).json();
+    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=5`);
     expect(h.history[0]).toMatchObject({
       connection: 'insupc-tunnel',
       from: '10.99.1.2',
@@ -194,9 +203,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       40_000,
     );
     expect(manager.readiness().ready).toBe(false);
-    const h = await (await fetch(`http://127.0.0.1:${gw!.httpPort}/segw/history`)).json();
-    expect(
-      h.history.slice(0, 2).every((e: { result: string }) => e.result.startsWith('failed')),
-    ).toBe(true);
+    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history`);
+    expect(h.history.slice(0, 2).every((e) => e.result.startsWith('failed'))).toBe(true);
   });
 });
