@@ -1,6 +1,5 @@
-import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AdminTokenGuard } from './admin-token.guard';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AdminTokenMiddleware } from './admin-token.middleware';
 import { GatewayStateService } from './gateway-state.service';
 import { StatController } from './stat.controller';
 import { StateController } from './state.controller';
@@ -9,6 +8,10 @@ import { StatusController } from './status.controller';
 /** The operator's HTTP API (operations spec section 3), guarded by `security.admin-token`. */
 @Module({
   controllers: [StatusController, StateController, StatController],
-  providers: [GatewayStateService, { provide: APP_GUARD, useClass: AdminTokenGuard }],
+  providers: [GatewayStateService],
 })
-export class AdminModule {}
+export class AdminModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminTokenMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
+  }
+}

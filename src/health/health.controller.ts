@@ -1,7 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
-import { PublicRoute } from '../admin/admin-token.guard';
 import {
   InsupcRoutableIndicator,
   SegwIndicator,
@@ -10,10 +9,9 @@ import {
 
 /**
  * Liveness checks nothing external (a dead INSUPC must not get the gateway restarted);
- * readiness is fed by per-dependency indicators. Both are open without the admin token.
+ * readiness is fed by per-dependency indicators. Both stay open when an admin token is set.
  */
 @ApiTags('health')
-@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

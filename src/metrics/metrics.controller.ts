@@ -2,10 +2,8 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { register } from 'prom-client';
-import { PublicRoute } from '../admin/admin-token.guard';
 
 @ApiTags('metrics')
-@PublicRoute()
 @Controller('metrics')
 export class MetricsController {
   @Get()

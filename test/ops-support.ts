@@ -1,0 +1,89 @@
+/** Helpers for the operations e2e specs: temp files, admin HTTP calls, waiting on conditions. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Polls `cond` until it holds; fails naming `what` after `timeoutMs` (no fixed sleeps). */
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export class TempDir {
+  readonly path = mkdtempSync(join(tmpdir(), 'insupclient-ops-'));
+  file(name: string): string {
+    return join(this.path, name);
+  }
+  write(name: string, text: string): string {
+    writeFileSync(this.file(name), text);
+    return this.file(name);
+  }
+  readJson(name: string): unknown {
+    return JSON.parse(readFileSync(this.file(name), 'utf8'));
+  }
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+  contentType: string | null;
+}
+
+/** One admin API call; JSON bodies parsed when the response is JSON. */
+export async function http(
+  port: number,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  const contentType = res.headers.get('content-type');
+  const body = contentType?.includes('json') ? JSON.parse(text) : undefined;
+  return { status: res.status, body, text, contentType };
+}
+
+/** A local HTTP listener standing in for the statistics server; keeps every POSTed body. */
+export class StatsServer {
+  readonly bodies: unknown[] = [];
+  private server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/stats`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r) ?? r(undefined));
+  }
+}

@@ -1,0 +1,53 @@
+/** `security.admin-token`: admin routes need the Bearer token; /health and /metrics do not. */
+import { startGateway, Gateway } from '../src/bootstrap';
+import { testConfig } from './support/test-config';
+import { http, TempDir } from './ops-support';
+
+describe('admin token (e2e)', () => {
+  const dir = new TempDir();
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    dir.write('oam-conf.json', '{"appStates":{"insupclient":"RUNNING"}}');
+    gw = await startGateway(
+      testConfig({
+        security: { adminToken: 's3cret-token' },
+        oam: { config: { path: dir.file('oam-conf.json') } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await gw?.close();
+    dir.remove();
+  });
+
+  it.each([
+    ['GET', '/state'],
+    ['POST', '/state?state=BLOCKED'],
+    ['GET', '/stat'],
+    ['POST', '/stat/init'],
+    ['GET', '/insupclient/v1/status'],
+    ['POST', '/insupclient/v1/config/actions/reload'],
+  ] as const)('%s %s → 401 without or with a wrong token', async (method, path) => {
+    expect((await http(gw.httpPort, method, path)).status).toBe(401);
+    const wrong = await http(gw.httpPort, method, path, { token: 's3cret-tokeX' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.message).toMatch(/admin token/);
+  });
+
+  it('accepts the right token', async () => {
+    const res = await http(gw.httpPort, 'POST', '/state?state=BLOCKED', { token: 's3cret-token' });
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('BLOCKED');
+    expect((await http(gw.httpPort, 'GET', '/state', { token: 's3cret-token' })).body.state).toBe(
+      'BLOCKED',
+    );
+  });
+
+  it('leaves /health/* and /metrics open', async () => {
+    expect((await http(gw.httpPort, 'GET', '/health/live')).status).toBe(200);
+    expect((await http(gw.httpPort, 'GET', '/metrics')).status).toBe(200);
+    // not ready (no INSUPC reachable), but answered rather than refused
+    expect((await http(gw.httpPort, 'GET', '/health/ready')).status).toBe(503);
+  });
+});
