@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   SipsvcConnectionContext,
   SipsvcPattern,
@@ -18,8 +18,8 @@ export class ExecuteController {
 
   @MessagePattern(SipsvcPattern.EXECUTE)
   execute(
-    request: SipsvcRequest,
-    connection: SipsvcConnectionContext,
+    @Payload() request: SipsvcRequest,
+    @Ctx() connection: SipsvcConnectionContext,
   ): SipsvcReply | Promise<SipsvcReply> {
     return this.pipeline.handle(request, connection);
   }
