@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       queries: total,
-      seconds: Number(elapsed.toFixed(2)),
+      elapsedSeconds: Number(elapsed.toFixed(2)),
       queriesPerSecond: Math.round(qps),
       simulatorCpuSeconds: Number(cpuSeconds.toFixed(2)),
       simulatorCoreUse: Number((cpuSeconds / elapsed).toFixed(2)),
