@@ -92,6 +92,8 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
       rq.capacity,
       rq.threadCount,
       this.deliverAnswer,
+      // the session, if left open, is still answered by the timeout sweep
+      (err) => this.log.error(`INSUPC answer processing failed: ${String(err)}`),
     );
   }
 

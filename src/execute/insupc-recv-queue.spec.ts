@@ -48,4 +48,22 @@ describe('InsupcRecvQueue', () => {
     expect(got).toEqual([1, 2]);
     expect(q.offer(3)).toBe(false);
   });
+
+  it('a throwing delivery is reported and the drain goes on', async () => {
+    const got: number[] = [];
+    const errors: unknown[] = [];
+    const q = new InsupcRecvQueue<number>(
+      5,
+      1,
+      (n) => {
+        if (n === 2) throw new Error('bad answer');
+        got.push(n);
+      },
+      (e) => errors.push(e),
+    );
+    [1, 2, 3].forEach((n) => q.offer(n));
+    await nextTurn();
+    expect(got).toEqual([1, 3]);
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -7,7 +7,8 @@
  * `threadCount` keeps its config meaning as the drain's parallelism knob: each slice handles
  * up to `threadCount × SLICE_PER_THREAD` answers before yielding to I/O.
  *
- * A full queue refuses the answer (`offer` returns false); the caller cleans up.
+ * A full queue refuses the answer (`offer` returns false); the caller cleans up. A delivery
+ * that throws never stalls the queue or escapes into the event loop.
  */
 export const SLICE_PER_THREAD = 64;
 
@@ -22,6 +23,8 @@ export class InsupcRecvQueue<T> {
     readonly capacity: number,
     readonly threadCount: number,
     private readonly deliver: (item: T) => void,
+    /** a throwing `deliver` is reported here and the drain goes on with the next answer. */
+    private readonly onError: (err: unknown) => void = () => undefined,
   ) {
     this.ring = new Array<T | undefined>(capacity);
   }
@@ -58,7 +61,11 @@ export class InsupcRecvQueue<T> {
       this.ring[this.head] = undefined;
       this.head = (this.head + 1) % this.capacity;
       this.count--;
-      this.deliver(item);
+      try {
+        this.deliver(item);
+      } catch (err) {
+        this.onError(err);
+      }
     }
   }
 }
