@@ -9,8 +9,9 @@ import {
 import { ExecuteService } from './execute.service';
 
 /**
- * The `execute` handler. The SIPSVC transport calls it directly with (request, connection)
- * after checking the token, and echoes cmd/reqNo/seq into the reply itself.
+ * The `execute` handler. The SIPSVC transport calls it with (request, connection) after
+ * checking the token, and echoes cmd/reqNo/seq into the reply itself. `@Payload()`/`@Ctx()`
+ * are needed: without param decorators Nest's RPC proxy passes only the payload.
  */
 @Controller()
 export class ExecuteController {
