@@ -45,7 +45,9 @@ describe('INSUPC transport (e2e, simulator)', () => {
     if (opts.waitReady !== false) {
       await waitFor(
         () =>
-          g.state.describeServers().every((x) => x.availableConnections > 0 && x.dbStatus !== ''),
+          g.state
+            .describeServers()
+            .every((x) => x.availableConnections === x.totalConnections && x.dbStatus !== ''),
         'every server logged on',
       );
     }
@@ -231,6 +233,32 @@ describe('INSUPC transport (e2e, simulator)', () => {
     await waitFor(() => gw.server('INSUPC-2').dbStatus === 'MB', 'MB seen in a heartbeat answer');
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
     expect(gw.logs.has('using fallback: INSUPC-1', 'warn')).toBe(true);
+  });
+
+  it('2,000 concurrent queries over 2 servers × 2 connections: each answered once, with its own answer', async () => {
+    const { gw } = await setup(
+      [
+        { name: 'INSUPC-1', dbStatus: 'MA' },
+        { name: 'INSUPC-2', dbStatus: 'MA' },
+      ],
+      { client: { connectionPoolSize: 2 } },
+    );
+    const n = 2000;
+    const answers = await Promise.all(
+      Array.from({ length: n }, (_, i) => gw.query.query('mcidGetProfile', [`msisdn-${i}`])),
+    );
+    answers.forEach((a, i) => {
+      expect(JSON.parse(a.sqlOutput!)).toMatchObject({
+        inputParams: [`msisdn-${i}`],
+        server: a.server,
+      });
+    });
+    const s1 = gw.stats.insupc('INSUPC-1');
+    const s2 = gw.stats.insupc('INSUPC-2');
+    expect(s1.requests + s2.requests).toBe(n);
+    expect(s1.success).toBe(n / 2);
+    expect(s1.unmatchedResponses + s2.unmatchedResponses).toBe(0);
+    expect(gw.state.pendingRequests()).toBe(0);
   });
 
   it('only blocked servers → NO_BACKEND at once; nothing is sent', async () => {
