@@ -6,7 +6,8 @@
 # lives only inside these namespaces.
 #
 #   segw-lab.sh up [N]        build the lab with N SEGWs (default 2) and start every charon
-#   segw-lab.sh down          stop every charon and remove the namespaces
+#   segw-lab.sh down          stop every charon, kill any process left inside the lab
+#                             namespaces, and remove the namespaces
 #   segw-lab.sh env           print the variables a test needs (VICI socket, addresses, PSK)
 #   segw-lab.sh status        IKE SAs as the initiator sees them
 #   segw-lab.sh stop-segw I   kill SEGW I's charon (SIGKILL: no DELETE is sent, like a crash)
@@ -31,7 +32,7 @@
 # the lab (no network namespaces, no XFRM): a test must report that as skipped, never
 # as passed.
 #
-# Environment: LAB_DIR (default /tmp/segw-lab), LAB_PREFIX (default segwlab, namespace
+# Environment: LAB_DIR (default /tmp/insupclient-segw-lab), LAB_PREFIX (default insclab, namespace
 # name prefix), LAB_DPD (initiator DPD delay in seconds, default 1).
 set -euo pipefail
 
@@ -217,11 +218,21 @@ cmd_up() {
   cmd_env
 }
 
+# Deleting a namespace does not end the processes inside it (a test's gateway or INSUPC
+# simulator started with `exec`): whatever a failed test left behind is killed here.
+kill_ns_procs() { # ns
+  local pids; pids=$(ip netns pids "$1" 2>/dev/null || true)
+  [ -n "$pids" ] || return 0
+  echo "segw-lab: killing processes left in $1: $(echo $pids)" >&2
+  kill -KILL $pids 2>/dev/null || true
+}
+
 cmd_down() {
   local n; n=$(count)
   stop_charon "$LAB_DIR/init" 2>/dev/null || true
   for i in $(seq 1 9); do stop_charon "$LAB_DIR/segw$i" 2>/dev/null || true; done
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${P}-" || true); do
+    kill_ns_procs "$ns"
     ip netns del "$ns" 2>/dev/null || true
   done
   fence_down
