@@ -186,6 +186,27 @@ describe('ExecuteService', () => {
     expect(svc.messageMappingSize()).toBe(0);
   });
 
+  it('a timed-out query frees its worker slot at once (a silent server cannot starve the rest)', async () => {
+    const { svc, insupc, clock } = await setup((c) => {
+      c.worker.concurrency = 1;
+      c.message.sessionTimeout = 1000;
+    });
+    const a = svc.handle(exec('a'), conn());
+    clock.t += 500;
+    const b = svc.handle(exec('b'), conn());
+    expect(insupc.calls).toHaveLength(1);
+    clock.t += 500;
+    svc.expireTimedOut();
+    await expect(a).resolves.toMatchObject({ result: 6 });
+    expect(insupc.calls).toHaveLength(2); // b started without waiting for a's answer
+    expect(svc.describeSessions().inFlightQueries).toBe(1);
+    insupc.calls[0].resolve({ server: 'S', result: 1 }); // a's late answer frees nothing twice
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await expect(b).resolves.toMatchObject({ result: 0 });
+    await settle();
+    expect(svc.describeSessions().inFlightQueries).toBe(0);
+  });
+
   it('UT_03_006: the sweep answers 6 Session timeout; the late answer is dropped and counted', async () => {
     const { svc, insupc, clock, stats, sink, config } = await setup(
       (c) => (c.message.sessionTimeout = 5000),

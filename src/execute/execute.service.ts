@@ -226,6 +226,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
   /** Worker slot granted: hand the query to the INSUPC transport. */
   private readonly startQuery = (s: RequestSession): void => {
     s.phase = SessionPhase.IN_FLIGHT;
+    s.holdsSlot = true;
     let pending: Promise<InsupcAnswer>;
     try {
       pending = this.insupc.query(s.apiName, s.inputParams);
@@ -239,7 +240,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
   };
 
   private onAnswer(s: RequestSession, answer: InsupcAnswer): void {
-    this.workers.release();
+    this.releaseSlot(s);
     s.server = answer.server;
     if (s.done) {
       this.dropAnswer(s);
@@ -276,7 +277,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
   };
 
   private onQueryError(s: RequestSession, err: unknown): void {
-    this.workers.release();
+    this.releaseSlot(s);
     if (err instanceof InsupcQueryError && err.server) s.server = err.server;
     if (s.done) return;
     if (!(err instanceof InsupcQueryError)) {
@@ -320,6 +321,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     s.done = true;
     this.sessions.delete(s.requestId);
     this.workers.remove(s);
+    this.releaseSlot(s);
     const exec = this.counters.commands.execute;
     if (reply.result === SipsvcResult.SUCCESS) exec.success++;
     else exec.failure++;
@@ -336,6 +338,17 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
       this.drainWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /**
+   * A slot is freed when its session ends, not when INSUPC finally answers: a server that
+   * swallows queries would otherwise hold every slot until the transport's backstop and
+   * starve the healthy servers. The abandoned query stays bounded by that backstop.
+   */
+  private releaseSlot(s: RequestSession): void {
+    if (!s.holdsSlot) return;
+    s.holdsSlot = false;
+    this.workers.release();
   }
 
   /** An INSUPC answer that nobody will receive (late, client gone, receive queue full). */

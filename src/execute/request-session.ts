@@ -28,6 +28,8 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   phase: SessionPhase = SessionPhase.QUEUED;
   /** set once, by the first outcome (answer, error, timeout, client gone). */
   done = false;
+  /** holds one of the worker queue's concurrency slots (from start of query to its end). */
+  holdsSlot = false;
   server = '-';
   /** the INSUPC answer while it waits in the receive queue. */
   answer: InsupcAnswer | undefined = undefined;
