@@ -173,18 +173,6 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
-      new Counter({
-        name: 'insupclient_segw_failover_events_total',
-        help: 'SEGW failover events (failover, initiate_failure)',
-        labelNames: ['event'],
-        registers: [],
-        collect() {
-          this.reset();
-          this.inc({ event: 'failover' }, s.segw.failovers);
-          this.inc({ event: 'initiate_failure' }, s.segw.initiateFailures);
-        },
-      }),
-    );
+    // SEGW metrics (insupclient_segw_*) are registered per connection by the SEGW module.
   }
 }
