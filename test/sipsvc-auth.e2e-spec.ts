@@ -323,3 +323,41 @@ describe('SIPSVC connection timers (UT_01_007..009, e2e)', () => {
     expect(n).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe('SIPSVC connection-timeout (e2e)', () => {
+  const CONNECTION_TIMEOUT = 1500;
+  const IDLE_TIMEOUT = 800;
+  const SLACK = 2000;
+  let gw: Gateway;
+  let client: SipsvcTestClient | undefined;
+
+  beforeAll(async () => {
+    gw = await startGateway(
+      testConfig({
+        tcp: { server: { connectionTimeout: CONNECTION_TIMEOUT, idleTimeout: IDLE_TIMEOUT } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await gw?.close();
+  });
+
+  it('closes an authenticated connection older than connection-timeout, even while active', async () => {
+    client = await connectSipsvc(gw.sipsvcPort);
+    const start = Date.now();
+    await client.authOk();
+    const closed = client.waitClosed(CONNECTION_TIMEOUT + SLACK);
+    // keep the connection busy so only the age limit can close it
+    let heartbeats = 0;
+    while (!client.isClosed && Date.now() - start < CONNECTION_TIMEOUT + SLACK) {
+      await new Promise((r) => setTimeout(r, IDLE_TIMEOUT / 4));
+      if (!client.isClosed) {
+        client.send({ cmd: 'heartBeat', token: client.token, reqNo: `HB${heartbeats++}` });
+      }
+    }
+    await closed;
+    expect(Date.now() - start).toBeGreaterThanOrEqual(CONNECTION_TIMEOUT - 50);
+    expect(heartbeats).toBeGreaterThan(2);
+  });
+});
