@@ -1,7 +1,7 @@
 /**
  * SEGW failover, data plane: real executes through a real IPsec tunnel (test/lab/segw-lab.sh).
  *
- * The built gateway (dist/src/main.js) runs inside the lab's initiator namespace and drives
+ * The built gateway (dist/src/main.js; `npm run test:e2e` builds first) runs inside the lab's initiator namespace and drives
  * the initiator charon over its VICI unix socket. Behind each SEGW an INSUPC simulator
  * listens on the inner address 10.2.0.1, which the initiator reaches only through the
  * tunnel; the two simulators have different instance names, so every answer says which
@@ -269,13 +269,13 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     for (const f of [GATEWAY_MAIN, SIMULATOR_MAIN, SIPSVC_CLIENT]) {
       if (!existsSync(f)) throw new Error(`${f} missing: run "npm run build" first`);
     }
+    labUp = true; // from here on afterAll tears down, even if `up` fails half-way
     const env = Object.fromEntries(
       lab('up', '2')
         .trim()
         .split('\n')
         .map((l) => l.split('=', 2) as [string, string]),
     );
-    labUp = true;
     const config = writeConfigs(env);
     for (const i of [1, 2]) {
       startIn(
@@ -399,7 +399,12 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       const outageMs = firstGood.answered - firstFailed!.sent;
       const failoverMs = firstGood.answered - killedAt;
       const failures = after.filter((r) => r.answered <= firstGood.answered && r.result !== 0);
-      const kinds = [...new Set(failures.map((r) => `${r.result} ${r.desc}`))].join('; ');
+      const byKind = new Map<string, number>();
+      for (const r of failures) {
+        const kind = `result ${r.result} "${r.desc}"`;
+        byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      }
+      const kinds = [...byKind].map(([kind, n]) => `${n}x ${kind}`).join(', ');
       process.stderr.write(
         `\nSEGW data plane: SEGW 1 killed -> first good execute via SEGW 2 after ${failoverMs} ms; ` +
           `outage (first failed execute sent -> first good answered) ${outageMs} ms, ` +
