@@ -24,10 +24,17 @@ const LAB = join(__dirname, 'lab', 'segw-lab.sh');
 const lab = (...args: string[]) =>
   execFileSync('bash', [LAB, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+/** null when the lab can run; the reason when the machine cannot host it (exit 3 only). */
 function labAvailable(): string | null {
   const r = spawnSync('bash', [LAB, 'check'], { encoding: 'utf8', timeout: 300_000 });
   if (r.status === 0) return null;
-  return (r.stderr || r.stdout || `exit ${r.status}`).trim();
+  const why = (r.stderr || r.stdout || `exit ${r.status}`).trim();
+  // Any other failure is a broken lab, not an unsuitable machine: run the suite and let it fail.
+  if (r.status !== 3) {
+    process.stderr.write(`segw-lab.sh check failed (exit ${r.status}): ${why}\n`);
+    return null;
+  }
+  return why;
 }
 
 const unavailable = labAvailable();
