@@ -1,0 +1,172 @@
+import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createFrameDecoder } from '../../../libs/sipsvc-protocol/src/create-frame-decoder';
+import type { FrameDecoder } from '../../../libs/sipsvc-protocol/src/frame-decoder';
+import {
+  frameEncoderFor,
+  type FrameEncoder,
+  type SipsvcFraming,
+} from '../../../libs/sipsvc-protocol/src/frame-encoder';
+import { ExactlyOnceTracker } from './exactly-once-tracker';
+
+export interface ConnectionTarget {
+  host: string;
+  port: number;
+  framing: SipsvcFraming;
+  ip: string;
+  mac: string;
+  key: string;
+  api: string;
+  params: string[];
+}
+
+/** what the generator learns from each answer (called synchronously from the socket read). */
+export interface AnswerSink {
+  answer(conn: LoadgenConnection, result: number, sendTime: number, now: number): void;
+  closed(conn: LoadgenConnection, why: string): void;
+}
+
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * One SIPSVC connection of the load generator: authenticates, then sends executes whose
+ * `reqNo` is this connection's sequence number, and hands each answer to the generator.
+ * The execute text is built from a prefix and suffix computed once (only the reqNo varies).
+ */
+export class LoadgenConnection {
+  readonly tracker = new ExactlyOnceTracker();
+  private readonly decoder: FrameDecoder;
+  private readonly encode: FrameEncoder;
+  private executePrefix = '';
+  private executeSuffix = '';
+  private authWaiter: ((msg: Record<string, unknown>) => void) | undefined;
+  private isClosed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    target: ConnectionTarget,
+    private readonly sink: AnswerSink,
+  ) {
+    this.encode = frameEncoderFor(target.framing);
+    this.decoder = createFrameDecoder(target.framing, MAX_ANSWER_BYTES, {
+      frame: (bytes) => this.onFrame(bytes),
+      violation: (reason) => this.fail(`undecodable data from gateway: ${reason}`),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      // answers in one read trigger the next sends (closed loop): one write for all of them
+      socket.cork();
+      this.decoder.push(chunk);
+      socket.uncork();
+    });
+    socket.on('error', (err) => this.fail(err.message));
+    socket.on('close', () => this.fail('connection closed'));
+  }
+
+  static open(target: ConnectionTarget, sink: AnswerSink, timeoutMs = 5000) {
+    return new Promise<LoadgenConnection>((resolve, reject) => {
+      const socket = connect({ host: target.host, port: target.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`connect to ${target.host}:${target.port} timed out`));
+      }, timeoutMs);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        const conn = new LoadgenConnection(socket, target, sink);
+        conn.authenticate(target, timeoutMs).then(
+          () => resolve(conn),
+          (e: Error) => {
+            socket.destroy();
+            reject(e);
+          },
+        );
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** sends one execute (the caller decides when). */
+  sendExecute(): void {
+    const seq = this.tracker.sent(performance.now());
+    this.socket.write(this.encode(this.executePrefix + seq + this.executeSuffix));
+  }
+
+  /** batches the writes of several `sendExecute()` calls into one. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  close(): void {
+    this.isClosed = true;
+    this.socket.destroy();
+  }
+
+  private authenticate(target: ConnectionTarget, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no auth answer')), timeoutMs);
+      this.authWaiter = (msg) => {
+        clearTimeout(timer);
+        if (msg.result !== 0 || typeof msg.token !== 'string') {
+          reject(new Error(`auth refused: ${String(msg.resultDesc)}`));
+          return;
+        }
+        this.executePrefix = `{"cmd":"execute","token":${JSON.stringify(msg.token)},"reqNo":"`;
+        this.executeSuffix =
+          `","seq":"001","service":${JSON.stringify(target.api)},"reqBody":` +
+          JSON.stringify({ apiName: target.api, inputParams: target.params }) +
+          '}';
+        resolve();
+      };
+      this.socket.write(
+        this.encode(
+          JSON.stringify({
+            cmd: 'auth',
+            ipAddr: target.ip,
+            macAddr: target.mac,
+            accessKey: Buffer.from(target.key, 'utf8').toString('base64'),
+            reqNo: 'auth',
+          }),
+        ),
+      );
+    });
+  }
+
+  private onFrame(bytes: Buffer): void {
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      this.fail('gateway sent malformed JSON');
+      return;
+    }
+    const waiter = this.authWaiter;
+    if (waiter) {
+      this.authWaiter = undefined;
+      waiter(msg);
+      return;
+    }
+    const now = performance.now();
+    const sendTime = this.tracker.answer(Number(msg.reqNo));
+    const result = typeof msg.result === 'number' ? msg.result : NaN;
+    this.sink.answer(this, result, sendTime, now);
+  }
+
+  private fail(why: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.socket.destroy();
+    this.sink.closed(this, why);
+  }
+}
