@@ -22,6 +22,8 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   /** `[SIPSVC|ip:port]`, the seed's log prefix for this connection. */
   readonly tag: string;
   private readingPaused = false;
+  /** output is corked until the end of this tick (see writeJson). */
+  private corked = false;
 
   constructor(
     readonly connectionId: number,
@@ -44,9 +46,18 @@ export class SipsvcConnection implements SipsvcConnectionContext {
    * Frames and writes one serialised message. When the socket's buffer is full, reading from
    * this client stops until it drains: a client that does not read its answers cannot make the
    * gateway buffer without bound. Past `maxPendingOutput` the client is dropped.
+   *
+   * Answers written in the same tick (a read of pipelined requests, a drain of INSUPC answers)
+   * leave in one writev instead of one syscall each: the socket is corked at the first write
+   * and uncorked on process.nextTick, before any I/O or timer can run. `end()` flushes too.
    */
   writeJson(json: string): void {
     if (this.closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     const ok = this.socket.write(this.encode(json));
     if (ok) return;
     if (this.socket.writableLength > this.maxPendingOutput) {
@@ -84,6 +95,11 @@ export class SipsvcConnection implements SipsvcConnectionContext {
       lastHeartbeatTime: this.lastHeartbeatAt ? new Date(this.lastHeartbeatAt).toISOString() : null,
     };
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private readonly resumeReading = (): void => {
     this.readingPaused = false;
