@@ -29,6 +29,9 @@ class FakeSocket extends EventEmitter {
   setNoDelay(): this {
     return this;
   }
+  /** writes are recorded at once; corking only batches syscalls on a real socket. */
+  cork(): void {}
+  uncork(): void {}
   write(buf: Buffer): boolean {
     expect(this.decoder.push(Buffer.from(buf))).toBeUndefined();
     return true;

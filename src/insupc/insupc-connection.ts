@@ -67,6 +67,8 @@ export class InsupcConnection {
   /** repeated connect failures during one outage are logged once at WARN, then at debug. */
   private failuresThisOutage = 0;
   private stopped: Promise<void> | null = null;
+  /** the socket is corked until the end of this tick (see query). */
+  private corked: Socket | null = null;
 
   constructor(
     private readonly pool: InsupcServerPool,
@@ -111,9 +113,26 @@ export class InsupcConnection {
     return new Promise<InsupcAnswer>((resolve, reject) => {
       this.pending.add(transactionId, { resolve, reject, sentAt: Date.now() });
       this.pool.counters.requests++;
+      this.corkUntilNextTick(socket);
       socket.write(frame);
     });
   }
+
+  /**
+   * Queries sent in the same tick (one drain of the SIPSVC receive queue) leave in one writev
+   * rather than one syscall each; uncorked on process.nextTick, before any I/O or timer.
+   */
+  private corkUntilNextTick(socket: Socket): void {
+    if (this.corked) return;
+    this.corked = socket;
+    socket.cork();
+    process.nextTick(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked?.uncork();
+    this.corked = null;
+  };
 
   /**
    * Graceful close (binary protocol section 6.6): DB_RELEASE_REQUEST when logged on, then
