@@ -135,11 +135,66 @@ describe('config loader', () => {
       const problems = problemsOf(() =>
         parseConfig(defaultYaml, { INSUPCLIENT_TPS_MAX_TPS: '-1' }),
       );
-      expect(problems[0]).toMatch(/^tps\.max-tps: must not be less than 1/);
+      expect(problems[0]).toMatch(/tps\.max-tps\): must not be less than 1/);
+    });
+
+    it('takes string keys literally: digits stay text, leading zeros are kept', () => {
+      const c = parseConfig(defaultYaml, {
+        INSUPCLIENT_SECURITY_ADMIN_TOKEN: '123456',
+        INSUPCLIENT_INSUPC_LOGON_PASSWORD: '0123',
+        INSUPCLIENT_APPLICATION_SYSTEM_NAME: 'true',
+      });
+      expect(c.security.adminToken).toBe('123456');
+      expect(c.insupc.logon.password).toBe('0123');
+      expect(c.application.systemName).toBe('true');
+    });
+
+    it('turns optional string keys off with an empty value', () => {
+      const c = parseConfig(defaultYaml, {
+        INSUPCLIENT_APPLICATION_STATE_SERVER_STAT_FILE: '',
+        INSUPCLIENT_APPLICATION_STATE_SERVER_URL: '',
+        INSUPCLIENT_SECURITY_ADMIN_TOKEN: '',
+      });
+      expect(c.application.stateServer.statFile).toBe('');
+      expect(c.application.stateServer.url).toBe('');
+      expect(c.security.adminToken).toBe('');
+    });
+
+    it('names the variable when an overridden value is refused', () => {
+      const problems = problemsOf(() =>
+        parseConfig(defaultYaml, { INSUPCLIENT_TPS_MAX_TPS: '-1' }),
+      );
+      expect(problems[0]).toMatch(
+        /^INSUPCLIENT_TPS_MAX_TPS \(tps\.max-tps\): must not be less than 1/,
+      );
+    });
+
+    it('names the variable when a non-string value is empty or not YAML', () => {
+      expect(problemsOf(() => parseConfig(defaultYaml, { INSUPCLIENT_TPS_MAX_TPS: '' }))).toEqual([
+        expect.stringMatching(/^INSUPCLIENT_TPS_MAX_TPS \(tps\.max-tps\): empty value/),
+      ]);
+      expect(
+        problemsOf(() => parseConfig(defaultYaml, { INSUPCLIENT_INSUPC_CLIENTS: '[{' })),
+      ).toEqual([
+        expect.stringMatching(
+          /^INSUPCLIENT_INSUPC_CLIENTS \(insupc\.clients\): not valid YAML\/JSON/,
+        ),
+      ]);
+    });
+
+    it('names the variable for a problem inside an overridden list', () => {
+      const problems = problemsOf(() =>
+        parseConfig(defaultYaml, {
+          INSUPCLIENT_INSUPC_CLIENTS: '[{"name":"X","host":"h","port":0}]',
+        }),
+      );
+      expect(problems[0]).toMatch(
+        /^INSUPCLIENT_INSUPC_CLIENTS \(insupc\.clients\[0\]\.port\): must not be less than 1/,
+      );
     });
 
     it('has one unambiguous variable per key', () => {
-      const names = envOverrideKeys().map(([n]) => n);
+      const names = envOverrideKeys().map((k) => k.name);
       expect(new Set(names).size).toBe(names.length);
       expect(names).toEqual(
         expect.arrayContaining([

@@ -6,8 +6,11 @@
  * File choice: `--config <path>`, else `INSUPCLIENT_CONFIG`, else `config/insupclient.yaml`.
  * Env overrides: `INSUPCLIENT_` + the key's YAML path upper-cased with `.` and `-` as `_`,
  * e.g. `INSUPCLIENT_TCP_SERVER_PORT=15021`, `INSUPCLIENT_TCP_SERVER_MAX_CONNECTIONS=10`.
- * Values are parsed as YAML, so lists and maps can be given as JSON:
+ * A key whose default is a string takes the text literally (`0123` stays `"0123"`, an empty
+ * value turns an optional file/url/token off); every other key is parsed as YAML, so lists
+ * and maps can be given as JSON:
  * `INSUPCLIENT_INSUPC_CLIENTS='[{"name":"INSUPC-1","host":"10.0.0.5","port":19000}]'`.
+ * A refused override names its variable: `INSUPCLIENT_TPS_MAX_TPS (tps.max-tps): ...`.
  */
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
@@ -60,9 +63,17 @@ export function camelizeKeys(value: unknown, path = ''): unknown {
   return out;
 }
 
-/** Every overridable key: [env variable name, camelCase path]. Leaves of the default tree. */
-export function envOverrideKeys(): Array<[string, string[]]> {
-  const keys: Array<[string, string[]]> = [];
+/** One overridable key: its environment variable and camelCase path in the config tree. */
+export interface EnvOverrideKey {
+  name: string;
+  path: string[];
+  /** the default is a string, so the variable's text is taken literally (never as YAML). */
+  literal: boolean;
+}
+
+/** Every overridable key: the leaves of the default tree. */
+export function envOverrideKeys(): EnvOverrideKey[] {
+  const keys: EnvOverrideKey[] = [];
   const walk = (node: unknown, path: string[]) => {
     if (isPlainObject(node) && !VERBATIM_PATHS.has(path.join('.'))) {
       for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
@@ -70,23 +81,39 @@ export function envOverrideKeys(): Array<[string, string[]]> {
     }
     const name =
       ENV_PREFIX + path.map((p) => camelToKebab(p).replace(/-/g, '_').toUpperCase()).join('_');
-    keys.push([name, path]);
+    keys.push({ name, path, literal: typeof node === 'string' });
   };
   walk(JSON.parse(JSON.stringify(new AppConfig())), []);
   return keys;
 }
 
+/** YAML path (`insupc.clients`) → the variable that set it, for the variables present in env. */
+export function envSources(env: NodeJS.ProcessEnv): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const { name, path } of envOverrideKeys()) {
+    if (env[name] !== undefined) sources.set(yamlPath(path.join('.')), name);
+  }
+  return sources;
+}
+
+function parseEnvValue(key: EnvOverrideKey, text: string): unknown {
+  if (key.literal) return text;
+  const where = `${key.name} (${yamlPath(key.path.join('.'))})`;
+  if (text.trim() === '') throw new ConfigError([`${where}: empty value (expected a value)`]);
+  try {
+    return yaml.load(text);
+  } catch (e) {
+    throw new ConfigError([`${where}: not valid YAML/JSON (${(e as Error).message})`]);
+  }
+}
+
 export function applyEnvOverrides(raw: Plain, env: NodeJS.ProcessEnv): Plain {
   const out = structuredClone(raw);
-  for (const [name, path] of envOverrideKeys()) {
-    const text = env[name];
+  for (const key of envOverrideKeys()) {
+    const text = env[key.name];
     if (text === undefined) continue;
-    let value: unknown;
-    try {
-      value = yaml.load(text);
-    } catch (e) {
-      throw new ConfigError([`${name}: not valid YAML/JSON (${(e as Error).message})`]);
-    }
+    const value = parseEnvValue(key, text);
+    const { path } = key;
     let node = out;
     for (const seg of path.slice(0, -1)) {
       if (!isPlainObject(node[seg])) node[seg] = {};
@@ -105,25 +132,46 @@ function yamlPath(camelPath: string): string {
     .slice(1);
 }
 
-function flattenErrors(errors: ValidationError[], parent = ''): string[] {
+/** `tps.max-tps`, or `INSUPCLIENT_TPS_MAX_TPS (tps.max-tps)` when a variable set that key. */
+function describeKey(key: string, sources: ReadonlyMap<string, string>): string {
+  for (const [source, name] of sources) {
+    if (key === source || key.startsWith(`${source}.`) || key.startsWith(`${source}[`)) {
+      return `${name} (${key})`;
+    }
+  }
+  return key;
+}
+
+function flattenErrors(
+  errors: ValidationError[],
+  sources: ReadonlyMap<string, string>,
+  parent = '',
+): string[] {
   const out: string[] = [];
   for (const err of errors) {
     const path = parent ? `${parent}.${err.property}` : err.property;
+    const key = describeKey(yamlPath(path), sources);
     for (const msg of Object.values(err.constraints ?? {})) {
       // class-validator starts messages with the camelCase property; say the YAML key instead.
       const reason = msg.startsWith(err.property) ? msg.slice(err.property.length).trim() : msg;
-      out.push(`${yamlPath(path)}: ${reason} (got ${JSON.stringify(err.value)})`);
+      out.push(`${key}: ${reason} (got ${JSON.stringify(err.value)})`);
     }
-    out.push(...flattenErrors(err.children ?? [], path));
+    out.push(...flattenErrors(err.children ?? [], sources, path));
   }
   return out;
 }
 
-/** Validates an already camelCased plain object into an AppConfig, or throws ConfigError. */
-export function validateConfig(camelized: Plain): AppConfig {
+/**
+ * Validates an already camelCased plain object into an AppConfig, or throws ConfigError.
+ * `sources` (from {@link envSources}) makes problems name the variable that set the key.
+ */
+export function validateConfig(
+  camelized: Plain,
+  sources: ReadonlyMap<string, string> = new Map(),
+): AppConfig {
   const config = plainToInstance(AppConfig, camelized);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new ConfigError(flattenErrors(errors));
+  if (errors.length) throw new ConfigError(flattenErrors(errors, sources));
   return config;
 }
 
@@ -140,7 +188,7 @@ export function parseConfig(
     throw new ConfigError([`${source}: not valid YAML (${(e as Error).message})`]);
   }
   if (!isPlainObject(raw)) throw new ConfigError([`${source}: the top level must be a map`]);
-  return validateConfig(applyEnvOverrides(camelizeKeys(raw) as Plain, env));
+  return validateConfig(applyEnvOverrides(camelizeKeys(raw) as Plain, env), envSources(env));
 }
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): AppConfig {
