@@ -108,6 +108,43 @@ describe('config loader', () => {
     expect(c.segw.connections['insupc-tunnel']).toEqual({ remote_addrs: 'a,b', 'local-x': 1 });
   });
 
+  describe('secrets in error messages', () => {
+    const secretYaml =
+      'security:\n  admin-token: 7\n  allowed-clients:\n' +
+      '    - { ip: "", mac: "*", auth-key: KEY-ABC }\n' +
+      'insupc:\n  logon: { password: [PW-XYZ] }\n  clients:\n    - { name: A, host: h, port: 1 }\n' +
+      'segw:\n  secrets:\n    - { type: 7, secret: PSK-123 }\n';
+
+    it('never prints a secret value, only that it was refused', () => {
+      const text = problemsOf(() => parseConfig(secretYaml)).join('\n');
+      expect(text).toMatch(/security\.admin-token: must be a string \(got <redacted>\)/);
+      expect(text).toMatch(/insupc\.logon\.password: must be a string \(got <redacted>\)/);
+      expect(text).toMatch(/segw\.secrets\[0\]\.type: must be a string \(got 7\)/);
+      expect(text).toMatch(/security\.allowed-clients\[0\]\.ip: .*\(got ""\)/);
+      for (const secret of ['PW-XYZ', 'KEY-ABC', 'PSK-123']) expect(text).not.toContain(secret);
+    });
+
+    it('redacts secrets inside a refused list or map', () => {
+      const text = problemsOf(() =>
+        parseConfig(minimal, {
+          INSUPCLIENT_SECURITY_ALLOWED_CLIENTS: '{"ip":"*","mac":"*","auth-key":"KEY-ABC"}',
+          INSUPCLIENT_SEGW_SECRETS: '[{"type":"ike","secret":"PSK-123"}, 5]',
+        }),
+      ).join('\n');
+      expect(text).toContain('security.allowed-clients');
+      expect(text).not.toContain('KEY-ABC');
+      expect(text).not.toContain('PSK-123');
+    });
+
+    it('does not echo a secret from an unparsable override', () => {
+      const text = problemsOf(() =>
+        parseConfig(minimal, { INSUPCLIENT_SEGW_SECRETS: '[{"secret": "PSK-123"' }),
+      ).join('\n');
+      expect(text).toMatch(/^INSUPCLIENT_SEGW_SECRETS \(segw\.secrets\): not valid YAML\/JSON/);
+      expect(text).not.toContain('PSK-123');
+    });
+  });
+
   describe('environment overrides', () => {
     it('overrides single keys by INSUPCLIENT_<PATH>', () => {
       const c = parseConfig(defaultYaml, {

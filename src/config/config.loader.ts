@@ -21,6 +21,17 @@ import { AppConfig } from './config.schema';
 export const DEFAULT_CONFIG_PATH = 'config/insupclient.yaml';
 export const ENV_PREFIX = 'INSUPCLIENT_';
 
+/** Keys whose values never appear in an error message (YAML paths, `[]` = any element). */
+const SECRET_PATHS = new Set([
+  'security.admin-token',
+  'security.allowed-clients[].auth-key',
+  'insupc.logon.password',
+  'segw.secrets[].secret',
+]);
+/** The same keys' camelCase names, redacted wherever they appear inside a refused value. */
+const SECRET_FIELDS = new Set(['adminToken', 'authKey', 'password', 'secret']);
+const REDACTED = '<redacted>';
+
 /** Maps whose keys are names chosen by the operator (passed to strongSwan as they are). */
 const VERBATIM_PATHS = new Set(['segw.connections']);
 
@@ -103,7 +114,10 @@ function parseEnvValue(key: EnvOverrideKey, text: string): unknown {
   try {
     return yaml.load(text);
   } catch (e) {
-    throw new ConfigError([`${where}: not valid YAML/JSON (${(e as Error).message})`]);
+    // The reason and position only: js-yaml's message quotes the text, which may hold a secret.
+    const { reason, mark } = e as yaml.YAMLException;
+    const at = mark ? ` at column ${mark.column + 1}` : '';
+    throw new ConfigError([`${where}: not valid YAML/JSON (${reason ?? 'syntax error'}${at})`]);
   }
 }
 
@@ -132,6 +146,12 @@ function yamlPath(camelPath: string): string {
     .slice(1);
 }
 
+/** The refused value as JSON, with secrets (the value itself or fields inside it) redacted. */
+function showValue(camelPath: string, value: unknown): string {
+  if (SECRET_PATHS.has(yamlPath(camelPath).replace(/\[\d+\]/g, '[]'))) return REDACTED;
+  return JSON.stringify(value, (k, v: unknown) => (SECRET_FIELDS.has(k) ? REDACTED : v));
+}
+
 /** `tps.max-tps`, or `INSUPCLIENT_TPS_MAX_TPS (tps.max-tps)` when a variable set that key. */
 function describeKey(key: string, sources: ReadonlyMap<string, string>): string {
   for (const [source, name] of sources) {
@@ -154,7 +174,7 @@ function flattenErrors(
     for (const msg of Object.values(err.constraints ?? {})) {
       // class-validator starts messages with the camelCase property; say the YAML key instead.
       const reason = msg.startsWith(err.property) ? msg.slice(err.property.length).trim() : msg;
-      out.push(`${key}: ${reason} (got ${JSON.stringify(err.value)})`);
+      out.push(`${key}: ${reason} (got ${showValue(path, err.value)})`);
     }
     out.push(...flattenErrors(err.children ?? [], sources, path));
   }
