@@ -96,6 +96,23 @@ describe('config loader', () => {
     expect(problems.join('\n')).toMatch(/tcp\.server\.max-conections: .*should not exist/);
   });
 
+  it('accepts an http(s) statistics url, also without a TLD, or none', () => {
+    for (const url of ['http://localhost:8080/stats', 'https://stats.example.com/x', '']) {
+      expect(parseConfig(minimal, { INSUPCLIENT_APPLICATION_STATE_SERVER_URL: url })).toBeTruthy();
+    }
+  });
+
+  it('rejects a statistics url that is not http(s)', () => {
+    for (const url of ['localhost:1/x', 'ftp://h/x', 'http//h']) {
+      const problems = problemsOf(() =>
+        parseConfig(minimal + `application:\n  state-server:\n    url: "${url}"\n`),
+      );
+      expect(problems).toEqual([
+        `application.state-server.url: must be an http:// or https:// URL, or "" for none (got "${url}")`,
+      ]);
+    }
+  });
+
   it('reports YAML syntax errors', () => {
     expect(problemsOf(() => parseConfig('a: [1,\n')).join()).toMatch(/not valid YAML/);
   });

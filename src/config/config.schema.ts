@@ -15,10 +15,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -27,7 +29,13 @@ export class StateServerConfig {
   @IsInt() @Min(100) interval = 60000;
   @IsString() statFile = 'data/stats.json';
   /** optional: each snapshot is POSTed here as JSON ("" = off). */
-  @IsString() url = '';
+  @IsString()
+  @ValidateIf((o: StateServerConfig) => o.url !== '')
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'url must be an http:// or https:// URL, or "" for none' },
+  )
+  url = '';
 }
 
 export class ShutdownConfig {
