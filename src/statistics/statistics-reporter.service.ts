@@ -13,6 +13,13 @@ import { StatisticsService } from './statistics.service';
 /** A snapshot POST never waits longer than this (nor longer than the interval). */
 const MAX_POST_TIMEOUT_MS = 5000;
 
+/** fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is its cause. */
+function describeError(e: unknown): string {
+  const err = e as Error;
+  const cause = err.cause as Error | undefined;
+  return cause?.message ? `${err.message}: ${cause.message}` : err.message;
+}
+
 /**
  * Makes the statistics outlive the process (operations spec section 4): restores the
  * counters from `stat-file` at start-up, writes a snapshot there every
@@ -26,6 +33,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private finalWritten = false;
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
@@ -112,14 +120,22 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     this.timer = undefined;
   }
 
-  private async persist(body: string): Promise<void> {
-    if (!this.statFile) return;
+  /**
+   * Queues one write behind the ones already issued: writes reach the disk in the order the
+   * snapshots were taken, so a slow periodic write can never land after /stat/init's or the
+   * final one. The chain never rejects (failures are logged).
+   */
+  private persist(body: string): Promise<void> {
+    if (!this.statFile) return Promise.resolve();
+    this.writes = this.writes.then(() => this.write(this.statFile, body));
+    return this.writes;
+  }
+
+  private async write(path: string, body: string): Promise<void> {
     try {
-      await this.files.writeAtomic(this.statFile, body);
+      await this.files.writeAtomic(path, body);
     } catch (e) {
-      this.log.error(
-        `Statistics snapshot not written to ${this.statFile}: ${(e as Error).message}`,
-      );
+      this.log.error(`Statistics snapshot not written to ${path}: ${(e as Error).message}`);
     }
   }
 
@@ -128,7 +144,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     try {
       await this.poster.post(url, body, timeout);
     } catch (e) {
-      this.log.warn(`Statistics snapshot POST to ${url} failed: ${(e as Error).message}`);
+      this.log.warn(`Statistics snapshot POST to ${url} failed: ${describeError(e)}`);
     }
   }
 }
