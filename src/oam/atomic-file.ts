@@ -1,12 +1,51 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import {
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 
 /**
  * File I/O for the OAM state file and the statistics file, behind a class so services can
- * be unit-tested with a fake. Writes are atomic: a temp file beside the target, then
- * rename(2), so a crash mid-write never leaves a half-written file for the next start.
+ * be unit-tested with a fake. Writes are atomic: a temp file beside the real target, synced,
+ * then rename(2), so a crash mid-write never leaves a half-written file for the next start.
+ * A symlinked path stays a symlink (the file it points at is replaced) and the replaced
+ * file's permission bits are kept: operators may link the file elsewhere or restrict it.
  */
 let tmpSeq = 0;
+
+/** The file a write to `path` must replace: the symlink's target when `path` is one. */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  // Missing, or a symlink to a file not created yet: create the file the link names.
+  try {
+    if ((await lstat(path)).isSymbolicLink()) {
+      return resolve(dirname(path), await readlink(path));
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return path;
+}
+
+async function modeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
 
 export class FileStore {
   /** the file's text, or undefined when it does not exist. */
@@ -20,9 +59,24 @@ export class FileStore {
   }
 
   async writeAtomic(path: string, text: string): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${++tmpSeq}.tmp`;
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    const target = await writeTarget(path);
+    await mkdir(dirname(target), { recursive: true });
+    const mode = await modeOf(target);
+    const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`;
+    const file = await open(tmp, 'wx', mode ?? 0o666);
+    try {
+      try {
+        await file.writeFile(text, 'utf8');
+        // open()'s mode passes through the umask; the replaced file's bits must survive as they were.
+        if (mode !== undefined) await file.chmod(mode);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmp, target);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
   }
 }
