@@ -40,4 +40,12 @@ export interface IpsecControl {
   initiate(ike: string, child: string, timeoutMs: number): Promise<InitiateResult>;
   /** tears down every IKE SA of a connection at once, established or half-open. */
   terminateIke(ike: string): Promise<void>;
+  /**
+   * Reachability check of one SEGW without touching the managed connection: on a control
+   * channel of its own (so a failover never queues behind it), loads `name` (IKE only, no
+   * children: no traffic selectors, no policies next to the live tunnel), initiates it,
+   * then terminates and unloads it. Resolves true when an IKE SA was established within
+   * `timeoutMs`; never rejects.
+   */
+  probe(name: string, conn: Record<string, unknown>, timeoutMs: number): Promise<boolean>;
 }

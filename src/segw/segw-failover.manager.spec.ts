@@ -1,8 +1,9 @@
 import { validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import { StatisticsService } from '../statistics/statistics.service';
+import { Logger } from '@nestjs/common';
 import { InitiateResult, IpsecControl, IpsecEventSink } from './ipsec-control';
-import { SegwFailoverManager } from './segw-failover.manager';
+import { PROBE_SUFFIX, SegwFailoverManager } from './segw-failover.manager';
 
 /** In-memory charon: records calls; `reachable` decides which addresses initiate to. */
 class FakeControl implements IpsecControl {
@@ -36,6 +37,11 @@ class FakeControl implements IpsecControl {
   }
   async terminateIke(ike: string) {
     this.calls.push(`terminate ${ike}`);
+  }
+  probes: Array<{ name: string; conn: Record<string, unknown> }> = [];
+  async probe(name: string, conn: Record<string, unknown>) {
+    this.probes.push({ name, conn });
+    return this.reachable.has((conn.remote_addrs as string[])[0]);
   }
   kill(ike: string) {
     this.sink!.ikeUpdown(false, ike, {
@@ -144,30 +150,123 @@ describe('SegwFailoverManager (fake charon)', () => {
     expect(() => manager.failoverNow('nope')).toThrow('no managed SEGW');
   });
 
-  it('failback=primary returns to the first address after backoff-max', async () => {
+  it('failback=primary probes the primary and moves back only once it answers', async () => {
     const { control, manager, state } = setup({ failback: 'primary' });
     running.push(manager);
     control.reachable.add('10.0.0.2');
     manager.onApplicationBootstrap();
     await waitFor(() => state().state === 'UP' && state().current === '10.0.0.2');
+    // primary still dead: probed (IKE only, on its own connection name), never switched to
+    await waitFor(() => control.probes.length >= 3);
+    expect(state()).toMatchObject({ state: 'UP', current: '10.0.0.2' });
+    expect(manager.recentHistory().map((h) => h.reason)).not.toContain('failback');
+    expect(control.probes[0].name).toBe(`t${PROBE_SUFFIX}`);
+    expect(control.probes[0].conn).toMatchObject({ remote_addrs: ['10.0.0.1'], keyingtries: 1 });
+    expect(control.probes[0].conn.children).toBeUndefined();
+    control.calls = [];
     control.reachable.add('10.0.0.1');
     await waitFor(() => state().state === 'UP' && state().current === '10.0.0.1');
-    expect(manager.recentHistory()[0]).toMatchObject({ reason: 'failback', result: 'success' });
+    expect(manager.recentHistory()[0]).toMatchObject({
+      from: '10.0.0.2',
+      to: '10.0.0.1',
+      reason: 'failback',
+      result: 'success',
+    });
+    // the SA to the secondary is torn down before the primary is loaded
+    expect(control.calls.slice(0, 2)).toEqual(['terminate t', 'load t 10.0.0.1']);
+    const probes = control.probes.length;
+    await new Promise((r) => setTimeout(r, 60)); // 3 × backoff-max: on the primary, no probing
+    expect(control.probes.length).toBe(probes);
   });
 
-  it('lost VICI: reconnects and re-loads every connection', async () => {
+  it('failback=none never probes nor moves back', async () => {
     const { control, manager, state } = setup();
     running.push(manager);
+    control.reachable.add('10.0.0.2');
+    manager.onApplicationBootstrap();
+    await waitFor(() => state().state === 'UP' && state().current === '10.0.0.2');
     control.reachable.add('10.0.0.1');
+    await new Promise((r) => setTimeout(r, 60)); // 3 × backoff-max
+    expect(control.probes).toHaveLength(0);
+    expect(state().current).toBe('10.0.0.2');
+  });
+
+  it('logs the exact failover line', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const { control, manager, state } = setup();
+      running.push(manager);
+      control.reachable = new Set(['10.0.0.1', '10.0.0.2']);
+      manager.onApplicationBootstrap();
+      await waitFor(() => state().state === 'UP');
+      control.kill('t');
+      await waitFor(() => state().current === '10.0.0.2' && state().state === 'UP');
+      expect(warn).toHaveBeenCalledWith('Initiating failover: 10.0.0.1 -> 10.0.0.2');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a failed or timed-out initiate terminates the half-open SA and counts as a failure', async () => {
+    const { control, manager, stats, state } = setup({ maxRetries: 5 });
+    running.push(manager);
+    control.reachable.add('10.0.0.2');
     manager.onApplicationBootstrap();
     await waitFor(() => state().state === 'UP');
-    control.up = false;
-    control.sink!.closed('EOF');
-    expect(manager.readiness().ready).toBe(false);
-    control.calls = [];
-    control.up = true;
-    await waitFor(() => state().state === 'UP', 3000);
-    expect(control.calls).toContain('load t 10.0.0.1');
+    expect(control.calls).toEqual([
+      'load-shared',
+      'terminate t',
+      'load t 10.0.0.1',
+      'initiate t 10.0.0.1',
+      'terminate t', // the half-open attempt to 10.0.0.1
+      'terminate t',
+      'load t 10.0.0.2',
+      'initiate t 10.0.0.2',
+    ]);
+    expect(stats.segw.initiateFailures).toBe(1);
+    expect(manager.recentHistory()[0]).toMatchObject({
+      from: '10.0.0.1',
+      to: '10.0.0.2',
+      reason: 'initiate: timeout',
+      result: 'success',
+    });
+    expect(state().retries).toBe(0); // reset by the established SA
+  });
+
+  it('lost VICI: retries every second, then re-loads and re-initiates every connection', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const { control, manager, state } = setup();
+      running.push(manager);
+      control.reachable.add('10.0.0.1');
+      const connect = jest.spyOn(control, 'connect');
+      manager.onApplicationBootstrap();
+      await waitFor(() => state().state === 'UP');
+      control.up = false;
+      control.sink!.closed('EOF');
+      expect(manager.readiness().ready).toBe(false);
+      expect(state().state).toBe('CONNECTING');
+      control.calls = [];
+      const before = connect.mock.calls.length;
+      await jest.advanceTimersByTimeAsync(999);
+      expect(connect.mock.calls.length).toBe(before);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(connect.mock.calls.length).toBe(before + 1); // failed: charon still down
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(connect.mock.calls.length).toBe(before + 2);
+      control.up = true;
+      await jest.advanceTimersByTimeAsync(1000);
+      await waitFor(() => state().state === 'UP');
+      expect(control.calls).toEqual([
+        'load-shared',
+        'terminate t',
+        'load t 10.0.0.1',
+        'initiate t 10.0.0.1',
+      ]);
+      expect(manager.readiness().ready).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('does nothing when disabled', () => {

@@ -20,6 +20,8 @@ import { segwConnectionUp, segwFailoversTotal, segwInitiateFailuresTotal } from 
 
 export const HISTORY_CAPACITY = 1000;
 const RECONNECT_MS = 1000;
+/** charon connection name of a connection's failback probe: `<name>-failback-probe`. */
+export const PROBE_SUFFIX = '-failback-probe';
 
 export interface FailoverHistoryEntry {
   timestamp: string;
@@ -258,16 +260,38 @@ export class SegwFailoverManager
     segwConnectionUp().set({ connection: m.policy.name }, 1);
     this.settle(m, 'success');
     this.log.log(`SEGW connection '${m.policy.name}' up via ${m.policy.current}`);
-    if (m.policy.wantsFailback(this.config.segw.policy)) {
-      clearTimeout(m.timer);
-      const g = m.generation;
-      m.timer = setTimeout(() => {
-        if (g !== m.generation || !m.policy.wantsFailback(this.config.segw.policy)) return;
-        const from = m.policy.current;
-        m.policy.restart(0, Date.now());
-        this.switchTo(m, from, 'failback', 0);
-      }, this.config.segw.policy.backoffMax);
+    if (m.policy.wantsFailback(this.config.segw.policy)) this.scheduleFailbackProbe(m);
+  }
+
+  /**
+   * `failback: primary`: every `backoff-max` while UP on another SEGW, check that the
+   * primary accepts an IKE SA (a probe connection of its own, IKE only) and only then move
+   * back. Moving back blind would cost an outage each time the primary is still dead.
+   */
+  private scheduleFailbackProbe(m: Managed): void {
+    clearTimeout(m.timer);
+    const g = m.generation;
+    m.timer = setTimeout(() => void this.probePrimary(m, g), this.config.segw.policy.backoffMax);
+  }
+
+  private async probePrimary(m: Managed, g: number): Promise<void> {
+    const p = this.config.segw.policy;
+    if (g !== m.generation || !m.policy.wantsFailback(p)) return;
+    const primary = m.policy.addresses[0];
+    const reachable = await this.control.probe(
+      `${m.policy.name}${PROBE_SUFFIX}`,
+      this.probeConn(m, primary),
+      p.initiateTimeout,
+    );
+    if (g !== m.generation || !m.policy.wantsFailback(p)) return;
+    if (!reachable) {
+      this.log.debug(`failback probe of '${m.policy.name}' to ${primary}: not reachable yet`);
+      this.scheduleFailbackProbe(m);
+      return;
     }
+    const from = m.policy.current;
+    m.policy.restart(0, Date.now());
+    this.switchTo(m, from, 'failback', 0);
   }
 
   private failure(m: Managed, reason: string): void {
@@ -388,6 +412,24 @@ export class SegwFailoverManager
       keyingtries: 1,
       mobike: 'no',
       children,
+    };
+  }
+
+  /**
+   * The failback probe: the operator's IKE settings towards `address`, no children (no
+   * traffic selectors, so nothing is installed next to the live tunnel), no DPD (it lives
+   * for one round trip). The SEGWs must accept a second IKE SA with our identity, which
+   * is charon's default (`unique = no`).
+   */
+  private probeConn(m: Managed, address: string): Record<string, unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { children, ...ike } = m.conn;
+    return {
+      ...ike,
+      remote_addrs: [address],
+      keyingtries: 1,
+      mobike: 'no',
+      dpd_delay: '0s',
     };
   }
 }

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   DefaultValuePipe,
   Get,
@@ -31,9 +32,13 @@ export class SegwController {
     };
   }
 
+  /** newest first; `limit` 1..1000 (default 100), anything else is a 400. */
   @Get('history')
   history(@Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
-    return { history: this.manager.recentHistory(Math.max(0, Math.min(limit, HISTORY_CAPACITY))) };
+    if (limit < 1 || limit > HISTORY_CAPACITY) {
+      throw new BadRequestException(`limit must be an integer from 1 to ${HISTORY_CAPACITY}`);
+    }
+    return { history: this.manager.recentHistory(limit) };
   }
 
   @Post(':name/actions/failover')

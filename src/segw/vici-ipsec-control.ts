@@ -9,6 +9,8 @@ const COMMAND_SLACK_MS = 5000;
 export class ViciIpsecControl implements IpsecControl {
   private readonly log = new Logger('SegwVici');
   private client: ViciClient | null = null;
+  /** probe channels in flight, closed with the main one. */
+  private readonly probes = new Set<ViciClient>();
 
   constructor(
     private readonly socketPath: string,
@@ -42,6 +44,8 @@ export class ViciIpsecControl implements IpsecControl {
     const c = this.client;
     this.client = null;
     c?.close();
+    for (const p of this.probes) p.close();
+    this.probes.clear();
   }
 
   async loadShared(s: IpsecSecret): Promise<void> {
@@ -69,6 +73,44 @@ export class ViciIpsecControl implements IpsecControl {
   async terminateIke(ike: string): Promise<void> {
     // force: no DELETE round trip to a SEGW that may be dead; timeout -1: answer at once.
     await this.vici().request('terminate', { ike, force: 'yes', timeout: -1 });
+  }
+
+  async probe(name: string, conn: Record<string, unknown>, timeoutMs: number): Promise<boolean> {
+    let client: ViciClient | undefined;
+    let established = false;
+    try {
+      client = await ViciClient.connect(this.socketPath, {
+        commandTimeoutMs: timeoutMs + COMMAND_SLACK_MS,
+      });
+      this.probes.add(client);
+      // A probe cut short (socket lost) may have left its SA behind: never two at once.
+      await client.request('terminate', { ike: name, force: 'yes', timeout: -1 });
+      checkOk('load-conn', await client.request('load-conn', { [name]: conn as ViciInput }));
+      // `ike` without `child`: charon builds the IKE SA only.
+      const r = await client.request('initiate', {
+        ike: name,
+        timeout: timeoutMs,
+        'init-limits': 'no',
+      });
+      established = r.success === 'yes';
+      if (!established) this.log.debug(`probe '${name}': ${String(r.errmsg ?? 'failed')}`);
+      return established;
+    } catch (e) {
+      this.log.debug(`probe '${name}': ${(e as Error).message}`);
+      return false;
+    } finally {
+      if (client && !client.isClosed) {
+        // An established probe is deleted properly (the SEGW answers; forced after 1 s at
+        // worst), a half-open one at once.
+        const wait = established ? Math.min(timeoutMs, 1000) : -1;
+        await client
+          .request('terminate', { ike: name, force: 'yes', timeout: wait })
+          .then(() => client!.request('unload-conn', { name }))
+          .catch(() => undefined);
+        client.close();
+      }
+      if (client) this.probes.delete(client);
+    }
   }
 
   private vici(): ViciClient {

@@ -1,0 +1,277 @@
+/**
+ * SEGW admin surface of the whole gateway over HTTP, against a stand-in charon: a VICI
+ * server on a unix socket built on libs/vici's wire format. It runs on every machine (no
+ * root, no lab), so /segw, /segw/history, the actions, /health/ready, /stat, /metrics, the
+ * admin token and the VICI reconnect are checked even where the strongSwan lab cannot run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  decodePacket,
+  encodePacket,
+  PacketType,
+  ViciFrameDecoder,
+  ViciInput,
+  ViciSection,
+} from '../libs/vici/src';
+import { startGateway, Gateway } from '../src/bootstrap';
+import { http, waitFor } from './ops-support';
+import { testConfig } from './support/test-config';
+
+const TOKEN = 'segw-admin-token';
+const A = '192.0.2.101';
+const B = '192.0.2.102';
+
+/** Just enough of charon's VICI side: loads, initiates to `reachable` addresses, events. */
+class FakeCharon {
+  readonly reachable = new Set<string>();
+  readonly loaded = new Map<string, string>();
+  private readonly sockets = new Set<Socket>();
+  private readonly subscribed = new Map<Socket, Set<string>>();
+  private server?: Server;
+  private saId = 0;
+
+  constructor(readonly path: string) {}
+
+  start(): Promise<void> {
+    this.server = createServer((s) => this.serve(s));
+    return new Promise((resolve) => this.server!.listen(this.path, resolve));
+  }
+
+  /** charon dies: the socket closes under the gateway. */
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((r) => this.server!.close(r));
+  }
+
+  /** the IKE SA of `conn` goes down (as DPD would report it). */
+  down(conn: string): void {
+    this.emit('ike-updown', { up: 'no', [conn]: this.sa(conn) });
+  }
+
+  private sa(conn: string): ViciInput {
+    return { uniqueid: String(this.saId), 'remote-host': this.loaded.get(conn) ?? '' };
+  }
+
+  private emit(event: string, message: ViciInput): void {
+    for (const [s, events] of this.subscribed) {
+      if (events.has(event))
+        s.write(encodePacket({ type: PacketType.EVENT, name: event, message }));
+    }
+  }
+
+  private serve(s: Socket): void {
+    this.sockets.add(s);
+    this.subscribed.set(s, new Set());
+    const decoder = new ViciFrameDecoder();
+    s.on('close', () => {
+      this.sockets.delete(s);
+      this.subscribed.delete(s);
+    });
+    s.on('error', () => undefined);
+    s.on('data', (chunk) => {
+      for (const segment of decoder.push(chunk)) this.answer(s, decodePacket(segment));
+    });
+  }
+
+  private answer(s: Socket, p: { type: PacketType; name?: string; message?: ViciSection }): void {
+    const reply = (message: ViciInput) =>
+      s.write(encodePacket({ type: PacketType.CMD_RESPONSE, message }));
+    if (p.type === PacketType.EVENT_REGISTER || p.type === PacketType.EVENT_UNREGISTER) {
+      const known = p.name === 'ike-updown' || p.name === 'child-updown';
+      if (known && p.type === PacketType.EVENT_REGISTER) this.subscribed.get(s)!.add(p.name!);
+      s.write(encodePacket({ type: known ? PacketType.EVENT_CONFIRM : PacketType.EVENT_UNKNOWN }));
+      return;
+    }
+    const m = p.message ?? {};
+    switch (p.name) {
+      case 'version':
+        return void reply({ daemon: 'charon', version: 'fake' });
+      case 'load-conn':
+        for (const [name, conn] of Object.entries(m)) {
+          this.loaded.set(name, ((conn as ViciSection).remote_addrs as string[])[0]);
+        }
+        return void reply({ success: 'yes' });
+      case 'initiate': {
+        const conn = String(m.ike);
+        if (!this.reachable.has(this.loaded.get(conn) ?? '')) {
+          return void reply({
+            success: 'no',
+            errmsg: `CHILD_SA not established after ${String(m.timeout)}ms`,
+          });
+        }
+        this.saId++;
+        this.emit('ike-updown', { up: 'yes', [conn]: this.sa(conn) });
+        return void reply({ success: 'yes' });
+      }
+      case 'load-shared':
+      case 'terminate':
+      case 'unload-conn':
+        return void reply({ success: 'yes' });
+      default:
+        s.write(encodePacket({ type: PacketType.CMD_UNKNOWN }));
+    }
+  }
+}
+
+interface SegwConn {
+  name: string;
+  addresses: string[];
+  current: string;
+  state: string;
+  retries: number;
+  lastChange: string;
+}
+
+describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'insupclient-segw-admin-'));
+  const charon = new FakeCharon(join(dir, 'charon.vici'));
+  let gw: Gateway;
+  const get = (path: string) => http(gw.httpPort, 'GET', path, { token: TOKEN });
+  const post = (path: string) => http(gw.httpPort, 'POST', path, { token: TOKEN });
+  const tunnel = async (): Promise<SegwConn> => (await get('/segw')).body.connections[0];
+  const upOn = (addr: string) => async () => {
+    const c = await tunnel();
+    return c.state === 'UP' && c.current === addr;
+  };
+
+  beforeAll(async () => {
+    await charon.start();
+    charon.reachable.add(A).add(B);
+    gw = await startGateway(
+      testConfig({
+        security: { adminToken: TOKEN },
+        segw: {
+          enabled: true,
+          viciSocket: charon.path,
+          policy: { maxRetries: 1, backoffBase: 10, backoffMax: 60_000, initiateTimeout: 500 },
+          connections: {
+            'insupc-tunnel': {
+              remote_addrs: ` ${A}, ,${B} `,
+              children: { 'insupc-child': { local_ts: ['10.1.0.0/24'] } },
+            },
+          },
+          secrets: [{ type: 'ike', id: 'client@test', secret: 'psk' }],
+        },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await charon.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GET /segw: parsed addresses, the one loaded into charon, UP', async () => {
+    await waitFor(upOn(A), 'tunnel UP on the first address');
+    const body = (await get('/segw')).body;
+    expect(body).toMatchObject({ enabled: true, vici: 'connected' });
+    expect(body.connections[0]).toMatchObject({
+      name: 'insupc-tunnel',
+      addresses: [A, B],
+      current: A,
+      retries: 0,
+    });
+    expect(Number.isNaN(Date.parse(body.connections[0].lastChange))).toBe(false);
+    expect(charon.loaded.get('insupc-tunnel')).toBe(A);
+  });
+
+  it('/segw routes need the admin token', async () => {
+    for (const [method, path] of [
+      ['GET', '/segw'],
+      ['GET', '/segw/history'],
+      ['POST', '/segw/insupc-tunnel/actions/failover'],
+      ['POST', '/segw/insupc-tunnel/actions/primary'],
+    ] as const) {
+      expect((await http(gw.httpPort, method, path)).status).toBe(401);
+      expect((await http(gw.httpPort, method, path, { token: 'wrong' })).status).toBe(401);
+    }
+    expect((await tunnel()).current).toBe(A); // the refused POSTs changed nothing
+  });
+
+  it('/health/ready reports the SEGW state over HTTP', async () => {
+    const ready = await http(gw.httpPort, 'GET', '/health/ready');
+    // no INSUPC server in this spec: never ready as a whole, but the segw check is up
+    expect(ready.body.details.segw).toMatchObject({
+      status: 'up',
+      vici: 'connected',
+      connections: { 'insupc-tunnel': 'UP' },
+    });
+  });
+
+  it('SA down: failover to the next address, history, /stat and /metrics count it', async () => {
+    charon.down('insupc-tunnel');
+    await waitFor(upOn(B), 'tunnel UP on the second address');
+    expect(charon.loaded.get('insupc-tunnel')).toBe(B);
+    const h = (await get('/segw/history?limit=1')).body.history;
+    expect(h).toHaveLength(1);
+    expect(h[0]).toMatchObject({
+      connection: 'insupc-tunnel',
+      from: A,
+      to: B,
+      reason: 'ike-down',
+      result: 'success',
+    });
+    expect(Number.isNaN(Date.parse(h[0].timestamp))).toBe(false);
+    expect((await get('/stat')).body.segw.failovers).toBe(1);
+    const metrics = (await http(gw.httpPort, 'GET', '/metrics')).text;
+    expect(metrics).toMatch(/insupclient_segw_failovers_total\{connection="insupc-tunnel"\} 1\b/);
+    expect(metrics).toMatch(/insupclient_segw_connection_up\{connection="insupc-tunnel"\} 1\b/);
+  });
+
+  it('manual actions: failover (circular) and primary; 404 for an unknown name', async () => {
+    const primary = await post('/segw/insupc-tunnel/actions/primary');
+    expect(primary.status).toBe(202);
+    await waitFor(upOn(A), 'back on the primary');
+    const failover = await post('/segw/insupc-tunnel/actions/failover');
+    expect(failover.status).toBe(202);
+    expect(failover.body.current).toBe(B);
+    await waitFor(upOn(B), 'on the second address');
+    expect(
+      (await get('/segw/history?limit=2')).body.history.map((e: { reason: string }) => e.reason),
+    ).toEqual(['manual', 'manual-primary']);
+    for (const action of ['failover', 'primary']) {
+      const res = await post(`/segw/nope/actions/${action}`);
+      expect(res.status).toBe(404);
+      expect(res.body.message).toMatch(/nope/);
+    }
+  });
+
+  it('GET /segw/history validates limit', async () => {
+    for (const bad of ['abc', '0', '-1', '1001', '1.5']) {
+      expect((await get(`/segw/history?limit=${bad}`)).status).toBe(400);
+    }
+    expect((await get('/segw/history?limit=1000')).status).toBe(200);
+  });
+
+  it('both SEGWs dead: FAILED after max-retries, and /health/ready says segw down', async () => {
+    charon.reachable.clear();
+    charon.down('insupc-tunnel');
+    await waitFor(async () => (await tunnel()).state === 'FAILED', 'FAILED');
+    const ready = await http(gw.httpPort, 'GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.details.segw).toMatchObject({
+      status: 'down',
+      connections: { 'insupc-tunnel': 'FAILED' },
+    });
+    // operator action retries at once
+    charon.reachable.add(A);
+    expect((await post('/segw/insupc-tunnel/actions/primary')).status).toBe(202);
+    await waitFor(upOn(A), 'UP again after the operator action');
+  });
+
+  it('charon restarted: reconnected within about a second, connection re-loaded and UP', async () => {
+    await charon.stop();
+    await waitFor(async () => (await get('/segw')).body.vici === 'disconnected', 'VICI loss seen');
+    charon.loaded.clear();
+    await charon.start();
+    const t0 = Date.now();
+    await waitFor(upOn(A), 'UP after the restart', 3000);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(charon.loaded.get('insupc-tunnel')).toBe(A);
+    expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.status).toBe('up');
+  });
+});
