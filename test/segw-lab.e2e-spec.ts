@@ -5,10 +5,12 @@
  * the machine cannot host the lab the suite says so loudly and is skipped, never passed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ViciClient, ViciSection } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
-import { SegwFailoverManager } from '../src/segw/segw-failover.manager';
+import { AppConfig } from '../src/config/config.schema';
+import { PROBE_SUFFIX } from '../src/segw/segw-failover.manager';
 import { testConfig } from './support/test-config';
 
 interface SegwView {
@@ -63,6 +65,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   jest.setTimeout(90_000);
   let env: Record<string, string>;
   let gw: Gateway | undefined;
+  let config: AppConfig;
 
   const segw = () => getJson<SegwView>(`http://127.0.0.1:${gw!.httpPort}/segw`);
   const conn = async () => (await segw()).connections[0];
@@ -92,39 +95,46 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
         .split('\n')
         .map((l) => l.split('=', 2) as [string, string]),
     );
-    gw = await startGateway(
-      testConfig({
-        segw: {
-          enabled: true,
-          viciSocket: env.SEGW_LAB_VICI,
-          policy: { maxRetries: 2, backoffBase: 200, backoffMax: 60_000, initiateTimeout: 5000 },
-          connections: {
-            'insupc-tunnel': {
-              remote_addrs: env.SEGW_LAB_ADDRS,
-              version: 2,
-              proposals: [env.SEGW_LAB_PROPOSALS],
-              dpd_delay: env.SEGW_LAB_DPD,
-              local: { auth: 'psk', id: env.SEGW_LAB_LOCAL_ID },
-              remote: { auth: 'psk', id: env.SEGW_LAB_REMOTE_ID },
-              children: {
-                'insupc-child': {
-                  local_ts: [env.SEGW_LAB_LOCAL_TS],
-                  remote_ts: [env.SEGW_LAB_REMOTE_TS],
-                  esp_proposals: [env.SEGW_LAB_PROPOSALS],
-                },
+    config = testConfig({
+      segw: {
+        enabled: true,
+        viciSocket: env.SEGW_LAB_VICI,
+        policy: { maxRetries: 2, backoffBase: 200, backoffMax: 60_000, initiateTimeout: 5000 },
+        connections: {
+          'insupc-tunnel': {
+            remote_addrs: env.SEGW_LAB_ADDRS,
+            version: 2,
+            proposals: [env.SEGW_LAB_PROPOSALS],
+            dpd_delay: env.SEGW_LAB_DPD,
+            local: { auth: 'psk', id: env.SEGW_LAB_LOCAL_ID },
+            remote: { auth: 'psk', id: env.SEGW_LAB_REMOTE_ID },
+            children: {
+              'insupc-child': {
+                local_ts: [env.SEGW_LAB_LOCAL_TS],
+                remote_ts: [env.SEGW_LAB_REMOTE_TS],
+                esp_proposals: [env.SEGW_LAB_PROPOSALS],
               },
             },
           },
-          secrets: [{ type: 'ike', id: env.SEGW_LAB_LOCAL_ID, secret: env.SEGW_LAB_PSK }],
         },
-      }),
-    );
+        secrets: [{ type: 'ike', id: env.SEGW_LAB_LOCAL_ID, secret: env.SEGW_LAB_PSK }],
+      },
+    });
+    gw = await startGateway(config);
   }, 300_000);
 
   afterAll(async () => {
-    await gw?.close();
-    spawnSync('bash', [LAB, 'down'], { stdio: 'ignore' });
-  });
+    try {
+      await gw?.close();
+    } finally {
+      spawnSync('bash', [LAB, 'down'], { stdio: 'ignore', timeout: 60_000 });
+    }
+  }, 70_000);
+
+  /** probe IKE SAs the initiator charon has started so far (its log, ike level 2). */
+  const probesStarted = () =>
+    readFileSync(env.SEGW_LAB_LOG, 'utf8').split(`initiating IKE_SA insupc-tunnel${PROBE_SUFFIX}`)
+      .length - 1;
 
   it('brings the tunnel up to SEGW 1 with one remote address loaded', async () => {
     const c = await waitFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
@@ -134,6 +144,10 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   });
 
   it('SEGW 1 killed: the tunnel is up on SEGW 2 within the bound, history says so', async () => {
+    // From here on failback=primary probes SEGW 1 (scheduled when the SA to SEGW 2 is up).
+    config.segw.policy.failback = 'primary';
+    config.segw.policy.backoffMax = 1000;
+    config.segw.policy.initiateTimeout = 1000;
     const t0 = Date.now();
     lab('stop-segw', '1');
     await waitFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
@@ -154,29 +168,57 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     expect(sas.map((s) => s['remote-host'])).toEqual(['10.99.2.2']);
   });
 
-  it('manual failover moves the tunnel to the next SEGW (circular: back to SEGW 1)', async () => {
-    lab('start-segw', '1');
-    const res = await fetch(
-      `http://127.0.0.1:${gw!.httpPort}/segw/insupc-tunnel/actions/failover`,
-      { method: 'POST' },
-    );
-    expect(res.status).toBe(202);
-    await waitFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
+  it('failback=primary: stays on SEGW 2 while SEGW 1 is dead, moves back once a probe gets through', async () => {
+    const before = probesStarted();
+    // two probes started = the first one to the dead SEGW 1 has ended (failed) in between
     await waitFor(
-      'no stale SA to SEGW 2',
+      'two failback probes',
+      () => (probesStarted() >= before + 2 ? true : undefined),
+      10_000,
+    );
+    expect(await conn()).toMatchObject({ state: 'UP', current: '10.99.2.2' });
+    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=1`);
+    expect(h.history[0].reason).toBe('ike-down'); // no blind move back
+    lab('start-segw', '1');
+    const t0 = Date.now();
+    await waitFor('back on SEGW 1', upOn('10.99.1.2'), 10_000);
+    process.stderr.write(
+      `SEGW lab: SEGW 1 back -> failback to it after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+    config.segw.policy.failback = 'none';
+    config.segw.policy.backoffMax = 60_000;
+    const after = await getJson<HistoryView>(
+      `http://127.0.0.1:${gw!.httpPort}/segw/history?limit=1`,
+    );
+    expect(after.history[0]).toMatchObject({
+      from: '10.99.2.2',
+      to: '10.99.1.2',
+      reason: 'failback',
+      result: 'success',
+    });
+    // neither the probe's SA nor the one to SEGW 2 survives
+    await waitFor(
+      'only the SA to SEGW 1',
       async () => {
         const sas = await listSas();
         return sas.length === 1 && sas[0]['remote-host'] === '10.99.1.2' ? true : undefined;
       },
       5_000,
     );
-    expect(
-      (
-        await fetch(`http://127.0.0.1:${gw!.httpPort}/segw/nope/actions/failover`, {
-          method: 'POST',
-        })
-      ).status,
-    ).toBe(404);
+  });
+
+  it('manual failover and back to primary; no stale SA to the SEGW left', async () => {
+    const url = `http://127.0.0.1:${gw!.httpPort}/segw/insupc-tunnel/actions`;
+    expect((await fetch(`${url}/failover`, { method: 'POST' })).status).toBe(202);
+    await waitFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
+    const onlyTo = (addr: string) => async () => {
+      const sas = await listSas();
+      return sas.length === 1 && sas[0]['remote-host'] === addr ? true : undefined;
+    };
+    await waitFor('no stale SA to SEGW 1', onlyTo('10.99.2.2'), 5_000);
+    expect((await fetch(`${url}/primary`, { method: 'POST' })).status).toBe(202);
+    await waitFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
+    await waitFor('no stale SA to SEGW 2', onlyTo('10.99.1.2'), 5_000);
   });
 
   it('charon restarted: VICI reconnected, connection re-loaded and back up', async () => {
@@ -186,6 +228,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       async () => ((await segw()).vici === 'disconnected' ? true : undefined),
       5_000,
     );
+    const t0 = Date.now();
     lab('start-init');
     const c = await waitFor(
       'tunnel up again',
@@ -198,19 +241,37 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       20_000,
     );
     expect(c.current).toBe('10.99.1.2');
+    // reconnect every second: the new charon is found within about one period
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((await listSas()).map((s) => s['remote-host'])).toEqual(['10.99.1.2']);
   });
 
-  it('both SEGWs dead with max-retries 2: FAILED and not ready', async () => {
+  it('both SEGWs dead, initiates time out: FAILED after max-retries, not ready, no half-open SA', async () => {
+    // initiate-timeout (1 s, set above) is shorter than the lab charon's own give-up (~3.6 s),
+    // so every attempt ends by the timeout: terminated and counted as a failure.
     lab('stop-segw', '1');
     lab('stop-segw', '2');
-    const manager = gw!.app.get(SegwFailoverManager);
+    const t0 = Date.now();
     await waitFor(
       'FAILED',
       async () => ((await conn()).state === 'FAILED' ? true : undefined),
-      40_000,
+      20_000,
     );
-    expect(manager.readiness().ready).toBe(false);
-    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history`);
-    expect(h.history.slice(0, 2).every((e) => e.result.startsWith('failed'))).toBe(true);
+    process.stderr.write(
+      `SEGW lab: both SEGWs killed -> FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+    const ready = await fetch(`http://127.0.0.1:${gw!.httpPort}/health/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { details: { segw: Record<string, unknown> } };
+    expect(body.details.segw).toMatchObject({
+      status: 'down',
+      connections: { 'insupc-tunnel': 'FAILED' },
+    });
+    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=2`);
+    expect(h.history.map((e) => e.result)).toEqual([
+      expect.stringMatching(/^failed: initiate: .*not established after 1000ms/),
+      expect.stringMatching(/^failed: initiate: .*not established after 1000ms/),
+    ]);
+    expect(await listSas()).toEqual([]);
   });
 });
