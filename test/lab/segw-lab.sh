@@ -59,13 +59,18 @@ count() { cat "$LAB_DIR/count" 2>/dev/null || echo 0; }
 
 need_tools() {
   [ "$(id -u)" = 0 ] || cannot "needs root"
-  command -v ip >/dev/null || cannot "iproute2 (ip) is missing"
-  if [ ! -x "$CHARON" ] || [ ! -e "$LIBIPSEC" ] || ! command -v swanctl >/dev/null || ! command -v ping >/dev/null; then
-    echo "segw-lab: installing strongswan-charon strongswan-swanctl libcharon-extra-plugins iputils-ping" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      strongswan-charon strongswan-swanctl libcharon-extra-plugins iputils-ping) >&2 \
+  if [ ! -x "$CHARON" ] || [ ! -e "$LIBIPSEC" ] || ! command -v swanctl >/dev/null \
+    || ! command -v ping >/dev/null || ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
+    local pkgs="strongswan-charon strongswan-swanctl libcharon-extra-plugins iputils-ping iproute2 util-linux"
+    echo "segw-lab: installing $pkgs" >&2
+    command -v apt-get >/dev/null || cannot "strongSwan is missing and there is no apt-get to install it"
+    # shellcheck disable=SC2086
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs) >&2 \
       || cannot "could not install strongSwan with apt-get"
   fi
+  command -v ip >/dev/null || cannot "iproute2 (ip) is missing"
+  [ -x "$CHARON" ] || cannot "charon is missing ($CHARON)"
+  command -v swanctl >/dev/null || cannot "swanctl is missing"
   # Without this plugin charon still starts but builds no CHILD_SA (NO_PROPOSAL_CHOSEN).
   [ -e "$LIBIPSEC" ] || cannot "charon's kernel-libipsec plugin is missing ($LIBIPSEC)"
   [ -c /dev/net/tun ] || cannot "/dev/net/tun is missing (kernel-libipsec needs a TUN device)"
