@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
+import { adminTokenGate } from './admin/admin-token.middleware';
 import { AppModule, GatewayOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
@@ -30,6 +31,8 @@ export async function startGateway(
   const app = await NestFactory.create(AppModule.forRoot(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT and drains before closing.
+  // Swagger's routes go onto the HTTP server now, ahead of Nest's middleware: gate them here.
+  app.use(['/docs', '/docs-json', '/docs-yaml'], adminTokenGate(config));
   SwaggerModule.setup(
     'docs',
     app,

@@ -41,6 +41,7 @@ export interface HttpResult {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   text: string;
   contentType: string | null;
+  headers: Headers;
 }
 
 /** One admin API call; JSON bodies parsed when the response is JSON. */
@@ -61,7 +62,7 @@ export async function http(
   const text = await res.text();
   const contentType = res.headers.get('content-type');
   const body = contentType?.includes('json') ? JSON.parse(text) : undefined;
-  return { status: res.status, body, text, contentType };
+  return { status: res.status, body, text, contentType, headers: res.headers };
 }
 
 /** A local HTTP listener standing in for the statistics server; keeps every POSTed body. */

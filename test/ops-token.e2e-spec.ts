@@ -28,11 +28,27 @@ describe('admin token (e2e)', () => {
     ['POST', '/stat/init'],
     ['GET', '/insupclient/v1/status'],
     ['POST', '/insupclient/v1/config/actions/reload'],
+    ['GET', '/docs'],
+    ['GET', '/docs/'],
+    ['GET', '/docs-json'],
+    ['GET', '/docs-yaml'],
   ] as const)('%s %s → 401 without or with a wrong token', async (method, path) => {
-    expect((await http(gw.httpPort, method, path)).status).toBe(401);
+    const none = await http(gw.httpPort, method, path);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = await http(gw.httpPort, method, path, { token: 's3cret-tokeX' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.message).toMatch(/admin token/);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('serves the API docs with the right token', async () => {
+    const json = await http(gw.httpPort, 'GET', '/docs-json', { token: 's3cret-token' });
+    expect(json.status).toBe(200);
+    expect(json.body.info.title).toBe('insupclient admin API');
+    const ui = await http(gw.httpPort, 'GET', '/docs', { token: 's3cret-token' });
+    expect(ui.status).toBe(200);
+    expect(ui.text).toMatch(/swagger/i);
   });
 
   it('accepts the right token', async () => {

@@ -15,6 +15,20 @@ export function isOpenPath(path: string): boolean {
   return path.startsWith('/health/') || path === '/metrics' || path === '/health';
 }
 
+const REFUSAL = 'missing or wrong admin token (Authorization: Bearer <token>)';
+
+/** RFC 6750: a 401 names the scheme the client must use. */
+const CHALLENGE = 'Bearer';
+
+/** Whether `req` may use an admin route under the current `security.admin-token`. */
+export function adminRequestAllowed(config: AppConfig, req: Request): boolean {
+  const expected = config.security.adminToken;
+  if (!expected || isOpenPath(req.path)) return true;
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match !== null && tokenMatches(match[1], expected);
+}
+
 /**
  * `security.admin-token` (read per request, so a reload applies it): when set, every HTTP
  * route except /health/* and /metrics needs `Authorization: Bearer <token>`, else 401.
@@ -25,16 +39,26 @@ export function isOpenPath(path: string): boolean {
 export class AdminTokenMiddleware implements NestMiddleware {
   constructor(private readonly config: AppConfig) {}
 
-  use(req: Request, _res: Response, next: NextFunction): void {
-    const expected = this.config.security.adminToken;
-    if (!expected || isOpenPath(req.path)) return next();
-    const header = req.headers.authorization;
-    const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-    if (!match || !tokenMatches(match[1], expected)) {
-      throw new UnauthorizedException(
-        'missing or wrong admin token (Authorization: Bearer <token>)',
-      );
+  use(req: Request, res: Response, next: NextFunction): void {
+    if (!adminRequestAllowed(this.config, req)) {
+      res.setHeader('WWW-Authenticate', CHALLENGE);
+      throw new UnauthorizedException(REFUSAL);
     }
     next();
   }
+}
+
+/**
+ * The same check as a plain Express handler, for routes registered on the HTTP server
+ * before Nest's middleware exists (the Swagger UI and documents, see bootstrap.ts). Answers
+ * in the body Nest gives an UnauthorizedException.
+ */
+export function adminTokenGate(config: AppConfig) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (adminRequestAllowed(config, req)) return next();
+    res
+      .status(401)
+      .setHeader('WWW-Authenticate', CHALLENGE)
+      .json({ message: REFUSAL, error: 'Unauthorized', statusCode: 401 });
+  };
 }
