@@ -47,4 +47,18 @@ describe('DelayedWriter', () => {
     expect(written).toEqual([]);
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  it('waits in steps node can time for a delay beyond setTimeout range, not spinning every ms', () => {
+    const timeouts = jest.spyOn(global, 'setTimeout');
+    const far = 2 ** 31 + 5000;
+    writer.send(Buffer.from('far'), far);
+    for (const [, ms] of timeouts.mock.calls) expect(ms).toBeLessThanOrEqual(2 ** 31 - 1);
+    advance(1000);
+    expect(timeouts.mock.calls.length).toBe(1);
+    advance(2 ** 31 - 1000);
+    expect(written).toEqual([]);
+    advance(far - 2 ** 31);
+    expect(written).toEqual(['far']);
+    expect(timeouts.mock.calls.length).toBe(2);
+  });
 });

@@ -1,3 +1,6 @@
+/** The longest timeout node's timers hold (2^31-1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Where delayed answers go: the connection's socket, or nowhere once it closed. */
 export interface FrameSink {
   write(frame: Buffer): void;
@@ -42,7 +45,8 @@ export class DelayedWriter {
   }
 
   private arm(): void {
-    const wait = Math.max(0, this.due[this.head] - this.now());
+    // A longer timeout would fire after 1 ms; flush() re-arms until the frame is due.
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, this.due[this.head] - this.now()));
     this.timer = setTimeout(() => this.flush(), wait);
   }
 

@@ -2,6 +2,7 @@ import { isDbStatus, type DbStatus } from '../../../libs/insupc-protocol/src';
 import { ControlHttpServer } from './control-http';
 import { InsupcInstance, type SharedSettings } from './insupc-instance';
 import type { InstanceStatsSnapshot } from './instance-stats';
+import { isDelayMillis, MAX_DELAY_MS } from './scenario';
 import {
   buildSimulatorConfig,
   type SimulatorConfig,
@@ -15,6 +16,8 @@ export interface SimulatorOptions extends SimulatorConfigInput {
   /** `false` = silent. Default: Nest's Logger. */
   logger?: SimulatorLogger | false;
 }
+
+const BAD_DELAY = `responseDelayMs must be a number 0..${MAX_DELAY_MS}`;
 
 export class SimulatorError extends Error {
   override name = 'SimulatorError';
@@ -138,7 +141,7 @@ export class InsupcSimulator {
   }
 
   setResponseDelay(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new SimulatorError('responseDelayMs must be >= 0');
+    if (!isDelayMillis(ms)) throw new SimulatorError(BAD_DELAY);
     this.shared.responseDelayMs = ms;
   }
 
@@ -216,11 +219,8 @@ export class InsupcSimulator {
   update(u: SimulatorConfigUpdate): SimulatorConfigView {
     const scenario = u.scenario ?? u.activeScenario;
     if (scenario !== undefined) this.checkScenario(scenario);
-    if (
-      u.responseDelayMs !== undefined &&
-      (typeof u.responseDelayMs !== 'number' || u.responseDelayMs < 0)
-    ) {
-      throw new SimulatorError('responseDelayMs must be a number >= 0');
+    if (u.responseDelayMs !== undefined && !isDelayMillis(u.responseDelayMs)) {
+      throw new SimulatorError(BAD_DELAY);
     }
     const statuses = new Map<InsupcInstance, DbStatus>();
     const overrides = new Map<InsupcInstance, string | undefined>();

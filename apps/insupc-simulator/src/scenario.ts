@@ -52,7 +52,7 @@ export function normalizeScenario(name: string, s: Partial<Scenario>): Scenario 
     logonResult: byte(where, 'logonResult', s.logonResult ?? ResultCode.LOGIN_DENIED),
     heartbeat: oneOf(where, 'heartbeat', s.heartbeat ?? 'answer', HEARTBEAT),
     query: oneOf(where, 'query', s.query ?? 'answer', QUERY),
-    delayMs: nonNegative(where, 'delayMs', s.delayMs ?? 0),
+    delayMs: delayMillis(where, 'delayMs', s.delayMs ?? 0),
     ...(s.dbStatus !== undefined ? { dbStatus: s.dbStatus } : {}),
   };
 }
@@ -74,6 +74,19 @@ function byte(where: string, key: string, v: unknown): number {
 export function nonNegative(where: string, key: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new Error(`${where}: ${key} must be a number >= 0 (got ${String(v)})`);
+  }
+  return v;
+}
+
+/** The longest delay a node timer holds; longer ones fire after 1 ms (TimeoutOverflowWarning). */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+export const isDelayMillis = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_DELAY_MS;
+
+export function delayMillis(where: string, key: string, v: unknown): number {
+  if (!isDelayMillis(v)) {
+    throw new Error(`${where}: ${key} must be a number 0..${MAX_DELAY_MS} (got ${String(v)})`);
   }
   return v;
 }

@@ -55,6 +55,11 @@ describe('simulator config', () => {
     [{ instances: [] }, /at least one/],
     [{ scenarios: { x: { query: 'maybe' as never } } }, /scenario x: query must be one of/],
     [{ responseDelayMs: -1 }, /responseDelayMs/],
+    [{ responseDelayMs: 2 ** 31 }, /responseDelayMs must be a number 0\.\.2147483647/],
+    [
+      { scenarios: { x: { delayMs: 2 ** 31 } } },
+      /scenario x: delayMs must be a number 0\.\.2147483647/,
+    ],
   ])('rejects %j naming the key', (input, message) => {
     expect(() => buildSimulatorConfig(input)).toThrow(SimulatorConfigError);
     expect(() => buildSimulatorConfig(input)).toThrow(message);

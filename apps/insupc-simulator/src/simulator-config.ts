@@ -5,7 +5,13 @@ import {
   isDbStatus,
   type DbStatus,
 } from '../../../libs/insupc-protocol/src';
-import { BUILTIN_SCENARIOS, nonNegative, normalizeScenario, type Scenario } from './scenario';
+import {
+  BUILTIN_SCENARIOS,
+  delayMillis,
+  nonNegative,
+  normalizeScenario,
+  type Scenario,
+} from './scenario';
 
 export interface InstanceConfig {
   name: string;
@@ -100,7 +106,7 @@ export function buildSimulatorConfig(input: SimulatorConfigInput = {}): Simulato
       },
       instances,
       activeScenario,
-      responseDelayMs: nonNegative('config', 'responseDelayMs', input.responseDelayMs ?? 0),
+      responseDelayMs: delayMillis('config', 'responseDelayMs', input.responseDelayMs ?? 0),
       apis: {
         known: input.apis?.known ?? [],
         noDataPrefix: input.apis?.noDataPrefix ?? 'noData',
