@@ -86,6 +86,20 @@ describe('config loader', () => {
     expect(problems[0]).toMatch(/^insupc\.clients\[0\]\.port: must not be greater than 65535/);
   });
 
+  it('rejects two INSUPC servers with the same name', () => {
+    const problems = problemsOf(() =>
+      parseConfig(
+        'insupc:\n  clients:\n    - { name: A, host: h, port: 1 }\n' +
+          '    - { name: B, host: h, port: 2 }\n    - { name: A, host: h2, port: 3 }\n',
+      ),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^insupc\.clients: must have unique names \(A appears more than once\)/,
+      ),
+    ]);
+  });
+
   it('rejects an unknown framing and an unknown key (typos are caught)', () => {
     const problems = problemsOf(() =>
       parseConfig(minimal + 'tcp:\n  server:\n    framing: xml\n    max-conections: 5\n'),

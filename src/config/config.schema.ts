@@ -8,6 +8,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
@@ -22,6 +23,7 @@ import {
   MinLength,
   ValidateIf,
   ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
 
 export class StateServerConfig {
@@ -122,6 +124,17 @@ export class InsupcClientConfig {
   @IsInt() @Min(1) heartbeatMaxMisses = 3;
 }
 
+/** Names key the statistics, /state and logs: two servers with one name would be merged. */
+function duplicateClientNames({ value }: ValidationArguments): string {
+  const seen = new Set<unknown>();
+  const dupes = new Set<unknown>();
+  for (const c of (value ?? []) as InsupcClientConfig[]) {
+    if (seen.has(c?.name)) dupes.add(c?.name);
+    seen.add(c?.name);
+  }
+  return `clients must have unique names (${[...dupes].join(', ')} appears more than once)`;
+}
+
 export class InsupcConfig {
   @IsInt() @Min(0) @Max(65535) asId = 100;
   @IsInt() @Min(62) maxFrameBytes = 1048576;
@@ -129,6 +142,7 @@ export class InsupcConfig {
   @ValidateNested() @Type(() => QueueConfig) recvQueue = new QueueConfig();
   @IsArray()
   @ArrayNotEmpty({ message: 'insupc.clients must list at least one INSUPC server' })
+  @ArrayUnique((c: InsupcClientConfig) => c?.name, { message: duplicateClientNames })
   @ValidateNested({ each: true })
   @Type(() => InsupcClientConfig)
   clients: InsupcClientConfig[] = [];
