@@ -41,10 +41,17 @@ export class StatusDto {
   @ApiProperty() version!: string;
   @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
   @ApiProperty({ example: '2025-11-03 07:48:45' }) startTime!: string;
-  @ApiProperty({ description: 'open execute sessions' }) serverSessionCount!: number;
-  @ApiProperty({ description: 'executes waiting in the worker queue' }) serverQueueSize!: number;
-  @ApiProperty({ description: 'queries awaiting an INSUPC answer' }) clientSessionCount!: number;
-  @ApiProperty({ description: 'messages waiting in the SIPSVC receive queue' })
+  @ApiProperty({ description: 'open execute sessions (SIPSVC side)' })
+  serverSessionCount!: number;
+  @ApiProperty({ description: 'SIPSVC messages waiting in the SIPSVC receive queue' })
+  serverQueueSize!: number;
+  @ApiProperty({ description: 'queries written to INSUPC and awaiting an answer' })
+  clientSessionCount!: number;
+  @ApiProperty({
+    description:
+      'executes waiting for a worker to send them + INSUPC answers waiting in the INSUPC receive queue',
+  })
   clientQueueSize!: number;
-  @ApiProperty() messageMappingSize!: number;
+  @ApiProperty({ description: 'execute → INSUPC mappings open (= serverSessionCount)' })
+  messageMappingSize!: number;
 }

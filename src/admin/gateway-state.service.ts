@@ -33,17 +33,23 @@ export class GatewayStateService {
     @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateSource,
   ) {}
 
+  /**
+   * `server*` is the SIPSVC side (the gateway serves SIPSVC), `client*` the INSUPC side (it
+   * is INSUPC's client): what SIPSVC sent that awaits processing vs. what awaits INSUPC.
+   */
   status(): StatusDto {
     const mappings = this.sessions?.messageMappingSize() ?? 0;
+    const towardsInsupc =
+      (this.sessions?.workerQueueSize() ?? 0) + (this.sessions?.insupcRecvQueueSize?.() ?? 0);
     return {
       name: this.config.application.name,
       version: this.config.application.version,
       state: this.service.state,
       startTime: localDateTime(this.startedAt),
       serverSessionCount: mappings,
-      serverQueueSize: this.sessions?.workerQueueSize() ?? 0,
+      serverQueueSize: this.sipsvc?.recvQueueSize() ?? 0,
       clientSessionCount: this.insupc?.pendingRequests() ?? 0,
-      clientQueueSize: this.sipsvc?.recvQueueSize() ?? 0,
+      clientQueueSize: towardsInsupc,
       messageMappingSize: mappings,
     };
   }

@@ -69,6 +69,8 @@ export interface SessionStateSource {
   messageMappingSize(): number;
   /** executes waiting in the worker queue. */
   workerQueueSize(): number;
+  /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
+  insupcRecvQueueSize?(): number;
   /** graceful shutdown: refuse new executes with a clear error from now on. */
   refuseNew(): void;
   /** resolves when no request session is open (or at once when none is). */
