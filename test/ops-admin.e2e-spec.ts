@@ -119,6 +119,23 @@ describe('operations admin API (e2e)', () => {
       expect(await client.execute(KNOWN_API, ['1'])).toMatchObject({ result: 3 });
     });
 
+    it('BLOCKED does not affect executes already in flight', async () => {
+      sim.setResponseDelay(400);
+      try {
+        const inFlight = client.execute(KNOWN_API, ['1']);
+        await waitFor(
+          async () => (await http(port, 'GET', '/state')).body.messageMappingSize === 1,
+          'the execute in flight',
+        );
+        expect((await http(port, 'POST', '/state?state=BLOCKED')).status).toBe(200);
+        expect(await inFlight).toMatchObject({ result: 0, resultDesc: 'Completed successfully' });
+        // ...while one sent after the change is refused
+        expect(await client.execute(KNOWN_API, ['1'])).toMatchObject({ result: 3 });
+      } finally {
+        sim.setResponseDelay(0);
+      }
+    });
+
     it('UT_06_001: POST /state?state=RUNNING serves again and persists', async () => {
       await http(port, 'POST', '/state?state=BLOCKED');
       const res = await http(port, 'POST', '/state?state=RUNNING');
