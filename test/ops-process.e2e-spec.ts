@@ -1,17 +1,18 @@
 /**
- * The gateway as a real process (`node dist/src/main.js`, built by `npm run test:e2e`):
- * statistics survive a restart through stat-file (UT_05_004), and SIGTERM drains an
- * in-flight execute before exiting 0.
+ * The gateway as a real process (`node dist/src/main.js`, built by `npm run test:e2e`;
+ * INSUPCLIENT_E2E_MAIN points at another build): statistics survive a restart through
+ * stat-file (UT_05_004); SIGTERM drains an in-flight execute, refuses new work and exits 0;
+ * a second signal exits 1 at once; a bad config stops the process naming the key.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import { http, TempDir, waitFor } from './ops-support';
 
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');
 const API = 'mcidGetProfile';
 
 async function freePort(): Promise<number> {
@@ -20,6 +21,25 @@ async function freePort(): Promise<number> {
   const { port } = srv.address() as { port: number };
   await new Promise((r) => srv.close(r));
   return port;
+}
+
+/** Resolves with the connect error's code (the listener is closed), or 'connected'. */
+function tryConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
+
+/** Asserts that `lines` appear in `output` in this order. */
+function expectInOrder(output: string, lines: string[]): void {
+  const at = lines.map((l) => output.indexOf(l));
+  expect(lines.filter((_, i) => at[i] < 0)).toEqual([]);
+  expect(at).toEqual([...at].sort((a, b) => a - b));
 }
 
 interface Running {
@@ -104,27 +124,35 @@ logging: { level: info }
     const c = await connectSipsvc(sipsvcPort);
     await c.authOk();
     await c.authOk();
+    expect(await c.execute(API, ['01012345678'])).toMatchObject({ result: 0 });
     await c.close();
-    const before = (await http(httpPort, 'GET', '/stat')).body.server;
-    expect(before.commands.auth.success).toBeGreaterThanOrEqual(2);
+    const before = (await http(httpPort, 'GET', '/stat')).body;
+    expect(before.server.commands.auth.success).toBeGreaterThanOrEqual(2);
+    expect(before.client['INSUPC-1'].success).toBeGreaterThanOrEqual(1);
 
     first.proc.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(dir.readJson('stats.json')).toMatchObject({
-      server: { commands: { auth: before.commands.auth } },
+      server: { commands: { auth: before.server.commands.auth } },
+      client: { 'INSUPC-1': { requests: before.client['INSUPC-1'].requests } },
     });
 
     await start();
-    const after = (await http(httpPort, 'GET', '/stat')).body.server;
-    expect(after.commands.auth).toEqual(before.commands.auth);
-    expect(after.connectionsAccepted).toBe(before.connectionsAccepted);
+    const after = (await http(httpPort, 'GET', '/stat')).body;
+    expect(after.server.commands.auth).toEqual(before.server.commands.auth);
+    expect(after.server.commands.execute).toEqual(before.server.commands.execute);
+    expect(after.server.connectionsAccepted).toBe(before.server.connectionsAccepted);
+    const { requests, success, failure } = before.client['INSUPC-1'];
+    // connection counters (reconnects...) move on with the new process; request counters not
+    expect(after.client['INSUPC-1']).toMatchObject({ requests, success, failure });
   });
 
-  it('SIGTERM drains an in-flight execute, then exits 0', async () => {
+  it('SIGTERM drains an in-flight execute, refuses new work, then exits 0', async () => {
     const r = await start();
     const c = await connectSipsvc(sipsvcPort, { timeoutMs: 10000 });
     await c.authOk();
-    sim.setResponseDelay(800);
+    const executesBefore = (await http(httpPort, 'GET', '/stat')).body.server.commands.execute;
+    sim.setResponseDelay(1000);
     try {
       const answer = c.execute(API, ['01012345678']);
       await waitFor(
@@ -132,14 +160,70 @@ logging: { level: info }
         'the execute in flight',
       );
       r.proc.kill('SIGTERM');
+      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 'drain started');
+
+      expect(await c.execute(API, ['01012345678'])).toMatchObject({
+        result: 18,
+        resultDesc: 'Server shutting down',
+      });
+      expect(await tryConnect(sipsvcPort)).toBe('ECONNREFUSED');
       expect(await answer.catch((e: Error) => `${e.message}\n${r.output()}`)).toMatchObject({
         result: 0,
       });
       expect(await r.exited).toBe(0);
-      expect(r.output()).toContain('Graceful shutdown complete');
     } finally {
       sim.setResponseDelay(0);
       await c.close();
     }
+    const saved = dir.readJson('stats.json') as { server: { commands: { execute: unknown } } };
+    expect(saved.server.commands.execute).toMatchObject({
+      attempts: executesBefore.attempts + 2,
+      success: executesBefore.success + 1,
+    });
+    expectInOrder(r.output(), [
+      'Graceful shutdown started (SIGTERM)',
+      'DB_RELEASE_REQUEST sent',
+      'Final statistics snapshot written to',
+      'Graceful shutdown complete',
+    ]);
+  });
+
+  it('a second signal during the drain exits 1 at once', async () => {
+    const r = await start();
+    const c = await connectSipsvc(sipsvcPort, { timeoutMs: 10000 });
+    await c.authOk();
+    sim.setResponseDelay(4000);
+    try {
+      void c.execute(API, ['01012345678']).catch(() => undefined);
+      await waitFor(
+        async () => (await http(httpPort, 'GET', '/state')).body.messageMappingSize === 1,
+        'the execute in flight',
+      );
+      r.proc.kill('SIGTERM');
+      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 'drain started');
+      const signalledAt = Date.now();
+      r.proc.kill('SIGINT');
+      expect(await r.exited).toBe(1);
+      expect(Date.now() - signalledAt).toBeLessThan(2000);
+      expect(r.output()).toContain('SIGINT received again during shutdown: exiting now');
+      expect(r.output()).not.toContain('Graceful shutdown complete');
+    } finally {
+      sim.setResponseDelay(0);
+      c.destroy();
+    }
+  });
+
+  it('a bad config stops the process with exit 1, naming the key (secrets redacted)', async () => {
+    const bad = dir.write(
+      'bad.yaml',
+      'security: { admin-token: 42 }\ntps: { max-tps: 0 }\n' +
+        'insupc: { clients: [{ name: A, host: h, port: 1 }] }\n',
+    );
+    running = startProcess(bad);
+    expect(await running.exited).toBe(1);
+    const out = running.output();
+    expect(out).toContain('tps.max-tps: must not be less than 1 (got 0)');
+    expect(out).toContain('security.admin-token: must be a string (got <redacted>)');
+    expect(out).toContain(bad);
   });
 });
