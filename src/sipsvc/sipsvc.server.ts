@@ -404,22 +404,31 @@ export class SipsvcServer
     if (kind === ReplyKind.AUTH && !ok) conn.endAfterWrite(Date.now());
   }
 
-  /** echoes cmd/reqNo/seq, serialises once, frames and writes; dropped if the client is gone. */
+  /**
+   * echoes cmd/reqNo/seq, serialises once, frames and writes; dropped if the client is gone.
+   * Only string/number cmd, reqNo and seq are echoed: anything else is untrusted structure that
+   * could be nested deep enough to make `JSON.stringify` throw (length-prefixed framing has no
+   * depth cap), and the spec only promises to echo what the client can correlate on.
+   */
   private write(conn: SipsvcConnection, req: SipsvcRequest | undefined, reply: SipsvcReply): void {
     if (conn.closed || conn.closing) return;
-    const out: Record<string, unknown> = req
-      ? { cmd: req.cmd, reqNo: req.reqNo, seq: req.seq }
-      : {};
+    const out: Record<string, unknown> = {};
+    if (req) {
+      if (typeof req.cmd === 'string') out.cmd = req.cmd;
+      if (isEchoable(req.reqNo)) out.reqNo = req.reqNo;
+      if (isEchoable(req.seq)) out.seq = req.seq;
+    }
     Object.assign(out, reply);
     let json: string;
     try {
       json = JSON.stringify(out);
     } catch (e) {
+      // only the handler's reply can have failed; the echoed fields are plain strings/numbers
       this.log.error(`${conn.tag} reply could not be serialised: ${errorText(e)}`);
       json = JSON.stringify({
-        cmd: req?.cmd,
-        reqNo: req?.reqNo,
-        seq: req?.seq,
+        cmd: out.cmd,
+        reqNo: out.reqNo,
+        seq: out.seq,
         result: SipsvcResult.INTERNAL_ERROR,
         resultDesc: 'Internal error - reply could not be serialised',
       });
@@ -467,6 +476,11 @@ export class SipsvcServer
 
 function invalid(text: string): SipsvcReply {
   return { result: SipsvcResult.INVALID_REQUEST, resultDesc: text };
+}
+
+/** a reqNo/seq value the transport echoes (serialises in constant stack depth). */
+function isEchoable(v: unknown): v is string | number {
+  return typeof v === 'string' || typeof v === 'number';
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createFrameDecoder } from './create-frame-decoder';
 import { FrameDecoder } from './frame-decoder';
 import { encodeLengthPrefixed, SipsvcFraming } from './frame-encoder';
-import { JsonStreamSplitter } from './json-stream-splitter';
+import { JsonStreamSplitter, MAX_JSON_DEPTH } from './json-stream-splitter';
 import { LengthPrefixedDecoder } from './length-prefixed-decoder';
 
 interface Collected {
@@ -92,6 +92,32 @@ describe('JsonStreamSplitter', () => {
     c.decoder.push(Buffer.from(msg.slice(0, 10)));
     c.decoder.push(Buffer.from(msg.slice(10)));
     expect(c.frames).toEqual([msg]);
+  });
+
+  it('accepts nesting up to MAX_JSON_DEPTH and refuses one level more, however split', () => {
+    const nest = (levels: number): string =>
+      `{"r":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    const ok = collect('json-stream', 1000);
+    ok.decoder.push(Buffer.from(nest(MAX_JSON_DEPTH)));
+    expect(ok.frames).toEqual([nest(MAX_JSON_DEPTH)]);
+    expect(ok.violations).toEqual([]);
+
+    const deep = Buffer.from(nest(MAX_JSON_DEPTH + 1) + '{"after":1}');
+    const parts = collect('json-stream', 1000);
+    for (let i = 0; i < deep.length; i++) parts.decoder.push(deep.subarray(i, i + 1));
+    expect(parts.frames).toEqual([]);
+    expect(parts.violations).toEqual([
+      `Protocol violation - JSON nesting deeper than ${MAX_JSON_DEPTH} levels`,
+    ]);
+    expect(parts.decoder.failed).toBe(true);
+  });
+
+  it('refuses a 12 KB nesting attack before reaching max-message-bytes', () => {
+    const c = collect('json-stream', 65536);
+    c.decoder.push(Buffer.from(`{"cmd":"x","seq":${'['.repeat(6000)}${']'.repeat(6000)}}`));
+    expect(c.violations).toHaveLength(1);
+    expect(c.violations[0]).toMatch(/nesting deeper than/);
+    expect(c.decoder.bufferedBytes).toBe(0);
   });
 
   it('property: any split of a stream of objects decodes to the same objects', () => {

@@ -7,6 +7,13 @@ const CLOSE_BRACKET = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c; // \
 
+/**
+ * Deepest nesting accepted (the top-level object is depth 1). SIPSVC messages are a few levels
+ * deep; a deeper one is hostile, and past a few thousand levels `JSON.stringify` of an echoed
+ * field would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 function isWhitespace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
@@ -22,8 +29,9 @@ function isWhitespace(b: number): boolean {
  * Brackets are counted without checking that they pair up: a complete but invalid object is
  * for `JSON.parse` to reject (the owner answers `Malformed JSON` and keeps the connection).
  *
- * Violations: a byte other than whitespace or `{` between objects, or an object growing past
- * `maxMessageBytes` (which also bounds the memory held per connection).
+ * Violations: a byte other than whitespace or `{` between objects, an object growing past
+ * `maxMessageBytes` (which also bounds the memory held per connection), or nesting deeper
+ * than `maxDepth`.
  */
 export class JsonStreamSplitter implements FrameDecoder {
   private readonly pending = new ByteAccumulator();
@@ -35,6 +43,7 @@ export class JsonStreamSplitter implements FrameDecoder {
   constructor(
     private readonly maxMessageBytes: number,
     private readonly sink: FrameSink,
+    private readonly maxDepth = MAX_JSON_DEPTH,
   ) {}
 
   get bufferedBytes(): number {
@@ -75,7 +84,10 @@ export class JsonStreamSplitter implements FrameDecoder {
       } else if (b === QUOTE) {
         this.inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-        this.depth++;
+        if (++this.depth > this.maxDepth) {
+          this.fail(`Protocol violation - JSON nesting deeper than ${this.maxDepth} levels`);
+          return;
+        }
       } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
         if (--this.depth === 0) {
           const size = this.pending.length + i + 1 - start;
