@@ -33,6 +33,32 @@ function split(bytes: Buffer, cuts: number[]): Buffer[] {
   return parts;
 }
 
+/**
+ * Reference model of the splitter for text whose strings hold no brackets or quotes: the
+ * objects it should hand out and the violation it should report, if any.
+ */
+function splitModel(text: string): { frames: string[]; violation: RegExp | null } {
+  const frames: string[] = [];
+  const stack: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (stack.length === 0) {
+      if (ch === '{') {
+        stack.push('}');
+        start = i;
+      } else if (!/\s/.test(ch)) return { frames, violation: /must be a JSON object/ };
+    } else if (ch === '{' || ch === '[') {
+      stack.push(ch === '{' ? '}' : ']');
+    } else if (ch === '}' || ch === ']') {
+      if (stack.pop() !== ch)
+        return { frames, violation: /^Protocol violation - mismatched bracket$/ };
+      if (stack.length === 0) frames.push(text.slice(start, i + 1));
+    }
+  }
+  return { frames, violation: null };
+}
+
 const jsonObject = fc.dictionary(
   fc.string({ maxLength: 8 }),
   fc.oneof(
@@ -57,10 +83,54 @@ describe('JsonStreamSplitter', () => {
     expect(c.decoder.bufferedBytes).toBe(0);
   });
 
-  it('hands a complete-but-invalid object to the owner (Malformed JSON is its call)', () => {
+  it('hands a balanced but invalid object to the owner (Malformed JSON is its call)', () => {
     const c = collect('json-stream', 1000);
-    c.decoder.push(Buffer.from('{"a":]{"ok":1}'));
-    expect(c.frames).toEqual(['{"a":]', '{"ok":1}']);
+    c.decoder.push(Buffer.from('{"a":,[}]}{"ok":1}'.replace('[}]', '[]')));
+    expect(c.frames).toEqual(['{"a":,[]}', '{"ok":1}']);
+    expect(c.violations).toEqual([]);
+  });
+
+  it('reports a mismatched closing bracket at once, not after max-message-bytes', () => {
+    for (const text of ['{"a":[}', '{"a":]', '{"a":{]}']) {
+      const c = collect('json-stream', 65536);
+      c.decoder.push(Buffer.from(text));
+      c.decoder.push(Buffer.from('{"b":1}'));
+      expect(c.frames).toEqual([]);
+      expect(c.violations).toEqual(['Protocol violation - mismatched bracket']);
+      expect(c.decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('property: bracket noise inside strings is ignored, outside strings a mismatch is a violation', () => {
+    const noise = fc.array(fc.constantFrom('{', '}', '[', ']'), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(noise, fc.array(fc.nat(), { maxLength: 6 }), (chars, cuts) => {
+        const inside = JSON.stringify({ s: chars.join('') });
+        const c = collect('json-stream', 1000);
+        for (const part of split(Buffer.from(inside + '{"n":1}'), cuts)) c.decoder.push(part);
+        expect(c.frames).toEqual([inside, '{"n":1}']);
+        expect(c.violations).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(noise, fc.array(fc.nat(), { maxLength: 6 }), (chars, cuts) => {
+        const outside = `{"v":[${chars.join('')}]}`;
+        const stream = outside + '{"n":1}';
+        const expected = splitModel(stream);
+        const c = collect('json-stream', 1000);
+        for (const part of split(Buffer.from(stream), cuts)) c.decoder.push(part);
+        expect(c.frames).toEqual(expected.frames);
+        if (expected.violation) {
+          // refused at the first bad byte, never after max-message-bytes
+          expect(c.violations).toHaveLength(1);
+          expect(c.violations[0]).toMatch(expected.violation);
+        } else {
+          expect(c.violations).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reports bytes that cannot start an object, then ignores all input', () => {

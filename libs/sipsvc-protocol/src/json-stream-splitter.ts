@@ -26,16 +26,21 @@ function isWhitespace(b: number): boolean {
  * after a backslash) survives between chunks, so a continuation chunk resumes where the
  * previous one stopped. Complete objects inside a chunk are handed out as views of that chunk
  * (no copy); only the tail of an incomplete object is copied into a reusable accumulator.
- * Brackets are counted without checking that they pair up: a complete but invalid object is
- * for `JSON.parse` to reject (the owner answers `Malformed JSON` and keeps the connection).
+ * Each opening bracket's closer is kept on a stack preallocated at `maxDepth` bytes, so a
+ * closer that does not pair up is seen at once: without that, `{"a":[}` would leave the depth
+ * above zero and swallow every later request until max-message-bytes. Any other invalid but
+ * bracket-balanced object is for `JSON.parse` to reject (the owner answers `Malformed JSON`
+ * and keeps the connection).
  *
  * Violations: a byte other than whitespace or `{` between objects, an object growing past
- * `maxMessageBytes` (which also bounds the memory held per connection), or nesting deeper
- * than `maxDepth`.
+ * `maxMessageBytes` (which also bounds the memory held per connection), nesting deeper than
+ * `maxDepth`, or a closing bracket of the wrong kind.
  */
 export class JsonStreamSplitter implements FrameDecoder {
   private readonly pending = new ByteAccumulator();
   private depth = 0;
+  /** closers[d] is the byte that closes the bracket opened at depth d + 1. */
+  private readonly closers: Uint8Array;
   private inString = false;
   private escaped = false;
   private isFailed = false;
@@ -44,7 +49,9 @@ export class JsonStreamSplitter implements FrameDecoder {
     private readonly maxMessageBytes: number,
     private readonly sink: FrameSink,
     private readonly maxDepth = MAX_JSON_DEPTH,
-  ) {}
+  ) {
+    this.closers = new Uint8Array(maxDepth);
+  }
 
   get bufferedBytes(): number {
     return this.pending.length;
@@ -72,6 +79,7 @@ export class JsonStreamSplitter implements FrameDecoder {
           this.fail(`Protocol violation - a message must be a JSON object (byte 0x${hex(b)})`);
           return;
         }
+        this.closers[0] = CLOSE_BRACE;
         this.depth = 1;
         start = i;
         i++;
@@ -84,11 +92,16 @@ export class JsonStreamSplitter implements FrameDecoder {
       } else if (b === QUOTE) {
         this.inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-        if (++this.depth > this.maxDepth) {
+        if (this.depth === this.maxDepth) {
           this.fail(`Protocol violation - JSON nesting deeper than ${this.maxDepth} levels`);
           return;
         }
+        this.closers[this.depth++] = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
       } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (b !== this.closers[this.depth - 1]) {
+          this.fail('Protocol violation - mismatched bracket');
+          return;
+        }
         if (--this.depth === 0) {
           const size = this.pending.length + i + 1 - start;
           if (size > this.maxMessageBytes) {
