@@ -13,6 +13,10 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   /** `end()` was called: answered and closing; no more input is processed. */
   closing = false;
   closingSince = 0;
+  /** the client half-closed (FIN): no more input; closed once `awaitingReplies` is 0. */
+  inputEnded = false;
+  /** messages handed to a handler (or queued for one) whose reply is not written yet. */
+  awaitingReplies = 0;
   readonly connectedAt: number;
   lastActivityAt: number;
   lastHeartbeatAt = 0;

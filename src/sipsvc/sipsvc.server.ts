@@ -106,7 +106,10 @@ export class SipsvcServer
     this.log.log(
       `SipsvcRecvQueue initialization started - capacity: ${capacity}, threads: ${threadCount}`,
     );
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    // half-open: a client that sends its requests then FIN still gets its answers
+    const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) =>
+      this.accept(socket),
+    );
     this.netServer = server;
     const onStartError = (err: Error): void => callback(err);
     server.once('error', onStartError);
@@ -188,6 +191,7 @@ export class SipsvcServer
     socket.on('data', (chunk: Buffer) => {
       if (!conn.closing) decoder.push(chunk);
     });
+    socket.once('end', () => this.onInputEnded(conn));
     socket.on('error', (err) => this.log.debug(`${conn.tag} socket error: ${err.message}`));
     socket.once('close', () => this.onClose(conn));
     this.registry.add(conn);
@@ -210,6 +214,16 @@ export class SipsvcServer
     }
   }
 
+  /**
+   * The client half-closed. Its pending requests are still answered; the gateway's side ends
+   * with the last reply (at once when nothing is pending). The connection timers stay the
+   * upper bound for a reply that never comes.
+   */
+  private onInputEnded(conn: SipsvcConnection): void {
+    conn.inputEnded = true;
+    if (conn.awaitingReplies === 0) conn.endAfterWrite(Date.now());
+  }
+
   private readonly dropSlowReader = (conn: SipsvcConnection): void => {
     this.log.warn(
       `${conn.tag} Client is not reading its responses - ${conn.socket.writableLength} bytes pending, closing connection`,
@@ -226,7 +240,7 @@ export class SipsvcServer
   // --- per message ---
 
   private onFrame(conn: SipsvcConnection, bytes: Buffer): void {
-    if (conn.closing) return;
+    if (conn.closing || conn.inputEnded) return;
     conn.lastActivityAt = Date.now();
     conn.totalRequests++;
     let req: SipsvcRequest;
@@ -247,6 +261,7 @@ export class SipsvcServer
     const cmd = req.cmd.toLowerCase();
     if (cmd === SipsvcPattern.AUTH) {
       this.authCounters.attempts++;
+      conn.awaitingReplies++;
       this.invoke(conn, req, this.dispatch.get(cmd) ?? null, cmd, ReplyKind.AUTH);
       return;
     }
@@ -275,10 +290,13 @@ export class SipsvcServer
     }
     if (isHeartbeat) {
       conn.lastHeartbeatAt = conn.lastActivityAt;
+      conn.awaitingReplies++;
       this.invoke(conn, req, handler, cmd, ReplyKind.HEARTBEAT);
       return;
     }
+    conn.awaitingReplies++;
     if (!this.queue.offer({ conn, req, handler, cmd })) {
+      conn.awaitingReplies--;
       this.stats.sipsvc.queueRejections++;
       this.log.error(
         `${conn.tag} ❌ SipsvcRecvQueue saturated - message dropped | ID: ${conn.connectionId}`,
@@ -401,7 +419,10 @@ export class SipsvcServer
       else this.heartbeatCounters.failure++;
     }
     this.write(conn, req, reply);
-    if (kind === ReplyKind.AUTH && !ok) conn.endAfterWrite(Date.now());
+    conn.awaitingReplies--;
+    if ((kind === ReplyKind.AUTH && !ok) || (conn.inputEnded && conn.awaitingReplies === 0)) {
+      conn.endAfterWrite(Date.now());
+    }
   }
 
   /**

@@ -152,9 +152,13 @@ export class SipsvcClient {
     await this.closed;
   }
 
-  /** closes at once (RST-like, no waiting for the peer). */
+  /**
+   * closes at once with a TCP RST, as a crashed or vanished client looks to the gateway (a FIN
+   * would be a half-close, after which the gateway still answers what is pending).
+   */
   destroy(): void {
-    this.socket.destroy();
+    if (this.socket.destroyed) return;
+    this.socket.resetAndDestroy();
   }
 
   /** stops reading from the socket (to exercise the gateway's back-pressure). */
