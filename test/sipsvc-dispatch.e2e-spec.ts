@@ -81,7 +81,13 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
     expect(await c.execute('observable')).toMatchObject({ result: 0, data: { api: 'observable' } });
     expect(await c.execute('throw')).toMatchObject({
       result: 18,
+      resultCode: 18,
       resultDesc: 'Internal error while handling cmd execute',
+    });
+    expect(await c.execute('fast', [], { token: 'not-mine' })).toMatchObject({
+      result: 2,
+      resultCode: 2,
+      resultDesc: 'Invalid token',
     });
     await c.close();
   });
@@ -95,7 +101,12 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
     // one write, so all 10 arrive in one read: 2 fit the queue, 8 are refused
     c.sendRaw(msgs.join(''));
     const results: unknown[] = [];
-    for (let i = 0; i < 10; i++) results.push((await c.next()).result);
+    for (let i = 0; i < 10; i++) {
+      const answer = await c.next();
+      // spec: resultCode always equals result on execute answers, the transport's own included
+      expect(answer.resultCode).toBe(answer.result);
+      results.push(answer.result);
+    }
     expect(results.filter((r) => r === 18)).toHaveLength(8);
     expect(results.filter((r) => r === 0)).toHaveLength(2);
     expect(stats.queueRejections - before).toBe(8);

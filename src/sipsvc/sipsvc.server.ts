@@ -440,6 +440,9 @@ export class SipsvcServer
       if (isEchoable(req.seq)) out.seq = req.seq;
     }
     Object.assign(out, reply);
+    // the execute pipeline sets resultCode itself; the transport's own answers to an execute
+    // (invalid token, overload, handler failure) get it here: spec, resultCode always = result
+    if (reply.resultCode === undefined && isExecute(out.cmd)) out.resultCode = reply.result;
     let json: string;
     try {
       json = JSON.stringify(out);
@@ -497,6 +500,10 @@ export class SipsvcServer
 
 function invalid(text: string): SipsvcReply {
   return { result: SipsvcResult.INVALID_REQUEST, resultDesc: text };
+}
+
+function isExecute(cmd: unknown): boolean {
+  return typeof cmd === 'string' && cmd.length === 7 && cmd.toLowerCase() === SipsvcPattern.EXECUTE;
 }
 
 /** a reqNo/seq value the transport echoes (serialises in constant stack depth). */
