@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseExecute, reqNoText } from './execute-request';
+import { decimalText, parseExecute, reqNoText } from './execute-request';
 
 describe('parseExecute', () => {
   const req = (fields: object) => ({ cmd: 'execute', ...fields });
@@ -17,6 +17,35 @@ describe('parseExecute', () => {
       apiName: 'mcidGetProfile',
       inputParams: [],
     });
+  });
+
+  // 12345678901234567890123 as the client wrote it parses to this
+  it.each([1e21, 2 ** 53 + 2, Number('12345678901234567890123'), 1e300, 1e-7])(
+    'refuses the number %p that would not go as the decimal text the client wrote',
+    (n) => {
+      expect(parseExecute(req({ reqBody: { apiName: 'a', inputParams: ['x', n] } }))).toBe(
+        'Invalid field: reqBody.inputParams[1] must be a string (number not exactly representable)',
+      );
+    },
+  );
+
+  it('sends safe integers (both limits included) and plain fractions as decimal text', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(
+      parseExecute(req({ reqBody: { apiName: 'a', inputParams: [max, -max, 0.1, -0] } })),
+    ).toEqual({ apiName: 'a', inputParams: ['9007199254740991', '-9007199254740991', '0.1', '0'] });
+  });
+
+  it('property: every accepted number is plain decimal text that parses back to it', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger()), (n) => {
+        const text = decimalText(n);
+        if (text === null) return;
+        expect(text).toMatch(/^-?\d+(\.\d+)?$/);
+        expect(Number(text)).toBe(n === 0 ? 0 : n);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('sends numbers as their decimal text', () => {

@@ -32,11 +32,32 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
   const inputParams = new Array<string>(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const p: unknown = raw[i];
-    if (typeof p === 'string') inputParams[i] = p;
-    else if (typeof p === 'number' && Number.isFinite(p)) inputParams[i] = String(p);
-    else return `Invalid field: reqBody.inputParams[${i}] must be a string or number`;
+    if (typeof p === 'string') {
+      inputParams[i] = p;
+    } else if (typeof p === 'number') {
+      const text = decimalText(p);
+      if (text === null) {
+        return `Invalid field: reqBody.inputParams[${i}] must be a string (number not exactly representable)`;
+      }
+      inputParams[i] = text;
+    } else {
+      return `Invalid field: reqBody.inputParams[${i}] must be a string or number`;
+    }
   }
   return { apiName, inputParams };
+}
+
+/**
+ * A JSON number as the plain decimal text sent to INSUPC, or null when that text could differ
+ * from what the client wrote: integers beyond 2^53 (an MSISDN sent as a number has already
+ * lost digits in JSON.parse) and values JavaScript prints with an exponent (1e21, 1e-7).
+ * Other fractions go as their shortest round-trip text (1.5 → "1.5").
+ */
+export function decimalText(n: number): string | null {
+  if (Number.isSafeInteger(n)) return String(n);
+  if (!Number.isFinite(n) || Number.isInteger(n)) return null;
+  const text = String(n);
+  return text.includes('e') ? null : text;
 }
 
 /** reqNo as it goes into logs (the transport echoes the original value itself). */
