@@ -2,7 +2,7 @@
  * The transport's dispatch to business handlers (@MessagePattern('execute')), with a stand-in
  * execute controller so this works before (and independently of) the execute pipeline.
  */
-import { Controller, INestApplication, Module } from '@nestjs/common';
+import { Controller, INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { of } from 'rxjs';
@@ -95,6 +95,7 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
   it("refuses with 18 'Server overloaded' at once when the receive queue is full", async () => {
     const stats = app.get(StatisticsService).sipsvc;
     const before = stats.queueRejections;
+    const errors = jest.spyOn(Logger.prototype, 'error');
     const c = await connectSipsvc(port);
     await c.authOk();
     const msgs = Array.from({ length: 10 }, () => JSON.stringify(c.executeMessage('fast')));
@@ -110,6 +111,12 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
     expect(results.filter((r) => r === 18)).toHaveLength(8);
     expect(results.filter((r) => r === 0)).toHaveLength(2);
     expect(stats.queueRejections - before).toBe(8);
+    // one ERROR line for the burst, not one per refused message
+    const saturated = errors.mock.calls.filter((call) =>
+      String(call[0]).includes('❌ SipsvcRecvQueue saturated - message dropped | ID: '),
+    );
+    errors.mockRestore();
+    expect(saturated).toHaveLength(1);
     await c.close();
   });
 

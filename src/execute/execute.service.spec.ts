@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { AppConfig } from '../config/config.schema';
 import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../insupc/insupc-query.port';
@@ -320,6 +321,41 @@ describe('ExecuteService', () => {
     svc.expireTimedOut();
     await expect(b).resolves.toMatchObject({ result: 6 });
     expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('UT_03_003 under overload: one `cleaning up mapping` ERROR a second, the rest counted', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { svc, insupc, stats, clock } = await setup((c) => {
+        c.insupc.recvQueue.capacity = 1;
+      });
+      const burst = async (n: number): Promise<void> => {
+        const first = insupc.calls.length;
+        for (let i = 0; i < n; i++) void svc.handle(exec(`R${first + i}`), conn());
+        for (let i = first; i < first + n; i++) insupc.calls[i].resolve({ server: 'S', result: 1 });
+        await Promise.resolve();
+        await Promise.resolve();
+      };
+      const lines = (): string[] =>
+        errors.mock.calls
+          .map((c) => String(c[0]))
+          .filter((l) => l.includes('cleaning up mapping to prevent garbage'));
+      await burst(50);
+      expect(stats.sipsvc.droppedResponses).toBe(49);
+      expect(lines()).toEqual([
+        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+      ]);
+      await settle();
+      clock.t += 1000;
+      await burst(3);
+      expect(lines()).toHaveLength(2);
+      expect(lines()[1]).toBe(
+        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage (+48 more since the previous line)',
+      );
+      svc.onApplicationShutdown();
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('refuseNew → 18 Server shutting down; drained() waits for the last session', async () => {

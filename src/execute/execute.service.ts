@@ -6,6 +6,7 @@ import {
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import { LogThrottle } from '../common/log-throttle';
 import { SessionStateSource } from '../common/state-sources';
 import { AppConfig } from '../config/config.schema';
 import {
@@ -68,6 +69,8 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
   private workerQueueRejections = 0;
   private timeoutCount = 0;
   private droppedCount = 0;
+  /** one `cleaning up mapping` ERROR a second at most (one per answer under overload). */
+  private readonly answerDropLogs = new LogThrottle();
 
   constructor(
     private readonly config: AppConfig,
@@ -250,9 +253,12 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     if (!this.recvQueue.offer(s)) {
       // Seed UT_03_003: the answer cannot be processed; forget it, and let the session-timeout
       // sweep answer the client (the session stays only as a timeout entry).
-      this.log.error(
-        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
-      );
+      const suffix = this.answerDropLogs.take(this.clock.now());
+      if (suffix !== null) {
+        this.log.error(
+          `Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage${suffix}`,
+        );
+      }
       s.answer = undefined;
       s.phase = SessionPhase.ANSWER_DROPPED;
       this.dropAnswer(s);

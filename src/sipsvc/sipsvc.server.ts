@@ -4,6 +4,7 @@ import { createServer, Server as NetServer, Socket } from 'node:net';
 import { isObservable, Observable } from 'rxjs';
 import { createFrameDecoder } from '../../libs/sipsvc-protocol/src/create-frame-decoder';
 import { frameEncoderFor } from '../../libs/sipsvc-protocol/src/frame-encoder';
+import { LogThrottle } from '../common/log-throttle';
 import { SipsvcStateSource } from '../common/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { StatisticsService } from '../statistics/statistics.service';
@@ -78,6 +79,8 @@ export class SipsvcServer
   private sweepTimer: NodeJS.Timeout | null = null;
   private closedListener: ClosedListener | null = null;
   private closePromise: Promise<void> | null = null;
+  /** per connection, created at its first refusal: one overload ERROR a second at most. */
+  private readonly overloadLogs = new WeakMap<SipsvcConnection, LogThrottle>();
 
   constructor(
     private readonly config: AppConfig,
@@ -298,14 +301,26 @@ export class SipsvcServer
     if (!this.queue.offer({ conn, req, handler, cmd })) {
       conn.awaitingReplies--;
       this.stats.sipsvc.queueRejections++;
-      this.log.error(
-        `${conn.tag} ❌ SipsvcRecvQueue saturated - message dropped | ID: ${conn.connectionId}`,
-      );
+      const suffix = this.overloadLogThrottle(conn).take(conn.lastActivityAt);
+      if (suffix !== null) {
+        this.log.error(
+          `${conn.tag} ❌ SipsvcRecvQueue saturated - message dropped | ID: ${conn.connectionId}${suffix}`,
+        );
+      }
       this.write(conn, req, {
         result: SipsvcResult.INTERNAL_ERROR,
         resultDesc: ResultText.RECV_QUEUE_FULL,
       });
     }
+  }
+
+  private overloadLogThrottle(conn: SipsvcConnection): LogThrottle {
+    let t = this.overloadLogs.get(conn);
+    if (!t) {
+      t = new LogThrottle();
+      this.overloadLogs.set(conn, t);
+    }
+    return t;
   }
 
   private readonly consume = (m: QueuedMessage): void => {
