@@ -306,7 +306,9 @@ describe('execute e2e: load control', () => {
       await waitFor(async () => {
         const log = await readFile(logFile, 'utf8');
         return (
-          log.includes('TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT') &&
+          log.includes(
+            'TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT | apiName: mcidGetProfile | server: INSUPC-1',
+          ) &&
           log.includes(
             'DROPPED | reqId: UT_03_006_REQ_TIMEOUT | apiName: mcidGetProfile | server: INSUPC-1',
           )

@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { AppConfig } from '../config/config.schema';
-import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../insupc/insupc-query.port';
+import {
+  InsupcAnswer,
+  InsupcQueryError,
+  InsupcQueryPort,
+  InsupcRouteNote,
+} from '../insupc/insupc-query.port';
 import { ServiceStateService } from '../oam/service-state.service';
 import { SipsvcConnectionContext, SipsvcReply } from '../sipsvc/sipsvc-message';
 import { StatisticsService } from '../statistics/statistics.service';
@@ -16,7 +21,14 @@ class FakeInsupc implements InsupcQueryPort {
     resolve: (a: InsupcAnswer) => void;
     reject: (e: unknown) => void;
   }[] = [];
-  query(apiName: string, params: readonly string[]): Promise<InsupcAnswer> {
+  /** the server it reports as routed to (none: as when nothing is routable). */
+  routeTo: string | null = null;
+  query(
+    apiName: string,
+    params: readonly string[],
+    routed?: InsupcRouteNote,
+  ): Promise<InsupcAnswer> {
+    if (routed && this.routeTo !== null) routed.server = this.routeTo;
     return new Promise((resolve, reject) => this.calls.push({ apiName, params, resolve, reject }));
   }
 }
@@ -212,6 +224,7 @@ describe('ExecuteService', () => {
     const { svc, insupc, clock, stats, sink, config } = await setup(
       (c) => (c.message.sessionTimeout = 5000),
     );
+    insupc.routeTo = 'INSUPC-1';
     const pending = svc.handle(exec('UT_03_006_REQ_TIMEOUT'), conn());
     clock.t += 4999;
     svc.expireTimedOut();
@@ -225,7 +238,10 @@ describe('ExecuteService', () => {
     });
     expect(svc.describeSessions().currentSessions).toBe(0);
     expect(stats.sipsvc.timeouts).toBe(1);
-    expect(sink.lines[0]).toContain('TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT');
+    // the server is known from the moment the query was routed, not only from its answer
+    expect(sink.lines[0]).toContain(
+      'TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT | apiName: mcidGetProfile | server: INSUPC-1',
+    );
 
     insupc.calls[0].resolve({ server: 'INSUPC-1', result: 1, sqlOutput: '{}' });
     await settle();

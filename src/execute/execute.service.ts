@@ -232,7 +232,8 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     s.holdsSlot = true;
     let pending: Promise<InsupcAnswer>;
     try {
-      pending = this.insupc.query(s.apiName, s.inputParams);
+      // the transport notes the routed server in s.server (named by a TIMEOUT line)
+      pending = this.insupc.query(s.apiName, s.inputParams, s);
     } catch (err) {
       pending = Promise.reject(err);
     }

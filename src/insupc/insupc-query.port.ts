@@ -43,6 +43,20 @@ export class InsupcQueryError extends Error {
   }
 }
 
+/**
+ * Where the transport notes, synchronously inside `query`, the server a request was routed to
+ * (config `insupc.clients[].name`), so the caller can name it before any answer comes (e.g. in
+ * a TIMEOUT log line). The caller passes an object it already holds (the request session):
+ * no callback or object is allocated per query. Left unchanged when nothing was routable.
+ */
+export interface InsupcRouteNote {
+  server: string;
+}
+
 export interface InsupcQueryPort {
-  query(apiName: string, inputParams: readonly string[]): Promise<InsupcAnswer>;
+  query(
+    apiName: string,
+    inputParams: readonly string[],
+    routed?: InsupcRouteNote,
+  ): Promise<InsupcAnswer>;
 }

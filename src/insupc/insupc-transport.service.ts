@@ -10,7 +10,12 @@ import { InsupcServerState, InsupcStateSource } from '../common/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { StatisticsService } from '../statistics/statistics.service';
 import { InsupcConnection } from './insupc-connection';
-import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from './insupc-query.port';
+import {
+  InsupcAnswer,
+  InsupcQueryError,
+  InsupcQueryPort,
+  InsupcRouteNote,
+} from './insupc-query.port';
 import { InsupcRouter } from './insupc-router';
 import { InsupcServerPool } from './insupc-server-pool';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
@@ -91,7 +96,11 @@ export class InsupcTransport
     await this.release();
   }
 
-  query(apiName: string, inputParams: readonly string[]): Promise<InsupcAnswer> {
+  query(
+    apiName: string,
+    inputParams: readonly string[],
+    routed?: InsupcRouteNote,
+  ): Promise<InsupcAnswer> {
     if (this.stopping) {
       return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
     }
@@ -105,6 +114,7 @@ export class InsupcTransport
       if (this.inFallback) this.leaveFallback(pool);
       this.log.debug(pool.selectedLine);
     }
+    if (routed) routed.server = pool.name;
     return connection.query(apiName, inputParams);
   }
 
