@@ -98,6 +98,8 @@ export async function startTransport(
 ): Promise<TransportHarness> {
   const config = testConfig({
     message,
+    // logs go to the capturing logger below, not to pino; debug so per-request lines show
+    logging: { level: 'debug' },
     insupc: {
       logon: { logonId: 'insupclient', password: 'secret' },
       clients: servers.map((s) => ({

@@ -203,6 +203,10 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     return this.workers.size();
   }
 
+  insupcRecvQueueSize(): number {
+    return this.recvQueue.size();
+  }
+
   refuseNew(): void {
     this.refusing = true;
   }

@@ -44,6 +44,12 @@ export class InsupcTransport
   private released: Promise<void> | null = null;
   /** whether the last routed request went to a fallback server (WARN only on changes). */
   private inFallback = false;
+  /**
+   * Per-request debug lines are skipped unless debug is on: Nest's logger does its work
+   * before pino drops the line, which cost ~2% of gateway CPU under load (docs/benchmark.md).
+   * logging.level needs a restart, so reading it once is enough.
+   */
+  private readonly debugRouting: boolean;
   private readonly fallbackWarned = new Set<InsupcServerPool>();
 
   constructor(
@@ -51,6 +57,7 @@ export class InsupcTransport
     stats: StatisticsService,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
   ) {
+    this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
     const insupc = config.insupc;
     const logon = {
       systemName: config.application.systemName,
@@ -112,7 +119,7 @@ export class InsupcTransport
     if (this.router.lastFallback) this.noteFallback(pool);
     else {
       if (this.inFallback) this.leaveFallback(pool);
-      this.log.debug(pool.selectedLine);
+      if (this.debugRouting) this.log.debug(pool.selectedLine);
     }
     if (routed) routed.server = pool.name;
     return connection.query(apiName, inputParams);
@@ -151,7 +158,7 @@ export class InsupcTransport
   private noteFallback(pool: InsupcServerPool): void {
     this.inFallback = true;
     if (this.fallbackWarned.has(pool)) {
-      this.log.debug(pool.fallbackLine);
+      if (this.debugRouting) this.log.debug(pool.fallbackLine);
       return;
     }
     this.fallbackWarned.add(pool);
