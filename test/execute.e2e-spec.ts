@@ -20,12 +20,8 @@ import {
 import { AppConfig } from '../src/config/config.schema';
 import { ServiceStateService } from '../src/oam/service-state.service';
 import { StatisticsService } from '../src/statistics/statistics.service';
-import {
-  connectSipsvc,
-  SipsvcMessage,
-  SipsvcTestClient,
-  waitFor,
-} from './support/sipsvc-test-client';
+import { connectSipsvc, SipsvcMessage, SipsvcTestClient } from './support/sipsvc-test-client';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 type ConfigOverrides = Parameters<typeof testConfig>[0];

@@ -56,16 +56,6 @@ export class CapturingLogger implements LoggerService {
   }
 }
 
-/** Polls `cond` until it holds; fails with `what` after `timeoutMs` (no fixed sleeps). */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Short timers for every INSUPC client entry of a test gateway. */
 export const FAST_CLIENT: Partial<InsupcClientConfig> = {
   connectionPoolSize: 1,

@@ -6,7 +6,8 @@ import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/s
 import { MsgCode } from '../libs/insupc-protocol/src';
 import { Gateway, startGateway } from '../src/bootstrap';
 import { INSUPC_QUERY, InsupcQueryPort } from '../src/insupc/insupc-query.port';
-import { FAST_CLIENT, waitFor } from './insupc-gw-harness';
+import { FAST_CLIENT } from './insupc-gw-harness';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 describe('INSUPC transport in the gateway (e2e)', () => {
@@ -47,6 +48,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
   it('GET /state lists every INSUPC server with its status and pool', async () => {
     await waitFor(
       () => sim.loggedOn('INSUPC-1') === 1 && sim.loggedOn('INSUPC-2') === 1,
+      5000,
       'both logged on',
     );
     let servers: Record<string, unknown>[] = [];
@@ -89,10 +91,12 @@ describe('INSUPC transport in the gateway (e2e)', () => {
       () =>
         sim.received('INSUPC-1', MsgCode.DB_RELEASE_REQUEST) === 1 &&
         sim.received('INSUPC-2', MsgCode.DB_RELEASE_REQUEST) === 1,
+      5000,
       'one DB_RELEASE_REQUEST per connection',
     );
     await waitFor(
       () => sim.connections('INSUPC-1') + sim.connections('INSUPC-2') === 0,
+      5000,
       'connections closed',
     );
   });

@@ -9,7 +9,8 @@ import {
   readSqlOutput,
 } from '../libs/insupc-protocol/src';
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
-import { InsupcRawClient, waitFor } from './support/insupc-raw-client';
+import { InsupcRawClient } from './support/insupc-raw-client';
+import { waitFor } from './support/wait-for';
 
 describe('INSUPC simulator (e2e over real sockets)', () => {
   let sim: InsupcSimulator;

@@ -6,7 +6,8 @@
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
 import { MsgCode } from '../libs/insupc-protocol/src';
 import { InsupcAnswer, InsupcQueryError } from '../src/insupc/insupc-query.port';
-import { startTransport, TransportHarness, waitFor } from './insupc-gw-harness';
+import { startTransport, TransportHarness } from './insupc-gw-harness';
+import { waitFor } from './support/wait-for';
 
 describe('INSUPC transport (e2e, simulator)', () => {
   let sim: InsupcSimulator | undefined;
@@ -48,6 +49,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
           g.state
             .describeServers()
             .every((x) => x.availableConnections === x.totalConnections && x.dbStatus !== ''),
+        5000,
         'every server logged on',
       );
     }
@@ -90,7 +92,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
       activeScenario: 'logon_failure',
       waitReady: false,
     });
-    await waitFor(() => gw.stats.insupc('INSUPC-1').logonFailures >= 2, 'two denied logons');
+    await waitFor(() => gw.stats.insupc('INSUPC-1').logonFailures >= 2, 5000, 'two denied logons');
     expect(gw.logs.has('INSUPC_LOGON_FAILED: result=0x20', 'error')).toBe(true);
     expect(gw.logs.has('Reconnection triggered')).toBe(true);
     expect(gw.logs.count('TCP_CONNECTION: ')).toBeGreaterThanOrEqual(2);
@@ -100,6 +102,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
     sim.setScenario('default');
     await waitFor(
       () => gw.server('INSUPC-1').isAvailable,
+      5000,
       'logon accepted after the scenario change',
     );
     expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBeGreaterThanOrEqual(3);
@@ -112,6 +115,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
     const t0 = Date.now();
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST) >= 3,
+      5000,
       'three heartbeats',
     );
     const elapsed = Date.now() - t0;
@@ -129,10 +133,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
       client: { readTimeout: 300 },
       waitReady: false,
     });
-    await waitFor(() => gw.logs.has('ReadTimeout detected'), 'ReadTimeout detected', 3000);
-    await waitFor(() => gw.logs.has('Reconnection triggered'), 'Reconnection triggered');
+    await waitFor(() => gw.logs.has('ReadTimeout detected'), 3000, 'ReadTimeout detected');
+    await waitFor(() => gw.logs.has('Reconnection triggered'), 5000, 'Reconnection triggered');
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST) >= 2,
+      5000,
       'second logon attempt',
     );
     expect(gw.logs.count('TCP_CONNECTION: ')).toBeGreaterThanOrEqual(2);
@@ -150,24 +155,25 @@ describe('INSUPC transport (e2e, simulator)', () => {
     });
     await waitFor(
       () => gw.stats.insupc('INSUPC-1').connectionLosses >= 1,
+      5000,
       'connection closed for misses',
     );
     expect(gw.logs.count('[INSUPC|INSUPC-1] heartbeat unanswered', 'warn')).toBeGreaterThanOrEqual(
       2,
     );
-    await waitFor(() => gw.stats.insupc('INSUPC-1').reconnects >= 1, 'logged on again');
+    await waitFor(() => gw.stats.insupc('INSUPC-1').reconnects >= 1, 5000, 'logged on again');
     expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBeGreaterThanOrEqual(2);
   });
 
   it('UT_04_005: a server killed and restarted is reconnected and logged on again', async () => {
     const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }]);
     await sim.stopInstance('INSUPC-1');
-    await waitFor(() => !gw.server('INSUPC-1').isAvailable, 'server seen down');
+    await waitFor(() => !gw.server('INSUPC-1').isAvailable, 5000, 'server seen down');
     await expect(gw.query.query('x', [])).rejects.toMatchObject({ code: 'NO_BACKEND' });
     expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(1);
 
     await sim.startInstance('INSUPC-1');
-    await waitFor(() => gw.server('INSUPC-1').isAvailable, 'server back', 3000);
+    await waitFor(() => gw.server('INSUPC-1').isAvailable, 3000, 'server back');
     expect(gw.stats.insupc('INSUPC-1').reconnects).toBe(1);
     await expect(gw.query.query('mcidGetProfile', ['1'])).resolves.toMatchObject({
       server: 'INSUPC-1',
@@ -182,6 +188,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
     sim.setDbStatus('INSUPC-2', 'MB'); // pushes DB_STATUS_REQUEST
     await waitFor(
       () => received(sim, 'INSUPC-2', MsgCode.DB_STATUS_RESPONSE) >= 1,
+      5000,
       'DB_STATUS_RESPONSE',
     );
     expect(gw.server('INSUPC-2')).toMatchObject({ dbStatus: 'MB', isAvailable: false });
@@ -217,7 +224,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
     ]);
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-2', 'INSUPC-2']);
     await sim.stopInstance('INSUPC-2');
-    await waitFor(() => !gw.server('INSUPC-2').isAvailable, 'MA seen down');
+    await waitFor(() => !gw.server('INSUPC-2').isAvailable, 5000, 'MA seen down');
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
     expect(gw.logs.count('using fallback: INSUPC-1', 'warn')).toBe(1);
     expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(2);
@@ -230,7 +237,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
     ]);
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-2', 'INSUPC-2']);
     sim.setDbStatus('INSUPC-2', 'MB', false); // no push: the next heartbeat answer carries it
-    await waitFor(() => gw.server('INSUPC-2').dbStatus === 'MB', 'MB seen in a heartbeat answer');
+    await waitFor(
+      () => gw.server('INSUPC-2').dbStatus === 'MB',
+      5000,
+      'MB seen in a heartbeat answer',
+    );
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
     expect(gw.logs.has('using fallback: INSUPC-1', 'warn')).toBe(true);
   });
@@ -286,6 +297,7 @@ describe('INSUPC transport (e2e, simulator)', () => {
     );
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST) === 3,
+      5000,
       'queries at the server',
     );
     expect(gw.state.pendingRequests()).toBe(3);
@@ -325,9 +337,10 @@ describe('INSUPC transport (e2e, simulator)', () => {
     await gw.state.release();
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_RELEASE_REQUEST) === 2,
+      5000,
       'two DB_RELEASE_REQUEST',
     );
-    await waitFor(() => sim.connections('INSUPC-1') === 0, 'connections closed');
+    await waitFor(() => sim.connections('INSUPC-1') === 0, 5000, 'connections closed');
     await expect(gw.query.query('x', [])).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
     expect(gw.server('INSUPC-1').availableConnections).toBe(0);
   });

@@ -8,7 +8,8 @@ import { startGateway, Gateway } from '../src/bootstrap';
 import { loadConfigFile } from '../src/config/config.loader';
 import { AppConfig } from '../src/config/config.schema';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
-import { http, StatsServer, TempDir, waitFor } from './ops-support';
+import { http, StatsServer, TempDir } from './ops-support';
+import { waitFor } from './support/wait-for';
 
 const KNOWN_API = 'mcidGetProfile';
 
@@ -75,7 +76,7 @@ describe('operations admin API (e2e)', () => {
     port = gw.httpPort;
     client = await connectSipsvc(gw.sipsvcPort);
     await client.authOk();
-    await waitFor(routable, 'INSUPC-1 routable');
+    await waitFor(routable, 5000, 'INSUPC-1 routable');
   });
 
   afterAll(async () => {
@@ -125,6 +126,7 @@ describe('operations admin API (e2e)', () => {
         const inFlight = client.execute(KNOWN_API, ['1']);
         await waitFor(
           async () => (await http(port, 'GET', '/state')).body.messageMappingSize === 1,
+          5000,
           'the execute in flight',
         );
         expect((await http(port, 'POST', '/state?state=BLOCKED')).status).toBe(200);
@@ -340,6 +342,7 @@ describe('operations admin API (e2e)', () => {
                 (b as { server: { commands: { execute: { success: number } } } }).server.commands
                   .execute.success === 1,
             ),
+        5000,
         'a POSTed snapshot with the execute',
       );
       expect(statsServer.bodies[statsServer.bodies.length - 1]).toMatchObject({
@@ -352,6 +355,7 @@ describe('operations admin API (e2e)', () => {
         () =>
           (dir.readJson('stats.json') as { server: { commands: { execute: { success: number } } } })
             .server.commands.execute.success === 1,
+        5000,
         'stat-file with the execute',
       );
     });
@@ -362,6 +366,7 @@ describe('operations admin API (e2e)', () => {
     await sim.stopInstance('INSUPC-1');
     await waitFor(
       async () => (await http(port, 'GET', '/health/ready')).status === 503,
+      5000,
       'not ready',
     );
     const down = await http(port, 'GET', '/health/ready');
@@ -374,8 +379,8 @@ describe('operations admin API (e2e)', () => {
     await sim.startInstance('INSUPC-1');
     await waitFor(
       async () => (await http(port, 'GET', '/health/ready')).status === 200,
-      'ready again',
       10000,
+      'ready again',
     );
   });
 

@@ -10,7 +10,8 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
-import { http, TempDir, waitFor } from './ops-support';
+import { http, TempDir } from './ops-support';
+import { waitFor } from './support/wait-for';
 
 const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');
 const API = 'mcidGetProfile';
@@ -113,8 +114,8 @@ logging: { level: info }
     await waitFor(
       async () =>
         (await http(httpPort, 'GET', '/health/ready').catch(() => undefined))?.status === 200,
-      `gateway ready; output so far:\n${r.output()}`,
       15000,
+      `gateway ready; output so far:\n${r.output()}`,
     );
     return r;
   }
@@ -157,10 +158,11 @@ logging: { level: info }
       const answer = c.execute(API, ['01012345678']);
       await waitFor(
         async () => (await http(httpPort, 'GET', '/state')).body.messageMappingSize === 1,
+        5000,
         'the execute in flight',
       );
       r.proc.kill('SIGTERM');
-      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 'drain started');
+      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 5000, 'drain started');
 
       expect(await c.execute(API, ['01012345678'])).toMatchObject({
         result: 18,
@@ -197,10 +199,11 @@ logging: { level: info }
       void c.execute(API, ['01012345678']).catch(() => undefined);
       await waitFor(
         async () => (await http(httpPort, 'GET', '/state')).body.messageMappingSize === 1,
+        5000,
         'the execute in flight',
       );
       r.proc.kill('SIGTERM');
-      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 'drain started');
+      await waitFor(() => r.output().includes('Waiting for 1 in-flight'), 5000, 'drain started');
       const signalledAt = Date.now();
       r.proc.kill('SIGINT');
       expect(await r.exited).toBe(1);

@@ -1,23 +1,9 @@
-/** Helpers for the operations e2e specs: temp files, admin HTTP calls, waiting on conditions. */
+/** Helpers for the operations e2e specs: temp files, admin HTTP calls, a stand-in statistics server. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** Polls `cond` until it holds; fails naming `what` after `timeoutMs` (no fixed sleeps). */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export class TempDir {
   readonly path = mkdtempSync(join(tmpdir(), 'insupclient-ops-'));

@@ -17,7 +17,8 @@ import {
   ViciSection,
 } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
-import { http, waitFor } from './ops-support';
+import { http } from './ops-support';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 const TOKEN = 'segw-admin-token';
@@ -166,7 +167,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   });
 
   it('GET /segw: parsed addresses, the one loaded into charon, UP', async () => {
-    await waitFor(upOn(A), 'tunnel UP on the first address');
+    await waitFor(upOn(A), 5000, 'tunnel UP on the first address');
     const body = (await get('/segw')).body;
     expect(body).toMatchObject({ enabled: true, vici: 'connected' });
     expect(body.connections[0]).toMatchObject({
@@ -204,7 +205,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
 
   it('SA down: failover to the next address, history, /stat and /metrics count it', async () => {
     charon.down('insupc-tunnel');
-    await waitFor(upOn(B), 'tunnel UP on the second address');
+    await waitFor(upOn(B), 5000, 'tunnel UP on the second address');
     expect(charon.loaded.get('insupc-tunnel')).toBe(B);
     const h = (await get('/segw/history?limit=1')).body.history;
     expect(h).toHaveLength(1);
@@ -225,11 +226,11 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   it('manual actions: failover (circular) and primary; 404 for an unknown name', async () => {
     const primary = await post('/segw/insupc-tunnel/actions/primary');
     expect(primary.status).toBe(202);
-    await waitFor(upOn(A), 'back on the primary');
+    await waitFor(upOn(A), 5000, 'back on the primary');
     const failover = await post('/segw/insupc-tunnel/actions/failover');
     expect(failover.status).toBe(202);
     expect(failover.body.current).toBe(B);
-    await waitFor(upOn(B), 'on the second address');
+    await waitFor(upOn(B), 5000, 'on the second address');
     expect(
       (await get('/segw/history?limit=2')).body.history.map((e: { reason: string }) => e.reason),
     ).toEqual(['manual', 'manual-primary']);
@@ -250,7 +251,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   it('both SEGWs dead: FAILED after max-retries, and /health/ready says segw down', async () => {
     charon.reachable.clear();
     charon.down('insupc-tunnel');
-    await waitFor(async () => (await tunnel()).state === 'FAILED', 'FAILED');
+    await waitFor(async () => (await tunnel()).state === 'FAILED', 5000, 'FAILED');
     const ready = await http(gw.httpPort, 'GET', '/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.details.segw).toMatchObject({
@@ -260,16 +261,20 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     // operator action retries at once
     charon.reachable.add(A);
     expect((await post('/segw/insupc-tunnel/actions/primary')).status).toBe(202);
-    await waitFor(upOn(A), 'UP again after the operator action');
+    await waitFor(upOn(A), 5000, 'UP again after the operator action');
   });
 
   it('charon restarted: reconnected within about a second, connection re-loaded and UP', async () => {
     await charon.stop();
-    await waitFor(async () => (await get('/segw')).body.vici === 'disconnected', 'VICI loss seen');
+    await waitFor(
+      async () => (await get('/segw')).body.vici === 'disconnected',
+      5000,
+      'VICI loss seen',
+    );
     charon.loaded.clear();
     await charon.start();
     const t0 = Date.now();
-    await waitFor(upOn(A), 'UP after the restart', 3000);
+    await waitFor(upOn(A), 3000, 'UP after the restart');
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(charon.loaded.get('insupc-tunnel')).toBe(A);
     expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.status).toBe('up');

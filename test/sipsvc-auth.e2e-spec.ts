@@ -12,8 +12,8 @@ import {
   connectSipsvc,
   expectedToken,
   SipsvcTestClient,
-  waitFor,
 } from './support/sipsvc-test-client';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 const NOT_ALLOWED = (ip: string, mac: string): string =>

@@ -14,7 +14,8 @@ import { SipsvcModule } from '../src/sipsvc/sipsvc.module';
 import { SipsvcServer } from '../src/sipsvc/sipsvc.server';
 import { StatisticsModule } from '../src/statistics/statistics.module';
 import { StatisticsService } from '../src/statistics/statistics.service';
-import { connectSipsvc, waitFor } from './support/sipsvc-test-client';
+import { connectSipsvc } from './support/sipsvc-test-client';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 /** replies held back until the test releases them. */

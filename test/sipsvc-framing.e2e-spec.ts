@@ -2,7 +2,8 @@
 import { connect, Socket } from 'node:net';
 import { Gateway, startGateway } from '../src/bootstrap';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
-import { base64, connectSipsvc, TEST_CLIENT, waitFor } from './support/sipsvc-test-client';
+import { base64, connectSipsvc, TEST_CLIENT } from './support/sipsvc-test-client';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 const AUTH = JSON.stringify({

@@ -16,7 +16,8 @@ import {
   SessionStateSource,
 } from '../src/common/state-sources';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
-import { base64, connectSipsvc, TEST_CLIENT, waitFor } from './support/sipsvc-test-client';
+import { base64, connectSipsvc, TEST_CLIENT } from './support/sipsvc-test-client';
+import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 const AUTH = JSON.stringify({

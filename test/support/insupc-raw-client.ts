@@ -19,20 +19,6 @@ const DEFAULT_LOGON: DbLogonInfo = {
   password: 'secret',
 };
 
-/** Polls `cond` until true or the deadline passes (then rejects naming `what`). */
-export async function waitFor(
-  cond: () => boolean,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /**
  * A bare INSUPC client over a real socket, for tests: sends codec-built requests and
  * collects every frame it receives. Requests get increasing TRANSACTION_IDs.
