@@ -13,7 +13,7 @@
  * Where the machine cannot host the lab (segw-lab.sh check exits 3) the suite says so
  * loudly and is skipped, never passed.
  */
-import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -25,9 +25,18 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  describeIfLabRuns,
+  LAB_SCRIPT,
+  LabEnv,
+  labDown,
+  labTunnel,
+  labUp,
+  runLab,
+} from './lab/lab-helpers';
+import { pollFor } from './support/wait-for';
 
 const ROOT = join(__dirname, '..');
-const LAB = join(__dirname, 'lab', 'segw-lab.sh');
 const GATEWAY_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const SIMULATOR_MAIN = join(ROOT, 'dist', 'apps', 'insupc-simulator', 'src', 'main.js');
 const SIPSVC_CLIENT = join(ROOT, 'dist', 'libs', 'sipsvc-protocol', 'src', 'sipsvc-client.js');
@@ -48,37 +57,15 @@ const PROBE_INTERVAL_MS = 50;
 const SEGW_ADDR = ['', '10.99.1.2', '10.99.2.2'];
 const serverOf = (segw: number) => `SEGW${segw}-INSUPC`;
 
-function labCheck(): { runnable: true } | { runnable: false; why: string } {
-  const r = spawnSync('bash', [LAB, 'check'], { env: LAB_ENV, encoding: 'utf8', timeout: 300_000 });
-  if (r.status === 0) return { runnable: true };
-  const why = (r.stderr || r.stdout || `exit ${r.status}`).trim();
-  if (r.status === 3) return { runnable: false, why };
-  // Anything but "cannot run here" is a broken lab: the suite runs and fails on it.
-  process.stderr.write(`segw-lab.sh check failed (exit ${r.status}): ${why}\n`);
-  return { runnable: true };
-}
-
-const check = labCheck();
-if (!check.runnable) {
-  process.stderr.write(
-    `\n\n*** SEGW LAB CANNOT RUN ON THIS MACHINE — SEGW DATA-PLANE test SKIPPED, NOT PASSED ***\n*** ${check.why} ***\n\n`,
-  );
-}
-const describeLab = check.runnable ? describe : describe.skip;
-
-const lab = (...args: string[]): string => {
-  const r = spawnSync('bash', [LAB, ...args], { env: LAB_ENV, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0)
-    throw new Error(`segw-lab.sh ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-};
+const describeLab = describeIfLabRuns('SEGW DATA-PLANE test', LAB_ENV);
+const lab = (...args: string[]): string => runLab(LAB_ENV, ...args);
 
 /** Runs `node -e script args...` inside a lab host's namespace; resolves with its stdout. */
 function nodeIn(host: string, script: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(
       'bash',
-      [LAB, 'exec', host, process.execPath, '-e', script, ...args],
+      [LAB_SCRIPT, 'exec', host, process.execPath, '-e', script, ...args],
       { env: LAB_ENV, timeout: 10_000 },
       (err, stdout, stderr) =>
         err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
@@ -94,20 +81,6 @@ async function getJsonIn<T>(host: string, port: number, path: string): Promise<T
     `http://127.0.0.1:${port}${path}`,
   );
   return JSON.parse(out) as T;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
@@ -177,13 +150,13 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     [];
   const results: ProbeResult[] = [];
   let probe: ChildProcess | undefined;
-  let labUp = false;
+  let labStarted = false;
 
   /** Starts `node <main> args` inside a lab host's namespace, output to a log file. */
   function startIn(host: string, name: string, main: string, ...args: string[]): ChildProcess {
     const log = join(dir, `${name}.log`);
     const fd = openSync(log, 'a');
-    const proc = spawn('bash', [LAB, 'exec', host, process.execPath, main, ...args], {
+    const proc = spawn('bash', [LAB_SCRIPT, 'exec', host, process.execPath, main, ...args], {
       env: LAB_ENV,
       stdio: ['ignore', fd, fd],
     });
@@ -193,7 +166,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     return proc;
   }
 
-  function writeConfigs(env: Record<string, string>): string {
+  function writeConfigs(env: LabEnv): string {
     for (const i of [1, 2]) {
       writeFileSync(
         join(dir, `simulator-segw${i}.yaml`),
@@ -239,24 +212,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
           'backoff-max': 60000,
           'initiate-timeout': 5000,
         },
-        connections: {
-          'insupc-tunnel': {
-            remote_addrs: env.SEGW_LAB_ADDRS,
-            version: 2,
-            proposals: [env.SEGW_LAB_PROPOSALS],
-            dpd_delay: env.SEGW_LAB_DPD,
-            local: { auth: 'psk', id: env.SEGW_LAB_LOCAL_ID },
-            remote: { auth: 'psk', id: env.SEGW_LAB_REMOTE_ID },
-            children: {
-              'insupc-child': {
-                local_ts: [env.SEGW_LAB_LOCAL_TS],
-                remote_ts: [env.SEGW_LAB_REMOTE_TS],
-                esp_proposals: [env.SEGW_LAB_PROPOSALS],
-              },
-            },
-          },
-        },
-        secrets: [{ type: 'ike', id: env.SEGW_LAB_LOCAL_ID, secret: env.SEGW_LAB_PSK }],
+        ...labTunnel(env),
       },
     };
     // JSON is YAML: no serializer needed.
@@ -269,13 +225,8 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     for (const f of [GATEWAY_MAIN, SIMULATOR_MAIN, SIPSVC_CLIENT]) {
       if (!existsSync(f)) throw new Error(`${f} missing: run "npm run build" first`);
     }
-    labUp = true; // from here on afterAll tears down, even if `up` fails half-way
-    const env = Object.fromEntries(
-      lab('up', '2')
-        .trim()
-        .split('\n')
-        .map((l) => l.split('=', 2) as [string, string]),
-    );
+    labStarted = true; // from here on afterAll tears down, even if `up` fails half-way
+    const env = labUp(LAB_ENV, 2);
     const config = writeConfigs(env);
     for (const i of [1, 2]) {
       startIn(
@@ -291,7 +242,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     probe = spawn(
       'bash',
       [
-        LAB,
+        LAB_SCRIPT,
         'exec',
         'init',
         process.execPath,
@@ -331,7 +282,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     for (const c of [...children.map((c) => c.proc), probe])
       if (c && c.exitCode === null) c.kill('SIGKILL');
     // down also kills anything still running inside the lab's namespaces.
-    if (labUp) spawnSync('bash', [LAB, 'down'], { env: LAB_ENV, stdio: 'ignore', timeout: 60_000 });
+    if (labStarted) labDown(LAB_ENV);
     rmSync(dir, { recursive: true, force: true });
   }, 70_000);
 
@@ -356,7 +307,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
   it('executes succeed through the tunnel via SEGW 1 only', () =>
     explain(async () => {
       // Ready = five answers in a row served behind SEGW 1.
-      await waitFor(
+      await pollFor(
         'five executes in a row answered via SEGW 1',
         () =>
           results.length >= 5 && results.slice(-5).every((r) => good(r, 1)) ? true : undefined,
@@ -382,7 +333,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       const from = results.length;
       const killedAt = Date.now();
       lab('stop-segw', '1');
-      const recovered = await waitFor(
+      const recovered = await pollFor(
         'an execute answered via SEGW 2',
         () => {
           const i = results.findIndex((r, idx) => idx >= from && good(r, 2));
@@ -415,7 +366,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       expect(outageMs).toBeLessThan(15_000);
 
       // Stable on SEGW 2: the next five answers all come from behind it.
-      await waitFor(
+      await pollFor(
         'five more executes via SEGW 2',
         () => (results.length >= recovered + 6 ? true : undefined),
         10_000,

@@ -4,14 +4,14 @@
  * IKE/ESP traffic stays inside the lab namespaces. Needs root, netns and apt-get: where
  * the machine cannot host the lab the suite says so loudly and is skipped, never passed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ViciClient, ViciSection } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
 import { AppConfig } from '../src/config/config.schema';
 import { PROBE_SUFFIX } from '../src/segw/segw-failover.manager';
+import { describeIfLabRuns, LabEnv, labDown, labTunnel, labUp, runLab } from './lab/lab-helpers';
 import { testConfig } from './support/test-config';
+import { pollFor } from './support/wait-for';
 
 interface SegwView {
   vici: string;
@@ -22,48 +22,12 @@ interface HistoryView {
 }
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 
-const LAB = join(__dirname, 'lab', 'segw-lab.sh');
-const lab = (...args: string[]) =>
-  execFileSync('bash', [LAB, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-/** null when the lab can run; the reason when the machine cannot host it (exit 3 only). */
-function labAvailable(): string | null {
-  const r = spawnSync('bash', [LAB, 'check'], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status === 0) return null;
-  const why = (r.stderr || r.stdout || `exit ${r.status}`).trim();
-  // Any other failure is a broken lab, not an unsuitable machine: run the suite and let it fail.
-  if (r.status !== 3) {
-    process.stderr.write(`segw-lab.sh check failed (exit ${r.status}): ${why}\n`);
-    return null;
-  }
-  return why;
-}
-
-const unavailable = labAvailable();
-if (unavailable) {
-  process.stderr.write(
-    `\n\n*** SEGW LAB CANNOT RUN ON THIS MACHINE — SEGW lab tests SKIPPED, NOT PASSED ***\n*** ${unavailable} ***\n\n`,
-  );
-}
-const describeLab = unavailable ? describe.skip : describe;
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const describeLab = describeIfLabRuns('SEGW lab tests');
+const lab = (...args: string[]) => runLab(process.env, ...args);
 
 describeLab('SEGW failover through real strongSwan (lab, control plane)', () => {
   jest.setTimeout(90_000);
-  let env: Record<string, string>;
+  let env: LabEnv;
   let gw: Gateway | undefined;
   let config: AppConfig;
 
@@ -88,36 +52,13 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   };
 
   beforeAll(async () => {
-    const out = lab('up', '2');
-    env = Object.fromEntries(
-      out
-        .trim()
-        .split('\n')
-        .map((l) => l.split('=', 2) as [string, string]),
-    );
+    env = labUp(process.env, 2);
     config = testConfig({
       segw: {
         enabled: true,
         viciSocket: env.SEGW_LAB_VICI,
         policy: { maxRetries: 2, backoffBase: 200, backoffMax: 60_000, initiateTimeout: 5000 },
-        connections: {
-          'insupc-tunnel': {
-            remote_addrs: env.SEGW_LAB_ADDRS,
-            version: 2,
-            proposals: [env.SEGW_LAB_PROPOSALS],
-            dpd_delay: env.SEGW_LAB_DPD,
-            local: { auth: 'psk', id: env.SEGW_LAB_LOCAL_ID },
-            remote: { auth: 'psk', id: env.SEGW_LAB_REMOTE_ID },
-            children: {
-              'insupc-child': {
-                local_ts: [env.SEGW_LAB_LOCAL_TS],
-                remote_ts: [env.SEGW_LAB_REMOTE_TS],
-                esp_proposals: [env.SEGW_LAB_PROPOSALS],
-              },
-            },
-          },
-        },
-        secrets: [{ type: 'ike', id: env.SEGW_LAB_LOCAL_ID, secret: env.SEGW_LAB_PSK }],
+        ...labTunnel(env),
       },
     });
     gw = await startGateway(config);
@@ -127,7 +68,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     try {
       await gw?.close();
     } finally {
-      spawnSync('bash', [LAB, 'down'], { stdio: 'ignore', timeout: 60_000 });
+      labDown(process.env);
     }
   }, 70_000);
 
@@ -137,7 +78,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       .length - 1;
 
   it('brings the tunnel up to SEGW 1 with one remote address loaded', async () => {
-    const c = await waitFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
+    const c = await pollFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
     expect(c.addresses).toEqual(['10.99.1.2', '10.99.2.2']);
     const sas = await listSas();
     expect(sas.map((s) => [s.state, s['remote-host']])).toEqual([['ESTABLISHED', '10.99.1.2']]);
@@ -150,7 +91,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     config.segw.policy.initiateTimeout = 1000;
     const t0 = Date.now();
     lab('stop-segw', '1');
-    await waitFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
+    await pollFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
     const seconds = (Date.now() - t0) / 1000;
     process.stderr.write(
       `SEGW lab: SEGW 1 killed -> tunnel up on SEGW 2 after ${seconds.toFixed(1)} s\n`,
@@ -171,7 +112,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   it('failback=primary: stays on SEGW 2 while SEGW 1 is dead, moves back once a probe gets through', async () => {
     const before = probesStarted();
     // two probes started = the first one to the dead SEGW 1 has ended (failed) in between
-    await waitFor(
+    await pollFor(
       'two failback probes',
       () => (probesStarted() >= before + 2 ? true : undefined),
       10_000,
@@ -181,7 +122,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     expect(h.history[0].reason).toBe('ike-down'); // no blind move back
     lab('start-segw', '1');
     const t0 = Date.now();
-    await waitFor('back on SEGW 1', upOn('10.99.1.2'), 10_000);
+    await pollFor('back on SEGW 1', upOn('10.99.1.2'), 10_000);
     process.stderr.write(
       `SEGW lab: SEGW 1 back -> failback to it after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
     );
@@ -197,7 +138,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       result: 'success',
     });
     // neither the probe's SA nor the one to SEGW 2 survives
-    await waitFor(
+    await pollFor(
       'only the SA to SEGW 1',
       async () => {
         const sas = await listSas();
@@ -210,27 +151,27 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   it('manual failover and back to primary; no stale SA to the SEGW left', async () => {
     const url = `http://127.0.0.1:${gw!.httpPort}/segw/insupc-tunnel/actions`;
     expect((await fetch(`${url}/failover`, { method: 'POST' })).status).toBe(202);
-    await waitFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
+    await pollFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
     const onlyTo = (addr: string) => async () => {
       const sas = await listSas();
       return sas.length === 1 && sas[0]['remote-host'] === addr ? true : undefined;
     };
-    await waitFor('no stale SA to SEGW 1', onlyTo('10.99.2.2'), 5_000);
+    await pollFor('no stale SA to SEGW 1', onlyTo('10.99.2.2'), 5_000);
     expect((await fetch(`${url}/primary`, { method: 'POST' })).status).toBe(202);
-    await waitFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
-    await waitFor('no stale SA to SEGW 2', onlyTo('10.99.1.2'), 5_000);
+    await pollFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
+    await pollFor('no stale SA to SEGW 2', onlyTo('10.99.1.2'), 5_000);
   });
 
   it('charon restarted: VICI reconnected, connection re-loaded and back up', async () => {
     lab('stop-init');
-    await waitFor(
+    await pollFor(
       'VICI loss noticed',
       async () => ((await segw()).vici === 'disconnected' ? true : undefined),
       5_000,
     );
     const t0 = Date.now();
     lab('start-init');
-    const c = await waitFor(
+    const c = await pollFor(
       'tunnel up again',
       async () => {
         const s = await segw();
@@ -252,7 +193,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     lab('stop-segw', '1');
     lab('stop-segw', '2');
     const t0 = Date.now();
-    await waitFor(
+    await pollFor(
       'FAILED',
       async () => ((await conn()).state === 'FAILED' ? true : undefined),
       20_000,
