@@ -1,5 +1,6 @@
-import { connect, type Socket } from 'node:net';
+import { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { connectWithTimeout } from '../../../libs/sipsvc-protocol/src/connect-with-timeout';
 import { createFrameDecoder } from '../../../libs/sipsvc-protocol/src/create-frame-decoder';
 import type { FrameDecoder } from '../../../libs/sipsvc-protocol/src/frame-decoder';
 import {
@@ -63,30 +64,20 @@ export class LoadgenConnection {
     socket.on('close', () => this.fail('connection closed'));
   }
 
-  static open(target: ConnectionTarget, sink: AnswerSink, timeoutMs = 5000) {
-    return new Promise<LoadgenConnection>((resolve, reject) => {
-      const socket = connect({ host: target.host, port: target.port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connect to ${target.host}:${target.port} timed out`));
-      }, timeoutMs);
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        const conn = new LoadgenConnection(socket, target, sink);
-        conn.authenticate(target, timeoutMs).then(
-          () => resolve(conn),
-          (e: Error) => {
-            socket.destroy();
-            reject(e);
-          },
-        );
-      });
-    });
+  static async open(
+    target: ConnectionTarget,
+    sink: AnswerSink,
+    timeoutMs = 5000,
+  ): Promise<LoadgenConnection> {
+    const socket = await connectWithTimeout(target.host, target.port, timeoutMs);
+    const conn = new LoadgenConnection(socket, target, sink);
+    try {
+      await conn.authenticate(target, timeoutMs);
+    } catch (e) {
+      socket.destroy();
+      throw e;
+    }
+    return conn;
   }
 
   get closed(): boolean {

@@ -4,3 +4,4 @@ export * from './json-stream-splitter';
 export * from './length-prefixed-decoder';
 export * from './create-frame-decoder';
 export * from './sipsvc-client';
+export * from './connect-with-timeout';

@@ -1,4 +1,5 @@
-import { connect, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { connectWithTimeout } from './connect-with-timeout';
 import { createFrameDecoder } from './create-frame-decoder';
 import { FrameDecoder } from './frame-decoder';
 import { FrameEncoder, frameEncoderFor, SipsvcFraming } from './frame-encoder';
@@ -63,24 +64,14 @@ export class SipsvcClient {
     );
   }
 
-  static connect(options: SipsvcClientOptions): Promise<SipsvcClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: options.host, port: options.port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connect to ${options.host}:${options.port} timed out`));
-      }, options.connectTimeoutMs ?? 5000);
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        socket.setNoDelay(true);
-        resolve(new SipsvcClient(socket, options));
-      });
-    });
+  static async connect(options: SipsvcClientOptions): Promise<SipsvcClient> {
+    const socket = await connectWithTimeout(
+      options.host,
+      options.port,
+      options.connectTimeoutMs ?? 5000,
+    );
+    socket.setNoDelay(true);
+    return new SipsvcClient(socket, options);
   }
 
   get closedNow(): boolean {
