@@ -7,6 +7,7 @@ import { MsgCode } from '../libs/insupc-protocol/src';
 import { Gateway, startGateway } from '../src/bootstrap';
 import { INSUPC_QUERY, InsupcQueryPort } from '../src/insupc/insupc-query.port';
 import { FAST_CLIENT } from './insupc-gw-harness';
+import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
@@ -40,10 +41,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
     await sim?.stop();
   });
 
-  const http = async (path: string) => {
-    const res = await fetch(`http://127.0.0.1:${gw!.httpPort}${path}`);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const get = (path: string) => http(gw!.httpPort, 'GET', path);
 
   it('GET /state lists every INSUPC server with its status and pool', async () => {
     await waitFor(
@@ -55,7 +53,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
     // the gateway sees the DB_ACCESS_RESPONSE a moment after the simulator sent it
     const deadline = Date.now() + 5000;
     do {
-      servers = (await http('/state')).body.insupcConnections as Record<string, unknown>[];
+      servers = (await get('/state')).body.insupcConnections as Record<string, unknown>[];
     } while (!servers.every((s) => s.isAvailable) && Date.now() < deadline);
     expect(servers).toEqual([
       expect.objectContaining({
@@ -70,7 +68,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
       }),
       expect.objectContaining({ name: 'INSUPC-2', dbStatus: 'MS', isAvailable: true }),
     ]);
-    expect((await http('/health/ready')).status).toBe(200);
+    expect((await get('/health/ready')).status).toBe(200);
   });
 
   it('queries through INSUPC_QUERY are counted per server in /stat', async () => {
@@ -79,7 +77,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
       server: 'INSUPC-1',
       result: 0x01,
     });
-    const stat = JSON.stringify((await http('/stat')).body);
+    const stat = JSON.stringify((await get('/stat')).body);
     expect(stat).toContain('INSUPC-1');
     expect(sim.received('INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(1);
   });

@@ -8,7 +8,8 @@ import { startGateway, Gateway } from '../src/bootstrap';
 import { loadConfigFile } from '../src/config/config.loader';
 import { AppConfig } from '../src/config/config.schema';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
-import { http, StatsServer, TempDir } from './ops-support';
+import { StatsServer, TempDir } from './ops-support';
+import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 
 const KNOWN_API = 'mcidGetProfile';

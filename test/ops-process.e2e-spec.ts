@@ -10,7 +10,8 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
-import { http, TempDir } from './ops-support';
+import { TempDir } from './ops-support';
+import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 
 const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');

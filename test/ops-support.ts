@@ -1,4 +1,4 @@
-/** Helpers for the operations e2e specs: temp files, admin HTTP calls, a stand-in statistics server. */
+/** Helpers for the operations e2e specs: temp files and a stand-in statistics server. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -20,35 +20,6 @@ export class TempDir {
   remove(): void {
     rmSync(this.path, { recursive: true, force: true });
   }
-}
-
-export interface HttpResult {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  text: string;
-  contentType: string | null;
-  headers: Headers;
-}
-
-/** One admin API call; JSON bodies parsed when the response is JSON. */
-export async function http(
-  port: number,
-  method: 'GET' | 'POST',
-  path: string,
-  options: { body?: unknown; token?: string } = {},
-): Promise<HttpResult> {
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  const contentType = res.headers.get('content-type');
-  const body = contentType?.includes('json') ? JSON.parse(text) : undefined;
-  return { status: res.status, body, text, contentType, headers: res.headers };
 }
 
 /** A local HTTP listener standing in for the statistics server; keeps every POSTed body. */

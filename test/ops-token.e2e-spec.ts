@@ -1,7 +1,8 @@
 /** `security.admin-token`: admin routes need the Bearer token; /health and /metrics do not. */
 import { startGateway, Gateway } from '../src/bootstrap';
 import { testConfig } from './support/test-config';
-import { http, TempDir } from './ops-support';
+import { TempDir } from './ops-support';
+import { http } from './support/http';
 
 describe('admin token (e2e)', () => {
   const dir = new TempDir();

@@ -17,7 +17,7 @@ import {
   ViciSection,
 } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
-import { http } from './ops-support';
+import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 

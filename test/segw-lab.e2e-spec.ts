@@ -10,6 +10,7 @@ import { startGateway, Gateway } from '../src/bootstrap';
 import { AppConfig } from '../src/config/config.schema';
 import { PROBE_SUFFIX } from '../src/segw/segw-failover.manager';
 import { describeIfLabRuns, LabEnv, labDown, labTunnel, labUp, runLab } from './lab/lab-helpers';
+import { http } from './support/http';
 import { testConfig } from './support/test-config';
 import { pollFor } from './support/wait-for';
 
@@ -20,7 +21,6 @@ interface SegwView {
 interface HistoryView {
   history: Array<{ connection: string; from: string; to: string; reason: string; result: string }>;
 }
-const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 
 const describeLab = describeIfLabRuns('SEGW lab tests');
 const lab = (...args: string[]) => runLab(process.env, ...args);
@@ -31,7 +31,9 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   let gw: Gateway | undefined;
   let config: AppConfig;
 
-  const segw = () => getJson<SegwView>(`http://127.0.0.1:${gw!.httpPort}/segw`);
+  const getJson = async <T>(path: string): Promise<T> =>
+    (await http(gw!.httpPort, 'GET', path)).body as T;
+  const segw = () => getJson<SegwView>('/segw');
   const conn = async () => (await segw()).connections[0];
   const upOn = (addr: string) => async () => {
     const c = await conn();
@@ -97,7 +99,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       `SEGW lab: SEGW 1 killed -> tunnel up on SEGW 2 after ${seconds.toFixed(1)} s\n`,
     );
     expect(seconds).toBeLessThan(10);
-    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=5`);
+    const h = await getJson<HistoryView>('/segw/history?limit=5');
     expect(h.history[0]).toMatchObject({
       connection: 'insupc-tunnel',
       from: '10.99.1.2',
@@ -118,7 +120,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       10_000,
     );
     expect(await conn()).toMatchObject({ state: 'UP', current: '10.99.2.2' });
-    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=1`);
+    const h = await getJson<HistoryView>('/segw/history?limit=1');
     expect(h.history[0].reason).toBe('ike-down'); // no blind move back
     lab('start-segw', '1');
     const t0 = Date.now();
@@ -128,9 +130,7 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     );
     config.segw.policy.failback = 'none';
     config.segw.policy.backoffMax = 60_000;
-    const after = await getJson<HistoryView>(
-      `http://127.0.0.1:${gw!.httpPort}/segw/history?limit=1`,
-    );
+    const after = await getJson<HistoryView>('/segw/history?limit=1');
     expect(after.history[0]).toMatchObject({
       from: '10.99.2.2',
       to: '10.99.1.2',
@@ -149,15 +149,16 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   });
 
   it('manual failover and back to primary; no stale SA to the SEGW left', async () => {
-    const url = `http://127.0.0.1:${gw!.httpPort}/segw/insupc-tunnel/actions`;
-    expect((await fetch(`${url}/failover`, { method: 'POST' })).status).toBe(202);
+    const action = (name: string) =>
+      http(gw!.httpPort, 'POST', `/segw/insupc-tunnel/actions/${name}`);
+    expect((await action('failover')).status).toBe(202);
     await pollFor('tunnel up on SEGW 2', upOn('10.99.2.2'), 15_000);
     const onlyTo = (addr: string) => async () => {
       const sas = await listSas();
       return sas.length === 1 && sas[0]['remote-host'] === addr ? true : undefined;
     };
     await pollFor('no stale SA to SEGW 1', onlyTo('10.99.2.2'), 5_000);
-    expect((await fetch(`${url}/primary`, { method: 'POST' })).status).toBe(202);
+    expect((await action('primary')).status).toBe(202);
     await pollFor('tunnel up on SEGW 1', upOn('10.99.1.2'), 15_000);
     await pollFor('no stale SA to SEGW 2', onlyTo('10.99.1.2'), 5_000);
   });
@@ -201,14 +202,13 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     process.stderr.write(
       `SEGW lab: both SEGWs killed -> FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
     );
-    const ready = await fetch(`http://127.0.0.1:${gw!.httpPort}/health/ready`);
+    const ready = await http(gw!.httpPort, 'GET', '/health/ready');
     expect(ready.status).toBe(503);
-    const body = (await ready.json()) as { details: { segw: Record<string, unknown> } };
-    expect(body.details.segw).toMatchObject({
+    expect(ready.body.details.segw).toMatchObject({
       status: 'down',
       connections: { 'insupc-tunnel': 'FAILED' },
     });
-    const h = await getJson<HistoryView>(`http://127.0.0.1:${gw!.httpPort}/segw/history?limit=2`);
+    const h = await getJson<HistoryView>('/segw/history?limit=2');
     expect(h.history.map((e) => e.result)).toEqual([
       expect.stringMatching(/^failed: initiate: .*not established after 1000ms/),
       expect.stringMatching(/^failed: initiate: .*not established after 1000ms/),
