@@ -84,6 +84,11 @@ export class InsupcConnection {
     return this.identity.sessionId;
   }
 
+  /** bytes written to the socket and not yet taken by the kernel (the server is not reading). */
+  writeBacklog(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
   start(): void {
     if (this.state === ConnectionState.CLOSED && !this.retryTimer) this.connect();
   }
@@ -198,6 +203,7 @@ export class InsupcConnection {
     socket.on('error', (err: Error) => {
       if (!this.closeReason) this.closeReason = err.message;
     });
+    socket.on('drain', () => this.pool.backlogDrained(this));
     socket.once('close', () => this.onClosed(socket));
   }
 

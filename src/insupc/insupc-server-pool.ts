@@ -9,6 +9,14 @@ import type { InsupcConnection } from './insupc-connection';
 import { RoutableServer } from './insupc-router';
 
 /**
+ * A connection whose socket holds more unsent bytes than this is not given new queries until
+ * the server reads again: a server that stops reading must not make the gateway buffer
+ * queries without bound. Queries then go to another connection or server, or are answered
+ * "No INSUPC server available" at once.
+ */
+export const MAX_WRITE_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+/**
  * One configured INSUPC server: its pool of logged-on connections, its DB_STATUS (shared by
  * all its connections: any of them may report it) and its statistics counters.
  */
@@ -53,7 +61,8 @@ export class InsupcServerPool implements RoutableServer {
 
   /**
    * The READY connection with the fewest outstanding requests; ties go round-robin so a
-   * lightly loaded pool still spreads its connections' use. Null when none is READY.
+   * lightly loaded pool still spreads its connections' use. Null when none is READY with a
+   * write backlog under {@link MAX_WRITE_BACKLOG_BYTES}.
    */
   pickConnection(): InsupcConnection | null {
     const n = this.connections.length;
@@ -63,6 +72,10 @@ export class InsupcServerPool implements RoutableServer {
       const idx = (this.cursor + i) % n;
       const c = this.connections[idx];
       if (c.state !== ConnectionState.READY) continue;
+      if (c.writeBacklog() > MAX_WRITE_BACKLOG_BYTES) {
+        this.noteBacklog(c);
+        continue;
+      }
       if (best === null || c.pending.size < best.pending.size) {
         best = c;
         bestIdx = idx;
@@ -70,6 +83,22 @@ export class InsupcServerPool implements RoutableServer {
     }
     if (best) this.cursor = bestIdx + 1;
     return best;
+  }
+
+  private readonly backlogged = new WeakSet<InsupcConnection>();
+
+  /** WARN once per episode; the flag clears when the connection drains (see insupc-connection). */
+  private noteBacklog(c: InsupcConnection): void {
+    if (this.backlogged.has(c)) return;
+    this.backlogged.add(c);
+    this.log.warn(
+      `${c.sessionId}: ${c.writeBacklog()} bytes not yet read by the server; no new queries on this connection until it drains`,
+    );
+  }
+
+  /** the connection's socket drained below its buffer: it takes queries again. */
+  backlogDrained(c: InsupcConnection): void {
+    if (this.backlogged.delete(c)) this.log.log(`${c.sessionId}: write backlog drained`);
   }
 
   connectionReady(): void {
