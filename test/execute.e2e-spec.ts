@@ -11,17 +11,13 @@ import {
   type SimulatorOptions,
 } from '../apps/insupc-simulator/src/insupc-simulator';
 import { startGateway, Gateway } from '../src/bootstrap';
-import {
-  INSUPC_STATE,
-  InsupcStateSource,
-  SESSION_STATE,
-  SessionStateSource,
-} from '../src/common/state-sources';
+import { InsupcStateSource, SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
 import { AppConfig } from '../src/config/config.schema';
 import { ServiceStateService } from '../src/oam/service-state.service';
 import { StatisticsService } from '../src/statistics/statistics.service';
 import { connectSipsvc, SipsvcMessage, SipsvcTestClient } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';
+import { simulatorClients, waitRoutable } from './support/simulator-clients';
 import { testConfig } from './support/test-config';
 
 type ConfigOverrides = Parameters<typeof testConfig>[0];
@@ -43,20 +39,11 @@ async function startRig(
 ): Promise<Rig> {
   const sim = await startSimulator({ logger: false, ...simOptions });
   const config = testConfig({
-    insupc: {
-      clients: sim.instances.map(({ name, port }) => ({
-        name,
-        host: '127.0.0.1',
-        port,
-        retryInterval: 50,
-        connectTimeout: 1000,
-      })),
-    },
+    insupc: { clients: simulatorClients(sim) },
     ...overrides,
   });
   const gw = await startGateway(config);
-  const insupc = gw.app.get<InsupcStateSource>(INSUPC_STATE);
-  await waitFor(() => insupc.routableServerCount() > 0, 5000);
+  const insupc = await waitRoutable(gw);
   const client = await connectSipsvc(gw.sipsvcPort, { timeoutMs: 10000 });
   await client.authOk();
   return {

@@ -9,6 +9,7 @@ import { INSUPC_QUERY, InsupcQueryPort } from '../src/insupc/insupc-query.port';
 import { FAST_CLIENT } from './insupc-gw-harness';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
+import { simulatorClients } from './support/simulator-clients';
 import { testConfig } from './support/test-config';
 
 describe('INSUPC transport in the gateway (e2e)', () => {
@@ -25,14 +26,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
     });
     gw = await startGateway(
       testConfig({
-        insupc: {
-          clients: sim.instances.map((i) => ({
-            name: i.name,
-            host: '127.0.0.1',
-            port: i.port,
-            ...FAST_CLIENT,
-          })),
-        },
+        insupc: { clients: simulatorClients(sim, FAST_CLIENT) },
       }),
     );
   });

@@ -9,15 +9,11 @@ import {
   type InsupcSimulator,
 } from '../apps/insupc-simulator/src/insupc-simulator';
 import { Gateway, startGateway } from '../src/bootstrap';
-import {
-  INSUPC_STATE,
-  InsupcStateSource,
-  SESSION_STATE,
-  SessionStateSource,
-} from '../src/common/state-sources';
+import { SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
 import { base64, connectSipsvc, TEST_CLIENT } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';
+import { simulatorClients, waitRoutable } from './support/simulator-clients';
 import { testConfig } from './support/test-config';
 
 const AUTH = JSON.stringify({
@@ -89,23 +85,14 @@ describe('SIPSVC hostile clients (e2e)', () => {
     sim = await startSimulator({ logger: false, instances: [{ name: 'INSUPC-1' }] });
     gw = await startGateway(
       testConfig({
-        insupc: {
-          clients: sim.instances.map(({ name, port }) => ({
-            name,
-            host: '127.0.0.1',
-            port,
-            retryInterval: 50,
-            connectTimeout: 1000,
-          })),
-        },
+        insupc: { clients: simulatorClients(sim) },
         message: { sessionTimeout: 3000, maxSessions: 20000 },
         worker: { queueCapacity: 20000 },
         sipsvc: { recvQueue: { capacity: 20000 } },
         tps: { maxTps: 1000000 },
       }),
     );
-    const insupc = gw.app.get<InsupcStateSource>(INSUPC_STATE);
-    await waitFor(() => insupc.routableServerCount() > 0);
+    await waitRoutable(gw);
     sessions = gw.app.get<SessionStateSource>(SESSION_STATE);
     registry = gw.app.get(SipsvcConnectionRegistry);
   });
