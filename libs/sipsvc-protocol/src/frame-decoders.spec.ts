@@ -3,7 +3,6 @@ import { createFrameDecoder } from './create-frame-decoder';
 import { FrameDecoder } from './frame-decoder';
 import { encodeLengthPrefixed, SipsvcFraming } from './frame-encoder';
 import { JsonStreamSplitter, MAX_JSON_DEPTH } from './json-stream-splitter';
-import { LengthPrefixedDecoder } from './length-prefixed-decoder';
 
 interface Collected {
   frames: string[];
@@ -210,23 +209,6 @@ describe('JsonStreamSplitter', () => {
     );
   });
 
-  it('property: random bytes never throw and never hold more than max-message-bytes', () => {
-    fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
-        const max = 128;
-        const splitter = new JsonStreamSplitter(max, {
-          frame: (b) => expect(b.length).toBeLessThanOrEqual(max),
-          violation: () => undefined,
-        });
-        for (const chunk of chunks) {
-          splitter.push(Buffer.from(chunk));
-          expect(splitter.bufferedBytes).toBeLessThanOrEqual(max);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
-
   it('property: random bytes inside an open object stay bounded (no early violation needed)', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (chunks) => {
@@ -283,12 +265,14 @@ describe('LengthPrefixedDecoder', () => {
       { numRuns: 300 },
     );
   });
+});
 
+describe.each(['json-stream', 'length-prefixed'] as const)('%s decoder', (framing) => {
   it('property: random bytes never throw and never hold more than max-message-bytes', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
         const max = 128;
-        const decoder = new LengthPrefixedDecoder(max, {
+        const decoder = createFrameDecoder(framing, max, {
           frame: (b) => expect(b.length).toBeLessThanOrEqual(max),
           violation: () => undefined,
         });
