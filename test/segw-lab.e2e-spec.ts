@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ViciClient, ViciSection } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
 import { AppConfig } from '../src/config/config.schema';
-import { PROBE_SUFFIX } from '../src/segw/segw-failover.manager';
+import { FAILBACK_PROBE_SUFFIX as PROBE_SUFFIX } from '../src/segw/charon-config';
 import { describeIfLabRuns, LabEnv, labDown, labTunnel, labUp, runLab } from './lab/lab-helpers';
 import { http } from './support/http';
 import { testConfig } from './support/test-config';

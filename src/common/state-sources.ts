@@ -60,6 +60,11 @@ export interface InsupcStateSource {
   pendingRequests(): number;
   /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
   release(): Promise<void>;
+  /**
+   * Called whenever a server's number of logged-on connections changes; returns
+   * unsubscribe. Optional so SEGW (operations spec 5.3) works with a transport without it.
+   */
+  onServerAvailability?(listener: (server: string, loggedOn: number) => void): () => void;
 }
 
 export interface SessionStateSource {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as yaml from 'js-yaml';
+import { segwConfigProblems } from '../segw/swanctl-connection';
 import { AppConfig } from './config.schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/insupclient.yaml';
@@ -192,6 +193,9 @@ export function validateConfig(
   const config = plainToInstance(AppConfig, camelized);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) throw new ConfigError(flattenErrors(errors, sources));
+  // Cross-key rules of the SEGW section (swanctl semantics, connection references).
+  const problems = segwConfigProblems(config);
+  if (problems.length) throw new ConfigError(problems);
   return config;
 }
 

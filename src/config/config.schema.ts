@@ -122,6 +122,8 @@ export class InsupcClientConfig {
   @IsInt() @Min(1) heartbeatInterval = 10000;
   @IsInt() @Min(1) heartbeatTimeout = 5000;
   @IsInt() @Min(1) heartbeatMaxMisses = 3;
+  /** the managed SEGW connection (segw.connections) this server is reached through. */
+  @IsOptional() @IsString() @MinLength(1) segwConnection?: string;
 }
 
 /** Names key the statistics, /state and logs: two servers with one name would be merged. */
@@ -189,6 +191,10 @@ export class SegwPolicyConfig {
   @IsInt() @Min(0) backoffMax = 30000;
   @IsIn(['none', 'primary']) failback: 'none' | 'primary' = 'none';
   @IsInt() @Min(1) initiateTimeout = 5000;
+  /** ms: bound of an IKE-only probe of a SEGW (section 5.3). */
+  @IsInt() @Min(1) probeTimeout = 1500;
+  /** probe the current SEGW when every INSUPC server behind it is lost. */
+  @IsBoolean() insupcLossProbe = true;
 }
 
 export class SegwSecretConfig {
@@ -201,6 +207,8 @@ export class SegwConfig {
   @IsBoolean() enabled = false;
   @IsString() @Matches(/^\S+$/) viciSocket = '/var/run/charon.vici';
   @ValidateNested() @Type(() => SegwPolicyConfig) policy = new SegwPolicyConfig();
+  /** failover history, written atomically after each entry ("" = memory only). */
+  @IsString() historyFile = 'data/segw-history.json';
   /** swanctl.conf-style connections, passed to VICI load-conn as they are (keys untouched). */
   @IsObject() connections: Record<string, Record<string, unknown>> = {};
   @IsArray()

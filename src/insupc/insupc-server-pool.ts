@@ -101,12 +101,17 @@ export class InsupcServerPool implements RoutableServer {
     if (this.backlogged.delete(c)) this.log.log(`${c.sessionId}: write backlog drained`);
   }
 
+  /** told each time the number of logged-on connections changes (the transport's listeners). */
+  onAvailability?: (server: string, loggedOn: number) => void;
+
   connectionReady(): void {
     this.readyCount++;
+    this.onAvailability?.(this.name, this.readyCount);
   }
 
   connectionLost(): void {
     this.readyCount--;
+    this.onAvailability?.(this.name, this.readyCount);
   }
 
   /** a DB_STATUS reported by one of this server's connections (logon, heartbeat or push). */

@@ -79,6 +79,17 @@ export class InsupcTransport
       return pool;
     });
     this.router = new InsupcRouter(this.pools);
+    for (const pool of this.pools) pool.onAvailability = this.notifyAvailability;
+  }
+
+  private readonly availabilityListeners = new Set<(server: string, loggedOn: number) => void>();
+  private readonly notifyAvailability = (server: string, loggedOn: number): void => {
+    for (const l of this.availabilityListeners) l(server, loggedOn);
+  };
+
+  onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void {
+    this.availabilityListeners.add(listener);
+    return () => this.availabilityListeners.delete(listener);
   }
 
   onApplicationBootstrap(): void {

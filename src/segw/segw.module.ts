@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { SchedulerModule } from '../common/scheduler.module';
 import { SEGW_STATE } from '../common/state-sources';
 import { AppConfig } from '../config/config.schema';
+import { FileStore } from '../oam/atomic-file';
 import { IPSEC_CONTROL } from './ipsec-control';
 import { SegwController } from './segw.controller';
-import { SegwFailoverManager } from './segw-failover.manager';
+import { SEGW_HISTORY_STORE, SegwFailoverManager } from './segw-failover.manager';
 import { ViciIpsecControl } from './vici-ipsec-control';
 
 /**
@@ -12,6 +14,7 @@ import { ViciIpsecControl } from './vici-ipsec-control';
  */
 @Global()
 @Module({
+  imports: [SchedulerModule],
   controllers: [SegwController],
   providers: [
     {
@@ -20,6 +23,8 @@ import { ViciIpsecControl } from './vici-ipsec-control';
       useFactory: (config: AppConfig) =>
         new ViciIpsecControl(config.segw.viciSocket, config.segw.policy.initiateTimeout),
     },
+    // the project's atomic file writer: temp file, fsync, rename
+    { provide: SEGW_HISTORY_STORE, useFactory: () => new FileStore() },
     SegwFailoverManager,
     { provide: SEGW_STATE, useExisting: SegwFailoverManager },
   ],

@@ -21,6 +21,8 @@ export class ViciIpsecControl implements IpsecControl {
     this.close();
     const client = await ViciClient.connect(this.socketPath, {
       commandTimeoutMs: this.maxCommandMs + COMMAND_SLACK_MS,
+      onSubscriberError: (e, event) =>
+        this.log.error(`VICI event '${event}' handler failed: ${errorText(e)}`),
     });
     this.client = client;
     client.once('close', (e?: Error) => {
@@ -131,6 +133,7 @@ export class ViciIpsecControl implements IpsecControl {
   }
 }
 
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function checkOk(command: string, r: ViciSection): void {
