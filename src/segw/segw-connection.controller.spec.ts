@@ -260,4 +260,19 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     expect(control.calls.filter((x) => x.includes(' t2'))).toHaveLength(3); // its start only
     expect(history.latest().map((e) => e.connection)).toEqual(['t1']);
   });
+
+  it('IKE SA up but a child refused: a failure with backoff, not UP (no tight loop)', async () => {
+    const { c, control, scheduler } = setup({}, ['t'], ['c1', 'c2']);
+    control.reachable = new Set([A, B]);
+    const initiate = control.initiate.bind(control);
+    control.initiate = async (ike, child) =>
+      child === 'c2' ? { ok: false, error: 'TS_UNACCEPTABLE' } : initiate(ike, child);
+    c.start();
+    await flush();
+    expect(c.view()).toMatchObject({ state: 'DOWN', retries: 2 }); // A, then B at once, then backoff
+    const before = control.calls.length;
+    scheduler.advance(99);
+    await flush();
+    expect(control.calls.length).toBe(before);
+  });
 });

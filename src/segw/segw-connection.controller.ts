@@ -101,7 +101,8 @@ export class SegwConnectionController {
     if (sa.remoteHost && sa.remoteHost !== this.failover.current) return;
     if (up) {
       this.saId = sa.uniqueId;
-      this.established();
+      // during an attempt, UP waits for every child (an IKE SA alone carries no traffic)
+      if (!this.attempting) this.established();
       return;
     }
     // during an attempt its own outcome decides (it terminates what it leaves behind)

@@ -52,26 +52,36 @@ export function labDown(env: NodeJS.ProcessEnv): void {
   spawnSync('bash', [LAB_SCRIPT, 'down'], { env, stdio: 'ignore', timeout: 60_000 });
 }
 
-/** The segw `connections` and `secrets` config for the lab's tunnel 'insupc-tunnel'. */
-export function labTunnel(lab: LabEnv) {
+/**
+ * operations.md section 5's example connection, verbatim but for the lab's addresses and
+ * identities: `remote_addrs` and `local_addrs` as comma strings, the rest as YAML lists.
+ */
+export function specTunnel(lab: LabEnv, remoteAddrs = lab.SEGW_LAB_ADDRS) {
   return {
-    connections: {
-      'insupc-tunnel': {
-        remote_addrs: lab.SEGW_LAB_ADDRS,
-        version: 2,
-        proposals: [lab.SEGW_LAB_PROPOSALS],
-        dpd_delay: lab.SEGW_LAB_DPD,
-        local: { auth: 'psk', id: lab.SEGW_LAB_LOCAL_ID },
-        remote: { auth: 'psk', id: lab.SEGW_LAB_REMOTE_ID },
-        children: {
-          'insupc-child': {
-            local_ts: [lab.SEGW_LAB_LOCAL_TS],
-            remote_ts: [lab.SEGW_LAB_REMOTE_TS],
-            esp_proposals: [lab.SEGW_LAB_PROPOSALS],
-          },
-        },
+    remote_addrs: remoteAddrs,
+    local_addrs: '%any',
+    version: 2,
+    proposals: [lab.SEGW_LAB_PROPOSALS],
+    local: { auth: 'psk', id: lab.SEGW_LAB_LOCAL_ID },
+    remote: { auth: 'psk', id: lab.SEGW_LAB_REMOTE_ID },
+    children: {
+      'insupc-child': {
+        local_ts: [lab.SEGW_LAB_LOCAL_TS],
+        remote_ts: [lab.SEGW_LAB_REMOTE_TS],
+        esp_proposals: [lab.SEGW_LAB_PROPOSALS],
       },
     },
-    secrets: [{ type: 'ike', id: lab.SEGW_LAB_LOCAL_ID, secret: lab.SEGW_LAB_PSK }],
+  };
+}
+
+export const labSecrets = (lab: LabEnv) => [
+  { type: 'ike', id: lab.SEGW_LAB_LOCAL_ID, secret: lab.SEGW_LAB_PSK },
+];
+
+/** The segw `connections` and `secrets` for the lab's tunnel 'insupc-tunnel', DPD at `dpd`. */
+export function labTunnel(lab: LabEnv, dpd = lab.SEGW_LAB_DPD) {
+  return {
+    connections: { 'insupc-tunnel': { ...specTunnel(lab), dpd_delay: dpd } },
+    secrets: labSecrets(lab),
   };
 }
