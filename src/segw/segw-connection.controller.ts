@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ScheduledTask, Scheduler } from '../common/scheduler';
+import { Scheduler } from '../common/scheduler';
 import { SegwPolicyConfig } from '../config/config.schema';
 import { SegwCounters } from '../statistics/statistics.counters';
 import { FAILBACK_PROBE_SUFFIX, LOSS_PROBE_SUFFIX } from './charon-config';
@@ -12,6 +12,7 @@ import {
   viewOf,
 } from './failover-policy';
 import { IkeSaInfo, IpsecControl } from './ipsec-control';
+import { PlanSlot } from './plan-slot';
 import { ConnectionRecorder } from './connection-recorder';
 import { SegwHistory } from './segw-history';
 import { SegwProber } from './segw-prober';
@@ -37,9 +38,7 @@ export interface ControllerDeps {
 export class SegwConnectionController {
   private readonly log: Logger;
   readonly failover: ConnectionFailover;
-  /** bumped whenever a newer plan replaces the running one; stale async steps check it. */
-  private generation = 0;
-  private timer?: ScheduledTask;
+  private readonly plan: PlanSlot;
   private saId?: string;
   private attempting = false;
   private readonly prober: SegwProber;
@@ -57,6 +56,7 @@ export class SegwConnectionController {
     this.failover = new ConnectionFailover(name, parseList(conn.remote_addrs) ?? [], Date.now());
     this.prober = new SegwProber(name, conn, deps.control, deps.scheduler);
     this.recorder = new ConnectionRecorder(name, deps.history, deps.counters);
+    this.plan = new PlanSlot(deps.scheduler);
   }
 
   get state(): SegwState {
@@ -88,7 +88,7 @@ export class SegwConnectionController {
 
   /** Admin: switch to the next address now. */
   failoverNow(): void {
-    this.restartAt(nextIndex(this.failover.index, this.failover.addresses.length), 'manual');
+    this.restartAt(this.nextIndex(), 'manual');
   }
 
   /** Admin: return to the first address now. */
@@ -120,10 +120,10 @@ export class SegwConnectionController {
   async insupcLost(): Promise<void> {
     const p = this.deps.policy;
     if (!p.insupcLossProbe || this.state !== 'UP' || !this.prober.lossProbeDue) return;
-    const g = this.generation;
+    const valid = this.plan.token();
     const address = this.failover.current;
     const alive = await this.prober.probe(LOSS_PROBE_SUFFIX, address, p.probeTimeout);
-    if (g !== this.generation || this.state !== 'UP') return;
+    if (!valid() || this.state !== 'UP') return;
     if (alive) {
       this.prober.quietFor(p.backoffMax);
       this.log.log(`SEGW ${address} answers; INSUPC loss through '${this.name}' is not the tunnel`);
@@ -138,23 +138,18 @@ export class SegwConnectionController {
 
   /** Voids the timer and whatever async step is in flight. */
   private cancel(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.generation++;
+    this.plan.replace();
     this.attempting = false;
   }
 
   /** Replaces whatever is in flight by `fn`, run after `delayMs` (0: now). */
   private later(delayMs: number, fn: () => void): void {
     this.cancel();
-    this.schedule(delayMs, fn);
+    this.plan.after(delayMs, fn);
   }
 
-  private schedule(delayMs: number, fn: () => void): void {
-    const g = this.generation;
-    const run = () => g === this.generation && fn();
-    if (delayMs > 0) this.timer = this.deps.scheduler.after(delayMs, run);
-    else run();
+  private nextIndex(): number {
+    return nextIndex(this.failover.index, this.failover.addresses.length);
   }
 
   private established(): void {
@@ -176,13 +171,12 @@ export class SegwConnectionController {
    * outage each time the primary is still dead.
    */
   private scheduleFailbackProbe(): void {
-    this.timer?.cancel();
-    this.schedule(this.deps.policy.backoffMax, () => void this.probePrimary());
+    this.plan.after(this.deps.policy.backoffMax, () => void this.probePrimary());
   }
 
   private async probePrimary(): Promise<void> {
-    const g = this.generation;
-    const wants = () => g === this.generation && this.failover.wantsFailback(this.deps.policy);
+    const valid = this.plan.token();
+    const wants = () => valid() && this.failover.wantsFailback(this.deps.policy);
     if (!wants()) return;
     if (!this.prober.idle) return this.scheduleFailbackProbe();
     const primary = this.failover.addresses[0];
@@ -215,16 +209,9 @@ export class SegwConnectionController {
     this.log.error(
       `SEGW connection '${this.name}' FAILED after ${p.maxRetries} consecutive failures; next try in ${decision.retryAfterMs} ms`,
     );
-    const at = this.failover.current;
-    this.failedOn = at;
+    const at = (this.failedOn = this.failover.current);
     this.recorder.note(at, at, reason, 'failed: max-retries');
-    this.later(decision.retryAfterMs, () => {
-      this.failover.restart(
-        nextIndex(this.failover.index, this.failover.addresses.length),
-        Date.now(),
-      );
-      this.switchTo(at, 'retry-after-failed', 0);
-    });
+    this.later(decision.retryAfterMs, () => this.restartAt(this.nextIndex(), 'retry-after-failed'));
   }
 
   /** Records the switch and (after `delayMs`) re-loads the connection on its current address. */
@@ -239,25 +226,20 @@ export class SegwConnectionController {
   private async attempt(): Promise<void> {
     if (!this.deps.online()) return;
     this.cancel();
-    const g = this.generation;
+    const valid = this.plan.token();
     this.failover.connecting(Date.now());
     this.saId = undefined;
     this.attempting = true;
-    const { control, policy } = this.deps;
-    const current = () => g === this.generation && this.deps.online();
-    const r = await initiateOn(
-      control,
-      this.name,
-      this.conn,
-      this.failover.current,
-      policy.initiateTimeout,
-      current,
-    );
+    const { control, policy, online } = this.deps;
+    const { name, conn } = this;
+    const current = () => valid() && online();
+    const timeout = policy.initiateTimeout;
+    const r = await initiateOn(control, name, conn, this.failover.current, timeout, current);
     if ('stale' in r) return;
     this.attempting = false;
     if (r.ok) return this.established();
     this.recorder.initiateFailed();
-    this.log.warn(`initiate of '${this.name}' to ${this.failover.current} failed: ${r.why}`);
+    this.log.warn(`initiate of '${name}' to ${this.failover.current} failed: ${r.why}`);
     this.failure(`initiate: ${r.why}`);
   }
 }
