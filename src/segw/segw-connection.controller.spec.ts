@@ -53,6 +53,7 @@ function setup(policy: Partial<SegwPolicyConfig> = {}, names = ['t'], children =
 }
 
 describe('SegwConnectionController (fake charon, fake time)', () => {
+  beforeAll(() => Logger.overrideLogger(false)); // quiet; spies still see the calls
   it('loads ONE address, initiates every child, and is UP', async () => {
     const { c, control } = setup({}, ['t'], ['c1', 'c2']);
     control.reachable.add(A);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
@@ -65,6 +66,7 @@ function build(config: AppConfig, store = new MemoryStore()) {
 }
 
 describe('SegwFailoverManager', () => {
+  beforeAll(() => Logger.overrideLogger(false)); // quiet; spies still see the calls
   it('loads secrets, then each connection with ONE address; ready when every connection is UP', async () => {
     const { control, manager, state } = setup();
     control.reachable.add('10.0.0.1');
