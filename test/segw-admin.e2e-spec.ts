@@ -4,7 +4,8 @@
  * root, no lab), so /segw, /segw/history, the actions, /health/ready, /stat, /metrics, the
  * admin token and the VICI reconnect are checked even where the strongSwan lab cannot run.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -277,10 +278,21 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
       status: 'down',
       connections: { 'insupc-tunnel': 'FAILED' },
     });
-    // operator action retries at once
+    const [failed] = (await get('/segw/history?limit=1')).body.history;
+    expect(failed).toMatchObject({
+      connection: 'insupc-tunnel',
+      reason: expect.stringMatching(/^initiate: /),
+      result: 'failed: max-retries',
+    });
+    // operator action retries at once; the recovery is an entry of its own
     charon.reachable.add(A);
     expect((await post('/segw/insupc-tunnel/actions/primary')).status).toBe(202);
     await waitFor(upOn(A), 5000, 'UP again after the operator action');
+    const h = (await get('/segw/history?limit=2')).body.history;
+    expect(h.map((e: { reason: string; result: string }) => [e.reason, e.result])).toEqual([
+      ['recovered-from-failed', 'success'],
+      ['manual-primary', 'success'],
+    ]);
   });
 
   it('restarted gateway: the history of the previous run is reloaded from segw.history-file', async () => {
@@ -309,5 +321,36 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(charon.loaded.get('insupc-tunnel')).toBe(A);
     expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.status).toBe('up');
+  });
+
+  it('a bad connection definition stops the gateway process at start-up, naming the key', () => {
+    const main = join(__dirname, '..', 'dist', 'src', 'main.js');
+    const yaml = join(dir, 'bad-segw.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1, segw-connection: nope }] }',
+        'segw:',
+        '  enabled: true',
+        '  connections:',
+        '    insupc-tunnel:',
+        '      remote_addrs: " , "',
+        '      local: { auth: psk }',
+        '      remote: { auth: psk }',
+        '      children: { insupc-child: { local_ts: 10.1.0.0/24 } }',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [main, '--config', yaml], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, INSUPCLIENT_CONFIG: '' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain(
+      'segw.connections.insupc-tunnel.remote_addrs: no address',
+    );
+    expect(r.stdout + r.stderr).toContain(
+      "insupc.clients[0].segw-connection: unknown SEGW connection 'nope'",
+    );
   });
 });
