@@ -1,4 +1,4 @@
-import { validateConfig } from '../config/config.loader';
+import { parseConfig, validateConfig } from '../config/config.loader';
 import {
   parseList,
   segwConfigProblems,
@@ -138,5 +138,46 @@ describe('segwConfigProblems (start-up validation)', () => {
         insupc: { clients: [{ name: 'I', host: 'h', port: 1, segwConnection: 'nope' }] },
       }),
     ).toThrow("insupc.clients[0].segw-connection: unknown SEGW connection 'nope'");
+  });
+
+  it("the spec's YAML block, verbatim, loads and converts", () => {
+    const yaml = `
+insupc:
+  clients:
+    - { name: INSUPC-1, host: 10.2.0.1, port: 19000, segw-connection: insupc-tunnel }
+segw:
+  enabled: true
+  vici-socket: /var/run/charon.vici
+  policy:
+    max-retries: 5
+    backoff-base: 1000
+    backoff-multiplier: 2
+    backoff-max: 30000
+    failback: none
+    initiate-timeout: 5000
+    probe-timeout: 1500
+    insupc-loss-probe: true
+  connections:
+    insupc-tunnel:
+      remote_addrs: "10.0.0.1,10.0.0.2"
+      local_addrs: "%any"
+      version: 2
+      proposals: [aes128-sha256-modp2048]
+      local:  { auth: psk, id: client@test.com }
+      remote: { auth: psk, id: segw@test.com }
+      children:
+        insupc-child: { local_ts: [10.1.0.0/24], remote_ts: [10.2.0.0/24], esp_proposals: [aes128-sha256-modp2048] }
+  secrets:
+    - { type: ike, id: client@test.com, secret: test-psk-secret }
+`;
+    const c = parseConfig(yaml);
+    expect(c.insupc.clients[0].segwConnection).toBe('insupc-tunnel');
+    expect(c.segw.policy).toMatchObject({ probeTimeout: 1500, insupcLossProbe: true });
+    expect(c.segw.historyFile).toBe('data/segw-history.json');
+    expect(toViciConnection(c.segw.connections['insupc-tunnel'])).toEqual({
+      ...SPEC_EXAMPLE,
+      remote_addrs: ['10.0.0.1', '10.0.0.2'],
+      local_addrs: ['%any'],
+    });
   });
 });
