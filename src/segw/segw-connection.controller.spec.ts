@@ -212,10 +212,12 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     c.start();
     await flush();
     const first = c.insupcLost();
-    await c.insupcLost();
+    const second = c.insupcLost();
+    await flush();
     expect(control.probes).toHaveLength(1);
     control.releaseProbes();
-    await first;
+    await Promise.all([first, second]); // the second waited, then found the SEGW just answered
+    expect(control.probes).toHaveLength(1);
     deps.policy.insupcLossProbe = false;
     deps.policy.backoffMax = 0;
     await c.insupcLost();
@@ -275,5 +277,27 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     scheduler.advance(99);
     await flush();
     expect(control.calls.length).toBe(before);
+  });
+
+  it('INSUPC lost while a failback probe runs: the loss probe follows it, not dropped', async () => {
+    const { c, control, scheduler, history } = setup({ failback: 'primary', backoffMax: 500 });
+    control.reachable.add(B);
+    c.start();
+    await flush();
+    control.holdProbes = true;
+    scheduler.advance(500); // failback probe to the dead primary, held
+    await flush();
+    control.reachable.delete(B); // now the current SEGW dies too, DPD not yet aware
+    const lost = c.insupcLost();
+    await flush();
+    expect(control.probes.map((p) => p.name)).toEqual([`t${FAILBACK_PROBE_SUFFIX}`]);
+    control.releaseProbes();
+    await lost;
+    await flush();
+    expect(control.probes.map((p) => p.name)).toEqual([
+      `t${FAILBACK_PROBE_SUFFIX}`,
+      `t${LOSS_PROBE_SUFFIX}`,
+    ]);
+    expect(history.latest().map((e) => e.reason)).toContain('insupc-lost');
   });
 });

@@ -119,6 +119,7 @@ export class SegwConnectionController {
    */
   async insupcLost(): Promise<void> {
     const p = this.deps.policy;
+    await this.prober.settled(); // a failback probe in flight: check the loss after it
     if (!p.insupcLossProbe || this.state !== 'UP' || !this.prober.lossProbeDue) return;
     const valid = this.plan.token();
     const address = this.failover.current;

@@ -8,7 +8,7 @@ import { IpsecControl } from './ipsec-control';
  * channel), and a quiet period after a SEGW answered an INSUPC-loss probe.
  */
 export class SegwProber {
-  private busy = false;
+  private running: Promise<boolean> | null = null;
   private quietUntil = -Infinity;
 
   constructor(
@@ -19,12 +19,17 @@ export class SegwProber {
   ) {}
 
   get idle(): boolean {
-    return !this.busy;
+    return this.running === null;
+  }
+
+  /** resolves when no probe is running. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** no probe running and no quiet period. */
   get lossProbeDue(): boolean {
-    return !this.busy && this.scheduler.now() >= this.quietUntil;
+    return this.idle && this.scheduler.now() >= this.quietUntil;
   }
 
   quietFor(ms: number): void {
@@ -33,15 +38,13 @@ export class SegwProber {
 
   /** true when `address` established an IKE SA for `<name><suffix>` within `timeoutMs`. */
   async probe(suffix: string, address: string, timeoutMs: number): Promise<boolean> {
-    this.busy = true;
+    const name = `${this.name}${suffix}`;
+    const run = this.control.probe(name, probeConn(this.conn, address), timeoutMs);
+    this.running = run;
     try {
-      return await this.control.probe(
-        `${this.name}${suffix}`,
-        probeConn(this.conn, address),
-        timeoutMs,
-      );
+      return await run;
     } finally {
-      this.busy = false;
+      this.running = null;
     }
   }
 }
