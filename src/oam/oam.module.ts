@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { FileStore } from './atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { OamService } from './oam.service';
 import { CONFIG_FILE_PATH } from './oam.tokens';
 import { ServiceStateService } from './service-state.service';

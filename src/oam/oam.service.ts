@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from './atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
 import { CONFIG_FILE_PATH } from './oam.tokens';

@@ -1,12 +1,14 @@
 import {
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
+import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from '../oam/atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsService } from './statistics.service';
 
@@ -30,16 +32,16 @@ function describeError(e: unknown): string {
 @Injectable()
 export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Statistics');
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ScheduledTask | undefined;
   private ticking = false;
   private finalWritten = false;
-  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
     private readonly stats: StatisticsService,
     private readonly files: FileStore,
     private readonly poster: SnapshotPoster,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
   ) {}
 
   private get statFile(): string {
@@ -76,8 +78,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
 
   onApplicationBootstrap(): void {
     const interval = this.config.application.stateServer.interval;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
+    this.timer = this.scheduler.every('statistics-snapshot', interval, () => void this.tick());
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -116,19 +117,18 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
   /**
-   * Queues one write behind the ones already issued: writes reach the disk in the order the
-   * snapshots were taken, so a slow periodic write can never land after /stat/init's or the
-   * final one. The chain never rejects (failures are logged).
+   * Writes reach the disk in the order the snapshots were taken (FileStore serialises writes
+   * per file), so a slow periodic write can never land after /stat/init's or the final one.
+   * Never rejects (failures are logged).
    */
   private persist(body: string): Promise<void> {
     if (!this.statFile) return Promise.resolve();
-    this.writes = this.writes.then(() => this.write(this.statFile, body));
-    return this.writes;
+    return this.write(this.statFile, body);
   }
 
   private async write(path: string, body: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { FileStore } from '../oam/atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsReporter } from './statistics-reporter.service';
 import { StatisticsService } from './statistics.service';
