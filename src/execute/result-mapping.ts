@@ -2,9 +2,9 @@
  * INSUPC answer / transport error → SIPSVC execute reply (sipsvc-json-protocol.md §3).
  * Pure functions: the pipeline calls them once per finished request.
  */
-import { InsupcAnswer, InsupcQueryError } from '../insupc/insupc-query.port';
-import { SipsvcReply } from '../sipsvc/sipsvc-message';
-import { ResultText, SipsvcResult, SipsvcResultCode } from '../sipsvc/sipsvc-result';
+import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
+import { SipsvcReply } from '../contracts/sipsvc-message';
+import { ResultText, SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
 
 /** INSUPC RESULT bytes (insupc-binary-protocol.md §4). */
 export const InsupcResult = {

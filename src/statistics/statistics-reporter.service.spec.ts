@@ -8,6 +8,8 @@ import { validateConfig } from '../config/config.loader';
 import { FileStore } from '../common/io/file-store';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsReporter } from './statistics-reporter.service';
+import { SipsvcCounters } from '../sipsvc/sipsvc.counters';
+import { counterSetsOf } from './counter-sets';
 import { StatisticsService } from './statistics.service';
 
 /** A file store that keeps the last text written, in memory. */
@@ -29,11 +31,12 @@ const configWith = (stateServer: Record<string, unknown>) =>
   });
 
 function reporter(files: FileStore, stateServer: Record<string, unknown> = {}) {
-  const stats = new StatisticsService();
+  const counters = new SipsvcCounters();
+  const stats = new StatisticsService(counterSetsOf(counters));
   const scheduler = new FakeScheduler();
   const config = configWith(stateServer);
   const r = new StatisticsReporter(config, stats, files, new SnapshotPoster(), scheduler);
-  return { r, stats, scheduler, config };
+  return { r, counters, scheduler, config };
 }
 
 /** The counter the tests set, as written to the stat file. */
@@ -56,17 +59,17 @@ describe('StatisticsReporter', () => {
     };
 
     it('a periodic snapshot still being written never overwrites /stat/init', async () => {
-      const { r, stats, file } = onDisk();
-      stats.sipsvc.connectionsAccepted = 42;
+      const { r, counters, file } = onDisk();
+      counters.connectionsAccepted = 42;
       await Promise.all([r.tick(), r.reset()]);
       expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(0);
     });
 
     it('the final snapshot is the one left on disk', async () => {
-      const { r, stats, file } = onDisk();
-      stats.sipsvc.connectionsAccepted = 1;
+      const { r, counters, file } = onDisk();
+      counters.connectionsAccepted = 1;
       const tick = r.tick();
-      stats.sipsvc.connectionsAccepted = 2;
+      counters.connectionsAccepted = 2;
       await Promise.all([tick, r.writeFinalSnapshot()]);
       expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(2);
     });
@@ -92,10 +95,10 @@ describe('StatisticsReporter', () => {
   describe('periodic snapshots', () => {
     it('are a named job every state-server.interval, stopped on shutdown', async () => {
       const files = new MemoryFileStore();
-      const { r, stats, scheduler } = reporter(files, { interval: 60000 });
+      const { r, counters, scheduler } = reporter(files, { interval: 60000 });
       r.onApplicationBootstrap();
       expect(scheduler.periodOf('statistics-snapshot')).toBe(60000);
-      stats.sipsvc.connectionsAccepted = 7;
+      counters.connectionsAccepted = 7;
       scheduler.advance(59999);
       expect(files.content).toBeUndefined();
       scheduler.advance(1);

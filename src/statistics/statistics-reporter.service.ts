@@ -6,6 +6,7 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
+import { errorText } from '../common/error-text';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
@@ -14,13 +15,6 @@ import { StatisticsService } from './statistics.service';
 
 /** A snapshot POST never waits longer than this (nor longer than the interval). */
 const MAX_POST_TIMEOUT_MS = 5000;
-
-/** fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is its cause. */
-function describeError(e: unknown): string {
-  const err = e as Error;
-  const cause = err.cause as Error | undefined;
-  return cause?.message ? `${err.message}: ${cause.message}` : err.message;
-}
 
 /**
  * Makes the statistics outlive the process (operations spec section 4): restores the
@@ -55,7 +49,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
       text = await this.files.read(this.statFile);
     } catch (e) {
       this.log.warn(
-        `Statistics file ${this.statFile} unreadable, starting from zero: ${(e as Error).message}`,
+        `Statistics file ${this.statFile} unreadable, starting from zero: ${errorText(e)}`,
       );
       return;
     }
@@ -68,7 +62,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
       saved = JSON.parse(text);
     } catch (e) {
       this.log.warn(
-        `Statistics file ${this.statFile} is not JSON, starting from zero: ${(e as Error).message}`,
+        `Statistics file ${this.statFile} is not JSON, starting from zero: ${errorText(e)}`,
       );
       return;
     }
@@ -135,7 +129,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     try {
       await this.files.writeAtomic(path, body);
     } catch (e) {
-      this.log.error(`Statistics snapshot not written to ${path}: ${(e as Error).message}`);
+      this.log.error(`Statistics snapshot not written to ${path}: ${errorText(e)}`);
     }
   }
 
@@ -144,7 +138,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     try {
       await this.poster.post(url, body, timeout);
     } catch (e) {
-      this.log.warn(`Statistics snapshot POST to ${url} failed: ${describeError(e)}`);
+      this.log.warn(`Statistics snapshot POST to ${url} failed: ${errorText(e)}`);
     }
   }
 }
