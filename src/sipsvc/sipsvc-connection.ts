@@ -1,8 +1,23 @@
 import { Socket } from 'node:net';
-import { FrameEncoder } from '../../libs/sipsvc-protocol/src/frame-encoder';
+import {
+  FrameEncoder,
+  frameEncoderFor,
+  SipsvcFraming,
+} from '../../libs/sipsvc-protocol/src/frame-encoder';
 import { TickCork } from '../common/io/tick-cork';
 import { SipsvcConnectionState } from '../contracts/state-sources';
 import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
+
+/**
+ * Output held for one client that stopped reading before it is dropped: 64 messages of
+ * max-message-bytes, at least 4 MiB (one input chunk of small pipelined requests is answered
+ * synchronously before reading pauses, and must fit).
+ */
+const pendingOutputLimit = (maxMessageBytes: number): number =>
+  Math.max(4 * 1024 * 1024, 64 * maxMessageBytes);
+
+const normaliseIp = (ip: string): string =>
+  ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 
 /**
  * One SIPSVC client connection: its identity, auth state, activity times, and an output path
@@ -46,6 +61,27 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.lastActivityAt = now;
     this.token = Buffer.from(`${clientIp}:${clientPort}`).toString('base64');
     this.tag = `[SIPSVC|${clientIp}:${clientPort}]`;
+  }
+
+  /** The connection of a newly accepted socket. */
+  static accepted(
+    id: number,
+    socket: Socket,
+    framing: SipsvcFraming,
+    maxMessageBytes: number,
+    onOutputOverflow: (conn: SipsvcConnection) => void,
+    now: number,
+  ): SipsvcConnection {
+    return new SipsvcConnection(
+      id,
+      socket,
+      normaliseIp(socket.remoteAddress ?? ''),
+      socket.remotePort ?? 0,
+      frameEncoderFor(framing),
+      pendingOutputLimit(maxMessageBytes),
+      onOutputOverflow,
+      now,
+    );
   }
 
   /**

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { createFrameDecoder } from '../../libs/sipsvc-protocol/src/create-frame-decoder';
-import { frameEncoderFor } from '../../libs/sipsvc-protocol/src/frame-encoder';
 import { BoundedDrainQueue } from '../common/bounded-drain-queue';
 import { errorText } from '../common/error-text';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
@@ -17,14 +16,6 @@ import { QueuedMessage, RequestGate } from './request-gate';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcCounters } from './sipsvc.counters';
-
-/**
- * Output held for one client that stopped reading before it is dropped: 64 messages of
- * max-message-bytes, at least 4 MiB (one input chunk of small pipelined requests is answered
- * synchronously before reading pauses, and must fit).
- */
-const pendingOutputLimit = (maxMessageBytes: number): number =>
-  Math.max(4 * 1024 * 1024, 64 * maxMessageBytes);
 
 /**
  * The SIPSVC JSON/TCP listener as a Nest custom transport strategy: accepts connections,
@@ -157,14 +148,11 @@ export class SipsvcServer
   /** A new socket: a connection with its decoder, half-close and close handling. */
   private accept(socket: Socket): SipsvcConnection {
     const { framing, maxMessageBytes } = this.config.tcp.server;
-    const ip = normaliseIp(socket.remoteAddress ?? '');
-    const conn = new SipsvcConnection(
+    const conn = SipsvcConnection.accepted(
       this.registry.nextId(),
       socket,
-      ip,
-      socket.remotePort ?? 0,
-      frameEncoderFor(framing),
-      pendingOutputLimit(maxMessageBytes),
+      framing,
+      maxMessageBytes,
       this.dropSlowReader,
       this.now(),
     );
@@ -255,8 +243,4 @@ export class SipsvcServer
     for (const conn of this.registry.all()) conn.socket.destroy();
     if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
