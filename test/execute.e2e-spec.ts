@@ -270,7 +270,9 @@ describe('execute e2e: load control', () => {
     try {
       rig = await startRig(
         { message: { sessionTimeout: 400 }, logging: { executeFile: logFile } },
-        { instances: [{ name: 'INSUPC-1' }], responseDelayMs: 1000 },
+        // the answer comes after the session timeout (400 ms) and before the INSUPC
+        // transport's backstop (2 × session-timeout) would fail the query itself
+        { instances: [{ name: 'INSUPC-1' }], responseDelayMs: 650 },
       );
       const { client, sessions, stats } = rig;
       const started = Date.now();
