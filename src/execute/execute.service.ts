@@ -184,7 +184,7 @@ export class ExecuteService
     if (this.watched.has(ctx)) return;
     this.watched.add(ctx);
     ctx.onClose(() => {
-      for (const s of this.sessions.ofConnection(ctx.connectionId)) {
+      for (const s of this.sessions.closeConnection(ctx.connectionId)) {
         // A query still waiting for a slot is never sent, so no answer will come to log as DROPPED.
         const outcome = s.phase === SessionPhase.QUEUED ? 'DROPPED' : null;
         this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), outcome);

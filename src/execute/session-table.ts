@@ -32,15 +32,15 @@ export class SessionTable {
   remove(s: RequestSession): boolean {
     if (!this.byId.delete(s.requestId)) return false;
     const id = s.connection.connectionId;
-    const set = this.byConnection.get(id);
-    set?.delete(s);
-    if (set?.size === 0) this.byConnection.delete(id);
+    // an emptied set stays until its connection closes: no Set per request on a quiet one
+    this.byConnection.get(id)?.delete(s);
     return true;
   }
 
-  /** the sessions of one connection, as a copy (the caller may remove while iterating). */
-  ofConnection(connectionId: number): RequestSession[] {
+  /** The connection closed: its open sessions (a copy), and its index entry is dropped. */
+  closeConnection(connectionId: number): RequestSession[] {
     const set = this.byConnection.get(connectionId);
+    this.byConnection.delete(connectionId);
     return set ? [...set] : [];
   }
 
