@@ -1,14 +1,10 @@
 import { SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
 import { ExecuteCounters } from './execute.counters';
+import { ExecuteLatencyObserver } from './execute-latency';
 import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
 import { reqNoText } from './execute-request';
 import { RequestSession } from './request-session';
-
-/** Where execute latencies go (the metrics service, when present). */
-export interface ExecuteLatencyObserver {
-  observeExecute(seconds: number, result: number): void;
-}
 
 export const errorOutcome = (result: number): ExecuteOutcome => `ERROR(${result})`;
 
@@ -27,7 +23,7 @@ export class ExecuteOutcomes {
   constructor(
     private readonly counters: ExecuteCounters,
     private readonly executeLog: ExecuteLogWriter,
-    private readonly latency: ExecuteLatencyObserver | undefined,
+    private readonly latency: ExecuteLatencyObserver,
   ) {}
 
   attempted(): void {
@@ -63,7 +59,7 @@ export class ExecuteOutcomes {
       this.timeouts++;
     }
     if (outcome) this.executeLog.record(outcome, s.reqNo, s.apiName, s.server, elapsedMs);
-    this.latency?.observeExecute(elapsedMs / 1000, reply.result);
+    this.latency.observeExecute(elapsedMs / 1000, reply.result);
   }
 
   /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
@@ -87,6 +83,6 @@ export class ExecuteOutcomes {
         0,
       );
     }
-    this.latency?.observeExecute(0, result);
+    this.latency.observeExecute(0, result);
   }
 }

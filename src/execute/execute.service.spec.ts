@@ -11,6 +11,7 @@ import { ServiceStateService } from '../oam/service-state.service';
 import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { ExecuteCounters } from './execute.counters';
+import { ExecuteLatency } from './execute-latency';
 import { ExecuteLogSink, ExecuteLogWriter } from './execute-log.writer';
 import { ExecuteService, LOAD_MONITOR_JOB, SESSION_SWEEP_JOB } from './execute.service';
 
@@ -97,8 +98,9 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
     },
   };
   const latencies: number[] = [];
-  const metrics = { observeExecute: (_s: number, result: number) => latencies.push(result) };
-  const svc = new ExecuteService(config, stats, state, insupc, log, scheduler, metrics);
+  const latency = new ExecuteLatency();
+  latency.subscribe({ observeExecute: (_s: number, result: number) => latencies.push(result) });
+  const svc = new ExecuteService(config, stats, state, insupc, log, scheduler, latency);
   return { config, stats, state, insupc, sink, clock, svc, scheduler, latencies };
 }
 

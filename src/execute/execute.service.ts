@@ -1,24 +1,17 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { INSUPC_QUERY, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 import { SessionStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
-import { MetricsService } from '../metrics/metrics.service';
 import { ServiceStateService } from '../oam/service-state.service';
 import { Admission, isRefusal } from './admission';
 import { ExecuteCounters } from './execute.counters';
 import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
 import { reqNoText } from './execute-request';
-import { ExecuteLatencyObserver, ExecuteOutcomes } from './execute-outcomes';
+import { ExecuteLatency } from './execute-latency';
+import { ExecuteOutcomes } from './execute-outcomes';
 import { LoadSampler } from './load-sampler';
 import { RequestSession, SessionPhase } from './request-session';
 import { reply as failure } from './result-mapping';
@@ -68,9 +61,9 @@ export class ExecuteService
     @Inject(INSUPC_QUERY) private readonly insupc: InsupcQueryPort,
     executeLog: ExecuteLogWriter,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-    @Optional() @Inject(MetricsService) metrics?: ExecuteLatencyObserver,
+    latency: ExecuteLatency,
   ) {
-    this.outcomes = new ExecuteOutcomes(counters, executeLog, metrics);
+    this.outcomes = new ExecuteOutcomes(counters, executeLog, latency);
     this.admission = new Admission(config, serviceState, this.outcomes);
     this.queries = new QueryPath(config, insupc, this, () => this.scheduler.now());
     this.workers = new WorkerQueue<RequestSession>(

@@ -1,4 +1,5 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ExecuteLatency } from '../execute/execute-latency';
 import { Counter, Gauge, Histogram, Metric, register } from 'prom-client';
 import { StatisticsService } from '../statistics/statistics.service';
 
@@ -26,7 +27,11 @@ export class MetricsService implements OnModuleDestroy {
   /** histogram children by SIPSVC result code (a handful), so observing allocates nothing. */
   private readonly executeByResult = new Map<number, Histogram.Internal<'result'>>();
 
-  constructor(private readonly stats: StatisticsService) {
+  constructor(
+    private readonly stats: StatisticsService,
+    @Optional() latency?: ExecuteLatency,
+  ) {
+    latency?.subscribe(this);
     this.executeDuration = this.own(
       new Histogram({
         name: 'insupclient_execute_duration_seconds',

@@ -92,9 +92,23 @@ describe('HandlerSettlement', () => {
     const conn = new FakeConnection();
     conn.inputEnded = true;
     conn.awaitingReplies = 2;
-    settlement.invoke(conn, { cmd: 'execute' }, () => ok, 'execute', ReplyKind.BUSINESS);
+    settlement.invoke(
+      conn,
+      { cmd: 'execute' },
+      () => Promise.resolve(ok),
+      'execute',
+      ReplyKind.BUSINESS,
+    );
+    await settle();
     expect(conn.closing).toBe(false);
-    settlement.invoke(conn, { cmd: 'execute' }, () => ok, 'execute', ReplyKind.BUSINESS);
+    settlement.invoke(
+      conn,
+      { cmd: 'execute' },
+      () => Promise.resolve(ok),
+      'execute',
+      ReplyKind.BUSINESS,
+    );
+    await settle();
     expect(conn.closing).toBe(true);
   });
 });
