@@ -51,7 +51,8 @@ export class ExecuteService
   /** connections whose close this pipeline listens to (one subscription each). */
   private readonly watched = new WeakSet<SipsvcConnectionContext>();
   private drainWaiters: (() => void)[] = [];
-  private jobs: ScheduledTask[] = [];
+  private sweepJob: ScheduledTask | null = null;
+  private loadJob: ScheduledTask | null = null;
   private sweepEvery = 0;
 
   constructor(
@@ -85,7 +86,7 @@ export class ExecuteService
       `InsupcRecvQueue initialization started - capacity: ${rq.capacity}, threads: ${rq.threadCount}`,
     );
     this.scheduleSweep();
-    this.jobs.push(this.scheduler.every(LOAD_MONITOR_JOB, LOAD_INTERVAL_MS, this.load.sampleNow));
+    this.loadJob = this.scheduler.every(LOAD_MONITOR_JOB, LOAD_INTERVAL_MS, this.load.sampleNow);
   }
 
   /** The `execute` handler body: a reply now (refusals) or a promise of exactly one reply. */
@@ -163,7 +164,8 @@ export class ExecuteService
 
   onApplicationShutdown(): void {
     this.admission.refusing = true;
-    for (const job of this.jobs.splice(0)) job.cancel();
+    this.sweepJob?.cancel();
+    this.loadJob?.cancel();
     this.queries.recvQueue.stop(true);
     // Nobody is left waiting on a promise that will never settle.
     const r = failure(SipsvcResult.INTERNAL_ERROR, ResultText.SHUTTING_DOWN);
@@ -191,7 +193,7 @@ export class ExecuteService
    */
   private scheduleSweep(): void {
     this.sweepEvery = sweepPeriod(this.config.message.sessionTimeout);
-    this.jobs.push(this.scheduler.every(SESSION_SWEEP_JOB, this.sweepEvery, this.sweep));
+    this.sweepJob = this.scheduler.every(SESSION_SWEEP_JOB, this.sweepEvery, this.sweep);
   }
 
   private readonly sweep = (): void => {
