@@ -1,3 +1,4 @@
+import { errorText } from '../common/error-text';
 import { IpsecControl } from './ipsec-control';
 import { childNames, managedConn } from './charon-config';
 
@@ -35,7 +36,7 @@ export async function initiateOn(
     if (why! === undefined) return { ok: true };
   } catch (e) {
     if (!current()) return { stale: true };
-    why = (e as Error).message;
+    why = errorText(e);
   }
   await control.terminateIke(name).catch(() => undefined);
   return current() ? { ok: false, why } : { stale: true };

@@ -1,4 +1,4 @@
-import { SegwCounters } from '../statistics/statistics.counters';
+import { SegwCounters } from './segw.counters';
 import { FailoverHistoryEntry, SegwHistory } from './segw-history';
 import { segwConnectionUp, segwFailoversTotal, segwInitiateFailuresTotal } from './segw-metrics';
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { SegwPolicyConfig } from '../config/config.schema';
-import { newSegwCounters } from '../statistics/statistics.counters';
+import { SegwCounters } from './segw.counters';
 import { LOSS_PROBE_SUFFIX, FAILBACK_PROBE_SUFFIX } from './charon-config';
 import { ControllerDeps, SegwConnectionController } from './segw-connection.controller';
 import { HistoryStore, SegwHistory } from './segw-history';
@@ -27,7 +27,7 @@ function setup(policy: Partial<SegwPolicyConfig> = {}, names = ['t'], children =
   const scheduler = new FakeScheduler();
   const control = new FakeIpsecControl();
   const history = new SegwHistory('', memoryStore);
-  const counters = newSegwCounters();
+  const counters = new SegwCounters();
   const deps: ControllerDeps = {
     control,
     scheduler,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Scheduler } from '../common/scheduler';
 import { SegwPolicyConfig } from '../config/config.schema';
-import { SegwCounters } from '../statistics/statistics.counters';
+import { SegwCounters } from './segw.counters';
 import { FAILBACK_PROBE_SUFFIX, LOSS_PROBE_SUFFIX } from './charon-config';
 import { initiateOn } from './charon-initiate';
 import {

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
 import { SegwFailoverManager } from './segw-failover.manager';
+import { SegwCounters } from './segw.counters';
 import { HistoryStore } from './segw-history';
 import { FakeIpsecControl } from './testing/fake-ipsec-control';
 
@@ -57,7 +57,7 @@ function build(config: AppConfig, store = new MemoryStore()) {
   const manager = new SegwFailoverManager(
     config,
     control,
-    new StatisticsService(),
+    new SegwCounters(),
     scheduler,
     store,
     insupc,

@@ -7,10 +7,10 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SCHEDULER, Scheduler } from '../common/scheduler';
-import { INSUPC_STATE, InsupcStateSource, SegwStateSource } from '../common/state-sources';
+import { INSUPC_STATE, InsupcStateSource, SegwStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
 import { SegwConnectionView } from './failover-policy';
+import { SegwCounters } from './segw.counters';
 import { InsupcLossWatch } from './insupc-loss-watch';
 import { IkeSaInfo, IPSEC_CONTROL, IpsecControl } from './ipsec-control';
 import { SegwConnectionController } from './segw-connection.controller';
@@ -41,7 +41,7 @@ export class SegwFailoverManager
   constructor(
     private readonly config: AppConfig,
     @Inject(IPSEC_CONTROL) control: IpsecControl,
-    stats: StatisticsService,
+    counters: SegwCounters,
     @Inject(SCHEDULER) scheduler: Scheduler,
     @Inject(SEGW_HISTORY_STORE) store: HistoryStore,
     @Optional()
@@ -57,7 +57,7 @@ export class SegwFailoverManager
       scheduler,
       history: this.history,
       policy: segw.policy,
-      counters: stats.segw,
+      counters,
       online: () => this.session.connected,
     };
     for (const [name, conn] of Object.entries(segw.connections)) {

@@ -1,3 +1,4 @@
+import { errorText } from '../common/error-text';
 import { Logger } from '@nestjs/common';
 import { RingBuffer } from './failover-policy';
 
@@ -55,7 +56,7 @@ export class SegwHistory {
         this.entries.push({ ...e, result: e.result === 'pending' ? 'interrupted' : e.result });
       this.log.log(`SEGW history: ${list.length} entries reloaded from ${this.path}`);
     } catch (e) {
-      this.log.error(`SEGW history file ${this.path} not reloaded: ${(e as Error).message}`);
+      this.log.error(`SEGW history file ${this.path} not reloaded: ${errorText(e)}`);
     }
   }
 
@@ -95,7 +96,7 @@ export class SegwHistory {
       try {
         await this.store.writeAtomic(this.path, text);
       } catch (e) {
-        this.log.error(`SEGW history not written to ${this.path}: ${(e as Error).message}`);
+        this.log.error(`SEGW history not written to ${this.path}: ${errorText(e)}`);
       }
     }
     this.writing = null;

@@ -1,3 +1,4 @@
+import { errorText } from '../common/error-text';
 import { Logger } from '@nestjs/common';
 import { ScheduledTask, Scheduler } from '../common/scheduler';
 import { IkeSaInfo, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
@@ -59,7 +60,7 @@ export class SegwViciSession implements IpsecEventSink {
       this.control.close();
       if (!this.lostLogged) {
         this.log.warn(
-          `VICI ${this.socketPath} unavailable (${(e as Error).message}); retrying every ${RECONNECT_MS} ms`,
+          `VICI ${this.socketPath} unavailable (${errorText(e)}); retrying every ${RECONNECT_MS} ms`,
         );
         this.lostLogged = true;
       }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ViciClient, ViciInput, ViciSection } from '../../libs/vici/src';
+import { errorText } from '../common/error-text';
 import { InitiateResult, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
 
 /** Slack above charon's own initiate timeout before the client gives the socket up. */
@@ -98,7 +99,7 @@ export class ViciIpsecControl implements IpsecControl {
       if (!established) this.log.debug(`probe '${name}': ${String(r.errmsg ?? 'failed')}`);
       return established;
     } catch (e) {
-      this.log.debug(`probe '${name}': ${(e as Error).message}`);
+      this.log.debug(`probe '${name}': ${errorText(e)}`);
       return false;
     } finally {
       if (client && !client.isClosed) {
@@ -133,7 +134,6 @@ export class ViciIpsecControl implements IpsecControl {
   }
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function checkOk(command: string, r: ViciSection): void {
