@@ -271,7 +271,7 @@ curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":0}'
   "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
 
 step "restart: statistics continue from the volume"
-podman rm "$GW" >>"$LOG"
+quiet podman rm "$GW" >>"$LOG"
 run_gateway
 wait_for 60 "restarted gateway ready" ready "$HTTP_PORT"
 before=$(attempts)
@@ -279,6 +279,20 @@ before=$(attempts)
 sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01012345678 >>"$LOG" || die "execute after restart"
 [ "$(attempts)" = 3 ] || die "execute attempts did not continue from 2"
 ok "execute attempts 2 restored from the stat-file, 3 after one more"
+
+step "OAM file edited in the volume applies without a reload call"
+set_oam() {
+  podman exec "$GW" sh -c "printf '%s\n' '{\"appStates\":{\"insupclient\":\"$1\"}}' \
+    > /var/lib/insupclient/oam/oam-conf.json.new && mv /var/lib/insupclient/oam/oam-conf.json.new \
+    /var/lib/insupclient/oam/oam-conf.json"
+}
+state_is() { curl -fsS "http://127.0.0.1:$HTTP_PORT/state" | grep -q "\"state\":\"$1\""; }
+set_oam BLOCKED
+wait_for 2 "state BLOCKED from the OAM file" state_is BLOCKED
+podman logs "$GW" 2>&1 | grep -q 'OAM state changed on disk: RUNNING -> BLOCKED' || die "no OAM change log"
+set_oam RUNNING
+wait_for 2 "state RUNNING from the OAM file" state_is RUNNING
+ok "BLOCKED and back within 2 s each, logged"
 quiet podman stop -t 30 "$GW" >>"$LOG"
 cleanup_containers
 
