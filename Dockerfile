@@ -21,13 +21,12 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY apps ./apps
 COPY libs ./libs
-COPY scripts ./scripts
 # Production dependencies only from here on: prune instead of a second install (no network);
 # type declarations, source maps and docs of the dependencies are dead weight at run time.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' \
       -o -name '*.d.cts' -o -iname '*.md' \) -delete \
- && rm -rf dist/scripts dist/apps/*/bench
+ && rm -rf dist/apps/*/bench
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
