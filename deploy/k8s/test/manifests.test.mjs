@@ -20,7 +20,9 @@ const VARIANTS = [
   { dir: 'deploy/k8s/overlays/segw', replicas: 1, segw: true },
 ];
 // the Secret the SEGW overlay reads its PSKs from (created by the operator, not rendered)
-const SECRET_VALUES = { 'insupclient-segw/secrets': '[{"type":"ike","id":"gw@example.net","secret":"x"}]' };
+const SECRET_VALUES = {
+  'insupclient-segw/secrets': '[{"type":"ike","id":"gw@example.net","secret":"x"}]',
+};
 
 const byKind = (objects, kind) => objects.filter((o) => o.kind === kind);
 const one = (objects, kind, name) => {
@@ -143,7 +145,11 @@ for (const kubectl of kubectls()) {
         assert.ok(volume.configMap, 'OAM file from a ConfigMap');
         // no hash suffix: an edit must reach running pods, not roll them
         assert.equal(volume.configMap.name, 'insupclient-oam');
-        const oam = JSON.parse(one(objects, 'ConfigMap', 'insupclient-oam').data[path.relative(mount.mountPath, oamFile)]);
+        const oam = JSON.parse(
+          one(objects, 'ConfigMap', 'insupclient-oam').data[
+            path.relative(mount.mountPath, oamFile)
+          ],
+        );
         assert.ok(['RUNNING', 'BLOCKED'].includes(oam.appStates.insupclient));
         const stat = mountOf(pod, gw, config.application.stateServer.statFile);
         assert.ok(stat.volume.emptyDir && !stat.mount.readOnly, 'stat-file on a writable volume');
@@ -207,9 +213,14 @@ describe('the checks can fail', () => {
 
 describe('the image agrees with the manifests', () => {
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const image = parseConfig(readFileSync(path.join(ROOT, 'deploy/container/insupclient.yaml'), 'utf8'));
+  const image = parseConfig(
+    readFileSync(path.join(ROOT, 'deploy/container/insupclient.yaml'), 'utf8'),
+  );
   test('EXPOSE, INSUPCLIENT_CONFIG and data paths', () => {
-    assert.match(dockerfile, new RegExp(`^EXPOSE ${image.server.port} ${image.tcp.server.port}$`, 'm'));
+    assert.match(
+      dockerfile,
+      new RegExp(`^EXPOSE ${image.server.port} ${image.tcp.server.port}$`, 'm'),
+    );
     assert.match(dockerfile, /INSUPCLIENT_CONFIG=\/etc\/insupclient\/insupclient\.yaml/);
     assert.match(dockerfile, /^ENTRYPOINT \["node", "dist\/src\/main\.js"\]$/m);
     assert.ok(under(image.application.stateServer.statFile, '/var/lib/insupclient'));
