@@ -13,7 +13,8 @@
 #    ready 200, an execute end to end (apps/sipsvc-client from the host), HEALTHCHECK healthy,
 #    non-root PID 1 = node, stat-file written, `podman stop` drains an in-flight execute and
 #    exits 0 within the drain timeout, a restarted container continues its statistics
-# 5. compose.yaml with podman-compose: up, one execute, down
+# 5. the SEGW overlay's pod: charon sidecar (deploy/charon) + gateway on one VICI socket
+# 6. compose.yaml with podman-compose: up, one execute, down
 # Prints "container test SKIPPED (NOT PASSED)" and exits 0 only where podman cannot run here.
 #
 # Env: CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it), SKIP_COMPOSE=1, REBUILD_BASE=1
@@ -33,6 +34,8 @@ PORT_BASE=${HOST_PORT_BASE:-25020}
 HTTP_PORT=$PORT_BASE SIPSVC_PORT=$((PORT_BASE + 1)) SIM_HTTP_PORT=$((PORT_BASE + 2))
 P=insupclient-ct # prefix of every container, network and volume this script makes
 NET=$P-net SIM=$P-sim GW=$P-gw VOL=$P-data
+POD=$P-segw-pod CHARON=$P-charon SEGW_GW=$P-segw-gw VICI=$P-vici SEGW_HTTP_PORT=$((PORT_BASE + 3))
+CHARON_IMAGE=localhost/strongswan-charon:5.9
 DRAIN_TIMEOUT_MS=10000
 WORK=$(mktemp -d /tmp/insupclient-ct.XXXXXX)
 LOG=$WORK/container-test.log
@@ -63,9 +66,10 @@ quiet() { "$@" 2> >(grep -v 'systemd connection' >&2); }
 
 cleanup() {
   podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
-  podman rm -f -t 0 "$GW" "$SIM" "$GW-drain" >/dev/null 2>&1 || true
-  podman volume rm -f "$VOL" >/dev/null 2>&1 || true
-  podman network rm -f "$NET" >/dev/null 2>&1 || true
+  podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" >/dev/null 2>&1 || true
+  podman pod rm -f "$POD" >/dev/null 2>&1 || true
+  podman volume rm -f "$VOL" "$VICI" >/dev/null 2>&1 || true
+  podman network rm -f "$NET" "$P-compose_default" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 
@@ -201,7 +205,8 @@ ready() { [ "$(http_code "http://127.0.0.1:$1/health/ready")" = 200 ]; }
 
 # ------------------------------------------------------------------ 4. run and check
 step "run simulator + gateway (--read-only, volume $VOL)"
-cleanup_containers() { podman rm -f -t 0 "$GW" "$SIM" >/dev/null 2>&1 || true; }
+# -v: also the anonymous volume the image's VOLUME gives a container run without one
+cleanup_containers() { podman rm -f -v -t 0 "$GW" "$SIM" >/dev/null 2>&1 || true; }
 cleanup_containers
 podman network rm -f "$NET" >/dev/null 2>&1 || true
 podman volume rm -f "$VOL" >/dev/null 2>&1 || true
@@ -271,7 +276,7 @@ curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":0}'
   "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
 
 step "restart: statistics continue from the volume"
-quiet podman rm "$GW" >>"$LOG"
+quiet podman rm -v "$GW" >>"$LOG"
 run_gateway
 wait_for 60 "restarted gateway ready" ready "$HTTP_PORT"
 before=$(attempts)
@@ -299,9 +304,34 @@ for target in BLOCKED RUNNING; do
   ok "OAM file -> $target applied in ${OAM_S}s, logged"
 done
 quiet podman stop -t 30 "$GW" >>"$LOG"
+
+step "SEGW overlay as a pod: charon sidecar and gateway share the VICI socket"
+podman build --pull=never --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" -t "$CHARON_IMAGE" deploy/charon \
+  >>"$LOG" 2>&1 || die "build $CHARON_IMAGE"
+OVERLAY=$ROOT/deploy/k8s/overlays/segw
+podman pod create --name "$POD" --network "$NET" -p "127.0.0.1:$SEGW_HTTP_PORT:15020" >>"$LOG"
+podman volume create "$VICI" >>"$LOG"
+# as the overlay's containers: charon uid 0 gid 1000 with NET_ADMIN, its strongswan.conf and
+# the gateway's segw config from the overlay, the VICI socket in a volume both mount
+quiet podman run -d --pod "$POD" --name "$CHARON" --user 0:1000 --cap-drop ALL \
+  --cap-add NET_ADMIN,NET_BIND_SERVICE,NET_RAW --read-only --tmpfs /var/run \
+  -v "$VICI:/var/run/charon" -v "$OVERLAY/strongswan.conf:/etc/strongswan.conf:ro" \
+  "$CHARON_IMAGE" >>"$LOG" || die "run charon"
+quiet podman run -d --pod "$POD" --name "$SEGW_GW" --read-only -v "$VICI:/var/run/charon" \
+  -v "$OVERLAY/insupclient.yaml:/etc/insupclient/insupclient.yaml:ro" \
+  -e 'INSUPCLIENT_SEGW_SECRETS=[{"type":"ike","id":"gw@example.net","secret":"container-test"}]' \
+  "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway with segw"
+segw_loaded() {
+  curl -fsS "http://127.0.0.1:$SEGW_HTTP_PORT/segw" |
+    grep -q '"vici":"connected".*"name":"insupc-tunnel"'
+}
+wait_for 60 "the gateway on charon's VICI socket with the overlay's tunnel" segw_loaded
+podman logs "$SEGW_GW" 2>&1 | grep -q 'Connected to charon .* over VICI' || die "no VICI log"
+ok "non-root gateway connected to charon over the shared socket, tunnel insupc-tunnel loaded"
+podman pod rm -f "$POD" >>"$LOG" 2>&1
 cleanup_containers
 
-# ------------------------------------------------------------------ 5. compose
+# ------------------------------------------------------------------ 6. compose
 if [ "${SKIP_COMPOSE:-0}" != 1 ]; then
   step "podman-compose up (compose.yaml)"
   export INSUPCLIENT_IMAGE=$IMAGE INSUPCLIENT_HTTP_PORT=$((PORT_BASE + 10)) \

@@ -172,6 +172,8 @@ for (const kubectl of kubectls()) {
           const charon = pod.containers.find((c) => c.name === 'charon');
           assert.ok(charon, 'charon sidecar');
           assert.ok(charon.securityContext.capabilities.add.includes('NET_ADMIN'));
+          // the socket charon creates (0770) must be in the gateway's group
+          assert.equal(charon.securityContext.runAsGroup, pod.securityContext.runAsGroup);
           const socketDir = path.dirname(config.segw.viciSocket);
           const mine = mountOf(pod, gw, config.segw.viciSocket);
           const theirs = mountOf(pod, charon, config.segw.viciSocket);
