@@ -13,7 +13,8 @@
 #    ready 200, an execute end to end (apps/sipsvc-client from the host), HEALTHCHECK healthy,
 #    non-root PID 1 = node, stat-file written, `podman stop` drains an in-flight execute and
 #    exits 0 within the drain timeout, a restarted container continues its statistics
-# 5. the SEGW overlay's pod: charon sidecar (deploy/charon) + gateway on one VICI socket
+# 5. the SEGW overlay's pod: charon sidecar (deploy/charon) + gateway on one VICI socket;
+#    the rendered Kubernetes base run by `podman kube play` (ready, execute, SIGTERM)
 # 6. compose.yaml with podman-compose: up, one execute, down
 # Prints "container test SKIPPED (NOT PASSED)" and exits 0 only where podman cannot run here.
 #
@@ -36,6 +37,7 @@ P=insupclient-ct # prefix of every container, network and volume this script mak
 NET=$P-net SIM=$P-sim GW=$P-gw VOL=$P-data
 POD=$P-segw-pod CHARON=$P-charon SEGW_GW=$P-segw-gw VICI=$P-vici SEGW_HTTP_PORT=$((PORT_BASE + 3))
 CHARON_IMAGE=localhost/strongswan-charon:5.9
+K8S_POD=insupclient-pod-0 K8S_CTR=insupclient-pod-0-insupclient # podman kube play's names
 DRAIN_TIMEOUT_MS=10000
 WORK=$(mktemp -d /tmp/insupclient-ct.XXXXXX)
 LOG=$WORK/container-test.log
@@ -67,8 +69,9 @@ quiet() { "$@" 2> >(grep -v 'systemd connection' >&2); }
 cleanup() {
   podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
   podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" >/dev/null 2>&1 || true
-  podman pod rm -f "$POD" >/dev/null 2>&1 || true
-  podman volume rm -f "$VOL" "$VICI" >/dev/null 2>&1 || true
+  podman pod rm -f "$POD" "$K8S_POD" >/dev/null 2>&1 || true
+  podman volume rm -f "$VOL" "$VICI" insupclient-oam >/dev/null 2>&1 || true
+  podman volume ls -q --filter name=insupclient-config- | xargs -r podman volume rm -f >/dev/null 2>&1 || true
   podman network rm -f "$NET" "$P-compose_default" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -329,6 +332,30 @@ wait_for 60 "the gateway on charon's VICI socket with the overlay's tunnel" segw
 podman logs "$SEGW_GW" 2>&1 | grep -q 'Connected to charon .* over VICI' || die "no VICI log"
 ok "non-root gateway connected to charon over the shared socket, tunnel insupc-tunnel loaded"
 podman pod rm -f "$POD" >>"$LOG" 2>&1
+
+step "the rendered Kubernetes base as a pod (podman kube play)"
+KUBECTL=${KUBECTL:-$(bash scripts/ensure-kubectl.sh)}
+node deploy/k8s/test/podman-play.mjs "$KUBECTL" "$WORK/k8s-base.yaml" "$SIM" >>"$LOG" 2>&1 ||
+  die "render deploy/k8s/base for podman kube play"
+quiet podman kube play --network "$NET" "$WORK/k8s-base.yaml" >>"$LOG" || die "podman kube play"
+in_pod() { podman exec "$K8S_CTR" "$@"; }
+pod_ready() {
+  in_pod node -e 'fetch("http://127.0.0.1:15020/health/ready")
+    .then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))'
+}
+wait_for 60 "the Deployment's pod ready" pod_ready
+podman logs "$K8S_CTR" 2>&1 | grep -q \
+  'Service state RUNNING (from OAM file /var/lib/insupclient/oam/oam-conf.json)' ||
+  die "the pod did not read the OAM ConfigMap"
+out=$(in_pod node dist/apps/sipsvc-client/src/main.js execute mcidGetProfile 01012345678) ||
+  die "execute in the pod: $out"
+[ "$(in_pod id -u)" = 1000 ] || die "the pod runs as $(in_pod id -u)"
+in_pod touch /app/probe 2>/dev/null && die "the pod's root filesystem is writable"
+quiet podman pod stop -t 30 "$K8S_POD" >>"$LOG" || die "stop the pod"
+[ "$(podman inspect "$K8S_CTR" --format '{{.State.ExitCode}}')" = 0 ] || die "pod exit status"
+podman logs "$K8S_CTR" 2>&1 | grep -q 'Graceful shutdown complete' || die "pod: no drain"
+ok "config and OAM ConfigMaps, emptyDirs, uid 1000, read-only root: ready, execute, exit 0"
+podman kube down "$WORK/k8s-base.yaml" >>"$LOG" 2>&1 || true
 cleanup_containers
 
 # ------------------------------------------------------------------ 6. compose
