@@ -156,6 +156,11 @@ for (const kubectl of kubectls()) {
         assert.ok(under(config.application.stateServer.statFile, '/var/lib/insupclient'));
       });
 
+      test('no Service-link variables in the gateway env (they share its INSUPCLIENT_ prefix)', () => {
+        assert.equal(pod.enableServiceLinks, false);
+        assert.equal(pod.automountServiceAccountToken, false);
+      });
+
       test('the gateway runs non-root, read-only, unprivileged', () => {
         assert.equal(pod.securityContext.runAsNonRoot, true);
         assert.notEqual(pod.securityContext.runAsUser, 0);
