@@ -180,6 +180,8 @@ export class LoggingConfig {
   @IsString() file = '';
   /** optional: one line per finished execute. */
   @IsString() executeFile = '';
+  /** each INSUPC frame in and out at debug, decoded with its hex (password masked); hot. */
+  @IsBoolean() insupcFrames = false;
 }
 
 export class SegwPolicyConfig {

@@ -12,11 +12,12 @@ import {
   MsgCode,
   ResultCode,
 } from '../../libs/insupc-protocol/src';
+import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { InsupcClientConfig } from '../config/config.schema';
 import { newInsupcServerCounters } from '../statistics/statistics.counters';
 import { ConnectionState } from './connection-state';
 import { InsupcConnection } from './insupc-connection';
-import { InsupcQueryError } from './insupc-query.port';
+import { InsupcAnswer, InsupcQueryError } from './insupc-query.port';
 import { InsupcServerPool } from './insupc-server-pool';
 
 /** A socket double: records what the connection writes, lets the test play the server. */
@@ -24,6 +25,8 @@ class FakeSocket extends EventEmitter {
   readonly frames: Frame[] = [];
   destroyed = false;
   ended = false;
+  /** bytes the kernel has not taken (a server that stops reading makes this grow). */
+  writableLength = 0;
   private readonly decoder = new FrameDecoder({ onFrame: (f) => this.frames.push(f) });
 
   setNoDelay(): this {
@@ -81,8 +84,11 @@ function setup(overrides: Partial<InsupcClientConfig> = {}) {
     ...overrides,
   });
   const counters = newInsupcServerCounters();
-  const pool = new InsupcServerPool(cfg, counters);
+  const availability: [string, number][] = [];
+  const pool = new InsupcServerPool(cfg, counters, (name, n) => availability.push([name, n]));
   const sockets: FakeSocket[] = [];
+  const scheduler = new FakeScheduler();
+  const logging = { insupcFrames: false };
   const conn = new InsupcConnection(
     pool,
     {
@@ -91,10 +97,14 @@ function setup(overrides: Partial<InsupcClientConfig> = {}) {
       logon: { systemName: 'AMAS-SES1', logonId: 'insupclient', password: 'pw' },
       maxFrameBytes: 4096,
     },
-    () => {
-      const s = new FakeSocket();
-      sockets.push(s);
-      return s as unknown as Socket;
+    {
+      connector: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s as unknown as Socket;
+      },
+      scheduler,
+      logging,
     },
   );
   pool.add(conn);
@@ -107,16 +117,37 @@ function setup(overrides: Partial<InsupcClientConfig> = {}) {
     const req = socket().last(MsgCode.DB_ACCESS_REQUEST);
     socket().receive(encodeDbAccessResponse(h(req.transactionId), ResultCode.SUCCESS, status));
   };
-  return { conn, pool, counters, sockets, socket, h, logon };
+  /** fake time forward, then the socket's close events (process.nextTick) and promises. */
+  const advance = async (ms: number) => {
+    scheduler.advance(ms);
+    await flush();
+  };
+  return {
+    conn,
+    pool,
+    counters,
+    sockets,
+    socket,
+    h,
+    logon,
+    scheduler,
+    advance,
+    availability,
+    logging,
+  };
 }
 
-/** lets process.nextTick / promise callbacks run under fake timers. */
-const flush = () => jest.advanceTimersByTimeAsync(0);
+/** lets process.nextTick / promise callbacks run. */
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** a query through the connection, as the transport sends it. */
+function query(conn: InsupcConnection, api: string, params: string[]): Promise<InsupcAnswer> {
+  return new Promise((resolve, reject) => conn.send(api, params, { resolve, reject, sentAt: 0 }));
+}
 
 describe('InsupcConnection', () => {
   let logs: string[];
   beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     logs = [];
     for (const level of ['log', 'warn', 'error', 'debug'] as const) {
       jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
@@ -125,7 +156,6 @@ describe('InsupcConnection', () => {
     }
   });
   afterEach(() => {
-    jest.useRealTimers();
     jest.restoreAllMocks();
   });
 
@@ -144,7 +174,7 @@ describe('InsupcConnection', () => {
   });
 
   it('a denied logon logs INSUPC_LOGON_FAILED: result=0x20, closes and retries after retry-interval', async () => {
-    const { conn, counters, socket, sockets, h } = setup();
+    const { conn, counters, socket, sockets, h, advance } = setup();
     conn.start();
     socket().accept();
     socket().receive(encodeDbAccessResponse(h(1), ResultCode.LOGIN_DENIED, 'MA'));
@@ -153,18 +183,18 @@ describe('InsupcConnection', () => {
     expect(logs.some((l) => l.startsWith('Reconnection triggered'))).toBe(true);
     expect(counters.logonFailures).toBe(1);
     expect(conn.state).toBe(ConnectionState.CLOSED);
-    await jest.advanceTimersByTimeAsync(99);
+    await advance(99);
     expect(sockets).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(sockets).toHaveLength(2);
     expect(conn.state).toBe(ConnectionState.CONNECTING);
   });
 
   it('sends a heartbeat every heartbeat-interval and takes DB_STATUS from its answer', async () => {
-    const { pool, socket, logon, h } = setup();
+    const { pool, socket, logon, h, advance } = setup();
     logon('MA');
     for (let i = 1; i <= 3; i++) {
-      await jest.advanceTimersByTimeAsync(200);
+      await advance(200);
       expect(socket().count(MsgCode.DB_NETTEST_REQUEST)).toBe(i);
       const hb = socket().last(MsgCode.DB_NETTEST_REQUEST);
       socket().receive(encodeDbNettestResponse(h(hb.transactionId), i === 3 ? 'MB' : 'MA'));
@@ -175,38 +205,38 @@ describe('InsupcConnection', () => {
   });
 
   it('closes after heartbeat-max-misses unanswered heartbeats, then reconnects', async () => {
-    const { conn, socket, sockets, logon } = setup({ readTimeout: 100000 });
+    const { conn, socket, sockets, logon, advance } = setup({ readTimeout: 100000 });
     logon();
     // heartbeats at 200, 400, 600; each unanswered 100 ms later → third miss at 700
-    await jest.advanceTimersByTimeAsync(699);
+    await advance(699);
     expect(conn.state).toBe(ConnectionState.READY);
-    await jest.advanceTimersByTimeAsync(1);
+    await advance(1);
     await flush();
     expect(socket().destroyed).toBe(true);
     expect(conn.state).toBe(ConnectionState.CLOSED);
-    await jest.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(sockets).toHaveLength(2);
   });
 
   it('a silent server is closed after read-timeout (ReadTimeout detected) even while logging on', async () => {
-    const { conn, socket, sockets } = setup({ readTimeout: 500 });
+    const { conn, socket, sockets, advance } = setup({ readTimeout: 500 });
     conn.start();
     socket().accept();
-    await jest.advanceTimersByTimeAsync(499);
+    await advance(499);
     expect(conn.state).toBe(ConnectionState.LOGGING_ON);
-    await jest.advanceTimersByTimeAsync(1);
+    await advance(1);
     await flush();
     expect(logs.some((l) => l.startsWith('ReadTimeout detected'))).toBe(true);
     expect(conn.state).toBe(ConnectionState.CLOSED);
-    await jest.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(sockets).toHaveLength(2);
   });
 
   it('frames arriving keep the read-timeout from firing', async () => {
-    const { conn, socket, logon, h } = setup({ readTimeout: 500, heartbeatInterval: 300 });
+    const { conn, socket, logon, h, advance } = setup({ readTimeout: 500, heartbeatInterval: 300 });
     logon();
     for (let t = 0; t < 6; t++) {
-      await jest.advanceTimersByTimeAsync(300);
+      await advance(300);
       socket().receive(
         encodeDbNettestResponse(h(socket().last(MsgCode.DB_NETTEST_REQUEST).transactionId), 'MA'),
       );
@@ -215,12 +245,12 @@ describe('InsupcConnection', () => {
   });
 
   it('a connect that does not complete within connect-timeout is abandoned and retried', async () => {
-    const { conn, socket, sockets } = setup();
+    const { conn, socket, sockets, advance } = setup();
     conn.start();
-    await jest.advanceTimersByTimeAsync(300);
+    await advance(300);
     await flush();
     expect(socket().destroyed).toBe(true);
-    await jest.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(sockets).toHaveLength(2);
   });
 
@@ -244,8 +274,8 @@ describe('InsupcConnection', () => {
   it('correlates answers by TRANSACTION_ID, counts results and drops unmatched answers', async () => {
     const { conn, counters, socket, logon, h } = setup();
     logon();
-    const a = conn.query('mcidGetProfile', ['01012345678']);
-    const b = conn.query('mcidGetProfile', ['01099999999']);
+    const a = query(conn, 'mcidGetProfile', ['01012345678']);
+    const b = query(conn, 'mcidGetProfile', ['01099999999']);
     const [fa, fb] = socket().frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST);
     expect(fa.paramStrings(2)).toEqual(['01012345678']);
     socket().receive(
@@ -274,7 +304,7 @@ describe('InsupcConnection', () => {
   it('fails every request in flight with CONNECTION_LOST the moment the connection drops', async () => {
     const { conn, pool, counters, socket, logon } = setup();
     logon();
-    const inflight = Promise.allSettled([conn.query('a', []), conn.query('b', [])]);
+    const inflight = Promise.allSettled([query(conn, 'a', []), query(conn, 'b', [])]);
     socket().destroy();
     await flush();
     for (const r of await inflight) {
@@ -284,17 +314,17 @@ describe('InsupcConnection', () => {
       });
     }
     expect(counters.connectionLosses).toBe(1);
-    expect(pool.hasReadyConnection()).toBe(false);
+    expect(pool.hasRoutableConnection()).toBe(false);
   });
 
   it('counts a re-logon after a loss as a reconnect', async () => {
-    const { conn, counters, socket, h } = setup();
+    const { conn, counters, socket, h, advance } = setup();
     conn.start();
     socket().accept();
     socket().receive(encodeDbAccessResponse(h(1), ResultCode.SUCCESS, 'MA'));
     socket().destroy();
     await flush();
-    await jest.advanceTimersByTimeAsync(100);
+    await advance(100);
     socket().accept();
     socket().receive(
       encodeDbAccessResponse(h(socket().last(MsgCode.DB_ACCESS_REQUEST).transactionId), 1, 'MA'),
@@ -304,12 +334,12 @@ describe('InsupcConnection', () => {
   });
 
   it('expire() fails only old requests with TIMEOUT and counts them', async () => {
-    const { conn, counters, logon } = setup();
+    const { conn, counters, logon, advance, scheduler } = setup();
     logon();
-    const old = conn.query('a', []);
-    await jest.advanceTimersByTimeAsync(50);
-    const fresh = conn.query('b', []);
-    expect(conn.expire(Date.now() - 10)).toBe(1);
+    const old = query(conn, 'a', []);
+    await advance(50);
+    const fresh = query(conn, 'b', []);
+    expect(conn.expire(scheduler.now() - 10)).toBe(1);
     await expect(old).rejects.toBeInstanceOf(InsupcQueryError);
     await expect(old).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(counters.timeouts).toBe(1);
@@ -319,15 +349,15 @@ describe('InsupcConnection', () => {
   });
 
   it('stop() sends DB_RELEASE_REQUEST, ends the socket and never reconnects', async () => {
-    const { conn, socket, sockets, logon } = setup();
+    const { conn, socket, sockets, logon, advance } = setup();
     logon();
-    const pending = conn.query('a', []);
+    const pending = query(conn, 'a', []);
     const stopped = conn.stop();
     expect(socket().last(MsgCode.DB_RELEASE_REQUEST).sessionId).toBe(SESSION);
     expect(socket().ended).toBe(true);
     await expect(pending).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
     await stopped;
-    await jest.advanceTimersByTimeAsync(10000);
+    await advance(10000);
     expect(sockets).toHaveLength(1);
     expect(conn.state).toBe(ConnectionState.STOPPED);
   });
@@ -350,7 +380,7 @@ describe('InsupcConnection', () => {
         async (chunks) => {
           const { conn, socket, logon } = setup();
           logon();
-          const outcome = conn.query('api', ['x']).then(
+          const outcome = query(conn, 'api', ['x']).then(
             () => 'answered',
             (e: InsupcQueryError) => e.code,
           );

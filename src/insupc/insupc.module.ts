@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { SchedulerModule } from '../common/scheduler.module';
 import { INSUPC_STATE } from '../common/state-sources';
 import { INSUPC_QUERY } from './insupc-query.port';
 import { InsupcTransport } from './insupc-transport.service';
@@ -10,6 +11,7 @@ import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
  */
 @Global()
 @Module({
+  imports: [SchedulerModule],
   providers: [
     InsupcTransport,
     { provide: INSUPC_SOCKET_CONNECTOR, useValue: tcpConnector },
