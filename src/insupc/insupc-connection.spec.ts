@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
 import {
@@ -7,66 +6,19 @@ import {
   encodeDbNettestResponse,
   encodeDbQueryResponse,
   encodeDbStatusRequest,
-  Frame,
-  FrameDecoder,
+  encodeFrame,
+  MessageHeader,
   MsgCode,
   ResultCode,
 } from '../../libs/insupc-protocol/src';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
+import { FakeInsupcSocket as FakeSocket } from './testing/fake-insupc-socket';
 import { InsupcClientConfig } from '../config/config.schema';
 import { newInsupcServerCounters } from '../statistics/statistics.counters';
 import { ConnectionState } from './connection-state';
 import { InsupcConnection } from './insupc-connection';
 import { InsupcAnswer, InsupcQueryError } from './insupc-query.port';
 import { InsupcServerPool } from './insupc-server-pool';
-
-/** A socket double: records what the connection writes, lets the test play the server. */
-class FakeSocket extends EventEmitter {
-  readonly frames: Frame[] = [];
-  destroyed = false;
-  ended = false;
-  /** bytes the kernel has not taken (a server that stops reading makes this grow). */
-  writableLength = 0;
-  private readonly decoder = new FrameDecoder({ onFrame: (f) => this.frames.push(f) });
-
-  setNoDelay(): this {
-    return this;
-  }
-  /** writes are recorded at once; corking only batches syscalls on a real socket. */
-  cork(): void {}
-  uncork(): void {}
-  write(buf: Buffer): boolean {
-    expect(this.decoder.push(Buffer.from(buf))).toBeUndefined();
-    return true;
-  }
-  /** the peer closes its side too, as a real server does after DB_RELEASE_REQUEST. */
-  end(): this {
-    this.ended = true;
-    return this.destroy();
-  }
-  destroy(): this {
-    if (!this.destroyed) {
-      this.destroyed = true;
-      process.nextTick(() => this.emit('close'));
-    }
-    return this;
-  }
-  /** the server accepts the TCP connection. */
-  accept(): void {
-    this.emit('connect');
-  }
-  receive(buf: Buffer): void {
-    this.emit('data', buf);
-  }
-  last(code: MsgCode): Frame {
-    const f = [...this.frames].reverse().find((x) => x.msgCode === code);
-    if (!f) throw new Error(`no frame ${code} written`);
-    return f;
-  }
-  count(code: MsgCode): number {
-    return this.frames.filter((f) => f.msgCode === code).length;
-  }
-}
 
 const SESSION = 'INSUP_SESSION_001';
 
@@ -135,6 +87,11 @@ function setup(overrides: Partial<InsupcClientConfig> = {}) {
     availability,
     logging,
   };
+}
+
+/** a frame with any MSG_CODE, as a broken server might send. */
+function encodeFrameWithCode(msgCode: number, h: Omit<MessageHeader, 'svcId'>): Buffer {
+  return encodeFrame({ ...h, msgCode, svca: 0xa2, dvca: 0x11, result: 0, svcId: '0001' });
 }
 
 /** lets process.nextTick / promise callbacks run. */
@@ -373,29 +330,100 @@ describe('InsupcConnection', () => {
     expect(logs.some((l) => l.includes('protocol violation (FRAME_TOO_SHORT)'))).toBe(true);
   });
 
-  it('property: arbitrary bytes from the server never throw and never leave a request unanswered', async () => {
+  it('property: whatever the server sends, every request is settled exactly once (never twice, never left)', async () => {
+    type Input = { bytes: Uint8Array } | { answer: number } | { status: 'MA' | 'MB' };
+    const input: fc.Arbitrary<Input> = fc.oneof(
+      fc.record({ bytes: fc.uint8Array({ maxLength: 300 }) }),
+      fc.record({ answer: fc.nat(7) }), // an answer to query n (duplicates included), or unknown
+      fc.record({ status: fc.constantFrom('MA' as const, 'MB' as const) }),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 6 }),
-        async (chunks) => {
-          const { conn, socket, logon } = setup();
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(input, { maxLength: 8 }),
+        async (n, inputs) => {
+          const { conn, socket, logon, h } = setup();
           logon();
-          const outcome = query(conn, 'api', ['x']).then(
-            () => 'answered',
-            (e: InsupcQueryError) => e.code,
-          );
-          for (const c of chunks) socket().receive(Buffer.from(c));
+          const calls: number[] = Array(n).fill(0);
+          for (let i = 0; i < n; i++) {
+            const settle = () => void calls[i]++;
+            conn.send('api', [String(i)], { resolve: settle, reject: settle, sentAt: 0 });
+          }
+          const tids = socket()
+            .frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST)
+            .map((f) => f.transactionId);
+          for (const x of inputs) {
+            if ('bytes' in x) socket().receive(Buffer.from(x.bytes));
+            else if ('status' in x) socket().receive(encodeDbStatusRequest(h(777), x.status));
+            else {
+              const tid = tids[x.answer] ?? 0xfffffff0;
+              socket().receive(encodeDbQueryResponse(h(tid), ResultCode.SUCCESS));
+            }
+          }
           await flush();
-          // either still waiting on a live connection, or settled
-          const stillOpen = conn.state === ConnectionState.READY && conn.pending.size === 1;
+          // settled at most once so far, and whatever is unsettled is still pending
+          expect(calls.every((c) => c <= 1)).toBe(true);
+          expect(conn.pending.size).toBe(calls.filter((c) => c === 0).length);
           await conn.stop();
           await flush();
-          const result = await outcome;
-          if (!stillOpen) expect(['answered', 'CONNECTION_LOST']).toContain(result);
+          expect(calls).toEqual(Array(n).fill(1));
           expect(conn.pending.size).toBe(0);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+  });
+
+  it('an execute whose DB_QUERY_REQUEST would exceed max-frame-bytes is refused, nothing is sent, others unaffected', async () => {
+    const { conn, socket, logon, h } = setup();
+    logon();
+    const other = query(conn, 'small', ['1']);
+    const sentBefore = socket().count(MsgCode.DB_QUERY_REQUEST);
+    const big = query(conn, 'big', ['x'.repeat(5000)]); // maxFrameBytes is 4096 here
+    await expect(big).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(big).rejects.toThrow(/exceeds insupc\.max-frame-bytes \(4096\)/);
+    expect(socket().count(MsgCode.DB_QUERY_REQUEST)).toBe(sentBefore);
+    expect(conn.state).toBe(ConnectionState.READY);
+    const tid = socket().last(MsgCode.DB_QUERY_REQUEST).transactionId;
+    socket().receive(encodeDbQueryResponse(h(tid), ResultCode.SUCCESS));
+    await expect(other).resolves.toMatchObject({ result: ResultCode.SUCCESS });
+  });
+
+  it('logging.insupc-frames: off writes no frame trace; on traces every frame in and out, password masked', () => {
+    const { conn, socket, logon, h, logging } = setup();
+    logon();
+    expect(logs.filter((l) => l.startsWith('INSUPC frame'))).toEqual([]);
+    logging.insupcFrames = true; // hot: read per frame
+    void query(conn, 'getX', ['010']).catch(() => undefined);
+    const tid = socket().last(MsgCode.DB_QUERY_REQUEST).transactionId;
+    socket().receive(encodeDbQueryResponse(h(tid), ResultCode.SUCCESS, { sqlOutput: '{}' }));
+    const traces = logs.filter((l) => l.startsWith('INSUPC frame'));
+    expect(traces).toHaveLength(2);
+    expect(traces[0]).toMatch(/^INSUPC frame -> INSUP_SESSION_001\nDB_QUERY_REQUEST /);
+    expect(traces[0]).toContain('API_NAME(0x0001) len=4 "getX"');
+    expect(traces[1]).toMatch(
+      /^INSUPC frame <- INSUP_SESSION_001\nDB_QUERY_RESPONSE .*result=0x01/,
+    );
+    void conn.stop();
+    expect(logs.filter((l) => l.startsWith('INSUPC frame')).pop()).toContain('DB_RELEASE_REQUEST');
+    expect(logs.join('\n')).not.toContain('"pw"');
+  });
+
+  it('a status push storm logs a bounded number of lines; a change is still logged exactly when it happens', async () => {
+    const { socket, logon, h, advance } = setup({ readTimeout: 1e9, heartbeatInterval: 1e9 });
+    logon('MA');
+    logs.length = 0;
+    for (let i = 0; i < 200_000; i++) {
+      socket().receive(encodeDbStatusRequest(h(i + 10), i === 150_000 ? 'MB' : 'MA'));
+      if (i % 20_000 === 0) await advance(100); // 2 s of fake time over the storm
+    }
+    expect(socket().count(MsgCode.DB_STATUS_RESPONSE)).toBe(200_000);
+    expect(logs.filter((l) => l.includes('DB Status changed'))).toEqual([
+      '[INSUPC|INSUPC-1] DB Status changed | old: MA, new: MB',
+      '[INSUPC|INSUPC-1] DB Status changed | old: MB, new: MA',
+    ]);
+    expect(logs.length).toBeLessThan(30);
+    for (let i = 0; i < 1000; i++) socket().receive(encodeFrameWithCode(0x42, h(i)));
+    expect(logs.filter((l) => l.includes('ignoring unexpected UNKNOWN(0x42)')).length).toBe(1);
   });
 });
