@@ -12,8 +12,9 @@ import { FakeInsupcSocket } from './testing/fake-insupc-socket';
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
 /** A transport over fake sockets and fake time; `logon(i)` plays server i's logon answer. */
-function setup(servers = ['A', 'B'], sessionTimeout = 1000) {
+function setup(servers = ['A', 'B'], sessionTimeout = 1000, maxMessageBytes = 65536) {
   const config = new AppConfig();
+  config.tcp.server.maxMessageBytes = maxMessageBytes;
   config.message.sessionTimeout = sessionTimeout;
   config.insupc.clients = servers.map((name, i) =>
     Object.assign(new InsupcClientConfig(), { name, host: '127.0.0.1', port: 19000 + i }),
@@ -109,6 +110,19 @@ describe('InsupcTransport', () => {
     }
     expect([...servers]).toEqual(['B']);
     return transport.release();
+  });
+
+  it('warns at start-up when tcp.server.max-message-bytes allows executes over insupc.max-frame-bytes', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const quiet = setup(['A']);
+    quiet.transport.onApplicationBootstrap();
+    const line = /allows executes whose DB_QUERY_REQUEST exceeds insupc.max-frame-bytes 1048576/;
+    expect(warn.mock.calls.some(([m]) => line.test(String(m)))).toBe(false);
+    void quiet.transport.release();
+    const loud = setup(['A'], 1000, 2 * 1024 * 1024);
+    loud.transport.onApplicationBootstrap();
+    expect(warn.mock.calls.some(([m]) => line.test(String(m)))).toBe(true);
+    return loud.transport.release();
   });
 
   it('NO_BACKEND only when no server is routable', async () => {
