@@ -78,8 +78,9 @@ export function formatFrameTree(frame: Buffer): string {
       type === ParamType.DB_LOGON_INFO
         ? logonInfo(frame, start, end)
         : { value: shownText(frame, start, end), hex: hex(frame, start, end) };
+    const valueHex = shown.hex ? ` ${shown.hex}` : '';
     lines.push(
-      `  ${paramTypeName(type)} len=${len} ${shown.value} | ${hex(frame, off, start)} ${shown.hex}`,
+      `  ${paramTypeName(type)} len=${len} ${shown.value} | ${hex(frame, off, start)}${valueHex}`,
     );
     off = end;
   }
