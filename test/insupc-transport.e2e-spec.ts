@@ -112,16 +112,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
     const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
       client: { heartbeatInterval: 100 },
     });
-    const t0 = Date.now();
+    // the interval itself is checked on fake time (src/insupc/insupc-connection.spec.ts)
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST) >= 3,
       5000,
       'three heartbeats',
-    );
-    const elapsed = Date.now() - t0;
-    expect(elapsed).toBeGreaterThanOrEqual(3 * 100 - 100); // the first may have been due at t0
-    expect(received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST)).toBeLessThanOrEqual(
-      Math.ceil(elapsed / 100) + 1,
     );
     expect(gw.server('INSUPC-1').isAvailable).toBe(true);
     expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(0);
@@ -278,11 +273,9 @@ describe('INSUPC transport (e2e, simulator)', () => {
       { name: 'INSUPC-2', dbStatus: 'DB' },
     ]);
     expect(gw.state.routableServerCount()).toBe(0);
-    const t0 = Date.now();
     const err = await gw.query.query('mcidGetProfile', ['1']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InsupcQueryError);
     expect(err).toMatchObject({ code: 'NO_BACKEND' });
-    expect(Date.now() - t0).toBeLessThan(100);
     expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(0);
     expect(received(sim, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(0);
   });
@@ -302,10 +295,8 @@ describe('INSUPC transport (e2e, simulator)', () => {
     );
     expect(gw.state.pendingRequests()).toBe(3);
     expect(gw.server('INSUPC-1').activeRequests).toBe(3);
-    const t0 = Date.now();
     sim.disconnectClients('INSUPC-1');
     const results = await inflight;
-    expect(Date.now() - t0).toBeLessThan(1000);
     for (const r of results) {
       expect(r).toMatchObject({
         status: 'rejected',
@@ -321,11 +312,10 @@ describe('INSUPC transport (e2e, simulator)', () => {
       activeScenario: 'query_no_response',
       sessionTimeout: 100,
     });
-    const t0 = Date.now();
+    // the guard time itself is checked on fake time (src/insupc/insupc-transport.service.spec.ts)
     await expect(gw.query.query('mcidGetProfile', ['1'])).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
     expect(gw.stats.insupc('INSUPC-1').timeouts).toBe(1);
     expect(gw.state.pendingRequests()).toBe(0);
   });
