@@ -51,7 +51,7 @@ describe('InsupcTransport', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('onServerAvailability: told each change of a server’s logged-on connections, until unsubscribed', async () => {
-    const { transport, sockets, logon } = setup();
+    const { transport, scheduler, sockets, logon } = setup();
     const seen: [string, number][] = [];
     const unsubscribe = transport.onServerAvailability((server, n) => seen.push([server, n]));
     transport.onApplicationBootstrap();
@@ -68,6 +68,15 @@ describe('InsupcTransport', () => {
       ['B', 1],
       ['A', 0],
     ]);
+    // a throwing listener neither breaks the logon nor keeps the others from hearing of it
+    const throwing = transport.onServerAvailability(() => {
+      throw new Error('listener bug');
+    });
+    scheduler.advance(1000); // retry-interval: A reconnects
+    logon(0);
+    expect(seen[3]).toEqual(['A', 1]);
+    expect(transport.routableServerCount()).toBe(2);
+    throwing();
     unsubscribe();
     sockets.get(1)!.destroy();
     await flush();

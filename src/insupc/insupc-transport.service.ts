@@ -71,8 +71,15 @@ export class InsupcTransport
       password: insupc.logon.password,
     };
     const deps = { connector: connector ?? tcpConnector, scheduler, logging: config.logging };
+    // a throwing listener must not break the connection that changed state
     const availability: AvailabilityListener = (server, loggedOn) => {
-      for (const listener of this.availabilityListeners) listener(server, loggedOn);
+      for (const listener of this.availabilityListeners) {
+        try {
+          listener(server, loggedOn);
+        } catch (err) {
+          this.log.error(`server availability listener failed: ${String(err)}`);
+        }
+      }
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
