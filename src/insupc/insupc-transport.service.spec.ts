@@ -80,7 +80,7 @@ describe('InsupcTransport', () => {
     unsubscribe();
     sockets.get(1)!.destroy();
     await flush();
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
     await transport.release();
   });
 
