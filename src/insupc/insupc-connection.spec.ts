@@ -8,6 +8,7 @@ import {
 } from '../../libs/insupc-protocol/src';
 import { ConnectionState } from './connection-state';
 import { InsupcQueryError } from './insupc-query.port';
+import { STOP_GRACE_MS } from './reconnecting-socket';
 import { captureLogs, flush, query, SESSION, setup } from './testing/connection-harness';
 
 describe('InsupcConnection', () => {
@@ -218,6 +219,20 @@ describe('InsupcConnection', () => {
     await advance(10000);
     expect(sockets).toHaveLength(1);
     expect(conn.state).toBe(ConnectionState.STOPPED);
+  });
+
+  it('stop() destroys the socket after the grace period when the peer does not close', async () => {
+    const { conn, socket, logon, advance } = setup();
+    logon();
+    socket().peerClosesOnEnd = false;
+    let done = false;
+    void conn.stop().then(() => (done = true));
+    await advance(STOP_GRACE_MS - 1);
+    expect(socket().destroyed).toBe(false);
+    expect(done).toBe(false);
+    await advance(1);
+    expect(socket().destroyed).toBe(true);
+    expect(done).toBe(true);
   });
 
   it('a protocol violation (MSG_LEN < 62) closes the connection', async () => {

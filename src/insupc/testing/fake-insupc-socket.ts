@@ -24,8 +24,10 @@ export class FakeInsupcSocket extends EventEmitter {
   /** the peer closes its side too, as a real server does after DB_RELEASE_REQUEST. */
   end(): this {
     this.ended = true;
-    return this.destroy();
+    return this.peerClosesOnEnd ? this.destroy() : this;
   }
+  /** false: a peer that never closes its side (the stop grace period must end it). */
+  peerClosesOnEnd = true;
   destroy(): this {
     if (!this.destroyed) {
       this.destroyed = true;
