@@ -39,7 +39,7 @@ function setup(servers = ['A', 'B'], sessionTimeout = 1000, maxMessageBytes = 65
       ),
     );
   };
-  return { transport, scheduler, sockets, logon };
+  return { transport, scheduler, sockets, logon, config };
 }
 
 describe('InsupcTransport', () => {
@@ -101,6 +101,19 @@ describe('InsupcTransport', () => {
     expect(transport.pendingRequests()).toBe(0);
     await transport.release();
     expect(scheduler.jobNames()).toEqual([]);
+  });
+
+  it('the backstop follows a hot-reloaded session-timeout (30 s → 100 ms)', async () => {
+    const { transport, scheduler, logon, config } = setup(['A'], 30_000);
+    transport.onApplicationBootstrap();
+    expect(scheduler.periodOf(PENDING_BACKSTOP_JOB)).toBe(1000);
+    logon(0);
+    const outcome = transport.query('api', []).catch((e: InsupcQueryError) => e.code);
+    config.message.sessionTimeout = 100; // what the reload action does to the live config
+    scheduler.advance(1000); // the next sweep applies the 200 ms guard, then runs every 100 ms
+    await expect(outcome).resolves.toBe('TIMEOUT');
+    expect(scheduler.periodOf(PENDING_BACKSTOP_JOB)).toBe(100);
+    await transport.release();
   });
 
   it('a server whose connections are all past the write backlog is not routable; the other serves', () => {

@@ -44,6 +44,7 @@ export class InsupcTransport
   private readonly pools: InsupcServerPool[];
   private readonly router: InsupcRouter<InsupcServerPool>;
   private sweepJob: ScheduledTask | null = null;
+  private sweepPeriod = 0;
   private readonly availabilityListeners = new Set<AvailabilityListener>();
   private stopping = false;
   private released: Promise<void> | null = null;
@@ -113,8 +114,15 @@ export class InsupcTransport
       for (const c of pool.all()) c.start();
     }
     this.warnOversizedExecutes();
-    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
-    this.sweepJob = this.scheduler.every(PENDING_BACKSTOP_JOB, interval, () => this.sweep());
+    this.scheduleSweep();
+  }
+
+  /** every min(1 s, session-timeout); re-scheduled when a reload changes session-timeout. */
+  private scheduleSweep(): void {
+    this.sweepPeriod = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
+    this.sweepJob = this.scheduler.every(PENDING_BACKSTOP_JOB, this.sweepPeriod, () =>
+      this.sweep(),
+    );
   }
 
   /**
@@ -231,5 +239,7 @@ export class InsupcTransport
         }
       }
     }
+    const period = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
+    if (period !== this.sweepPeriod && !this.stopping) this.scheduleSweep();
   }
 }
