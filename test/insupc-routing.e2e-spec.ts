@@ -12,7 +12,7 @@ import {
   MsgCode,
   ResultCode,
 } from '../libs/insupc-protocol/src';
-import { InsupcQueryError } from '../src/insupc/insupc-query.port';
+import { InsupcQueryError } from '../src/contracts/insupc-query.port';
 import { startTransport, TransportHarness } from './insupc-gw-harness';
 import { waitFor } from './support/wait-for';
 

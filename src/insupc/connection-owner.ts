@@ -1,6 +1,6 @@
 import type { DbStatus } from '../../libs/insupc-protocol/src';
 import type { InsupcClientConfig } from '../config/config.schema';
-import type { InsupcServerCounters } from '../statistics/statistics.counters';
+import type { InsupcServerCounters } from './insupc.counters';
 
 /**
  * What one INSUPC connection needs from the server pool that owns it: its configuration and

@@ -7,7 +7,7 @@ import {
   ResultCode,
 } from '../../libs/insupc-protocol/src';
 import { ConnectionState } from './connection-state';
-import { InsupcQueryError } from './insupc-query.port';
+import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { STOP_GRACE_MS } from './reconnecting-socket';
 import { captureLogs, flush, query, SESSION, setup } from './testing/connection-harness';
 

@@ -3,9 +3,8 @@ import type { Socket } from 'node:net';
 import { encodeDbAccessResponse, MsgCode, ResultCode } from '../../libs/insupc-protocol/src';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { AppConfig, InsupcClientConfig } from '../config/config.schema';
-import { newInsupcServerCounters } from '../statistics/statistics.counters';
-import type { StatisticsService } from '../statistics/statistics.service';
-import { InsupcQueryError } from './insupc-query.port';
+import { InsupcCounters } from './insupc.counters';
+import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { InsupcTransport, PENDING_BACKSTOP_JOB } from './insupc-transport.service';
 import { FakeInsupcSocket } from './testing/fake-insupc-socket';
 
@@ -21,8 +20,7 @@ function setup(servers = ['A', 'B'], sessionTimeout = 1000, maxMessageBytes = 65
   );
   const scheduler = new FakeScheduler();
   const sockets = new Map<number, FakeInsupcSocket>();
-  const stats = { insupc: () => newInsupcServerCounters() } as unknown as StatisticsService;
-  const transport = new InsupcTransport(config, stats, scheduler, (_host, port) => {
+  const transport = new InsupcTransport(config, new InsupcCounters(), scheduler, (_host, port) => {
     const s = new FakeInsupcSocket();
     sockets.set(port - 19000, s);
     return s as unknown as Socket;

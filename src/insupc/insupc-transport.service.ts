@@ -6,18 +6,18 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
 import { HEADER_SIZE } from '../../libs/insupc-protocol/src';
-import { InsupcServerState, InsupcStateSource } from '../common/state-sources';
+import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
+import { InsupcServerState, InsupcStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
+import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
 import {
   InsupcAnswer,
   InsupcQueryError,
   InsupcQueryPort,
   InsupcRouteNote,
-} from './insupc-query.port';
+} from '../contracts/insupc-query.port';
 import { InsupcRouter } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
@@ -60,7 +60,7 @@ export class InsupcTransport
 
   constructor(
     private readonly config: AppConfig,
-    stats: StatisticsService,
+    counters: InsupcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
   ) {
@@ -84,7 +84,7 @@ export class InsupcTransport
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, stats.insupc(client.name), availability);
+      const pool = new InsupcServerPool(client, counters.server(client.name), availability);
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
@@ -96,6 +96,7 @@ export class InsupcTransport
       }
       return pool;
     });
+    counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
     this.router = new InsupcRouter(this.pools);
   }
 

@@ -11,7 +11,7 @@ import {
 } from '../../libs/insupc-protocol/src';
 import { LogThrottle } from '../common/log-throttle';
 import type { ConnectionOwner } from './connection-owner';
-import { InsupcQueryError } from './insupc-query.port';
+import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { PendingRequest, PendingRequests } from './pending-requests';
 
 /**

@@ -9,9 +9,9 @@ import {
 } from '../../../libs/insupc-protocol/src';
 import { FakeScheduler } from '../../common/testing/fake-scheduler';
 import { InsupcClientConfig } from '../../config/config.schema';
-import { newInsupcServerCounters } from '../../statistics/statistics.counters';
+import { newInsupcServerCounters } from '../insupc.counters';
 import { InsupcConnection } from '../insupc-connection';
-import { InsupcAnswer } from '../insupc-query.port';
+import { InsupcAnswer } from '../../contracts/insupc-query.port';
 import { InsupcServerPool } from '../insupc-server-pool';
 import { FakeInsupcSocket as FakeSocket } from './fake-insupc-socket';
 
