@@ -89,6 +89,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
         concurrency: () => this.config.worker.concurrency,
       },
       this.startQuery,
+      this.admitQueued,
     );
     const rq = config.insupc.recvQueue;
     this.recvQueue = new InsupcRecvQueue<RequestSession>(
@@ -230,6 +231,24 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
 
   // ---- pipeline -----------------------------------------------------------------------
 
+  /**
+   * A waiting session reaches a free slot: one whose client left or whose session timeout
+   * passed while it waited (the sweep runs only every few hundred ms) ends here, unsent.
+   */
+  private readonly admitQueued = (s: RequestSession): boolean => {
+    if (s.done) return false;
+    if (s.connection.closed) {
+      this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), 'DROPPED');
+      return false;
+    }
+    if (this.clock.now() - s.startedAt >= this.config.message.sessionTimeout) {
+      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+      this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
+      return false;
+    }
+    return true;
+  };
+
   /** Worker slot granted: hand the query to the INSUPC transport. */
   private readonly startQuery = (s: RequestSession): void => {
     s.phase = SessionPhase.IN_FLIGHT;
@@ -332,7 +351,6 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     s.done = true;
     this.sessions.delete(s.requestId);
     this.workers.remove(s);
-    this.releaseSlot(s);
     const exec = this.counters.commands.execute;
     if (reply.result === SipsvcResult.SUCCESS) exec.success++;
     else exec.failure++;
@@ -352,9 +370,11 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
   }
 
   /**
-   * A slot is freed when its session ends, not when INSUPC finally answers: a server that
-   * swallows queries would otherwise hold every slot until the transport's backstop and
-   * starve the healthy servers. The abandoned query stays bounded by that backstop.
+   * A slot is freed when INSUPC answers, the connection carrying the query closes or the
+   * transport's backstop (2 × session-timeout) gives up on it, not when the session ends:
+   * `worker.concurrency` is then the most queries any INSUPC server holds from this gateway,
+   * however slow it gets (issue 14; see docs/decisions.md "Worker slots are held until INSUPC
+   * lets go of the query").
    */
   private releaseSlot(s: RequestSession): void {
     if (!s.holdsSlot) return;
