@@ -247,6 +247,18 @@ describe('ExecuteService', () => {
     expect(svc.messageMappingSize()).toBe(0);
   });
 
+  it('issue 14: an execute in flight across /stat/init counts where it was attempted', async () => {
+    const { svc, insupc, stats } = await setup();
+    const a = svc.handle(exec('a'), conn());
+    stats.reset();
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await expect(a).resolves.toMatchObject({ result: 0 });
+    const b = svc.handle(exec('b'), conn());
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await expect(b).resolves.toMatchObject({ result: 0 });
+    expect(stats.sipsvc.commands.execute).toMatchObject({ attempts: 1, success: 1, failure: 0 });
+  });
+
   it('UT_03_006: the sweep answers 6 Session timeout; the late answer is dropped and counted', async () => {
     const { svc, insupc, clock, stats, sink, config } = await setup(
       (c) => (c.message.sessionTimeout = 5000),

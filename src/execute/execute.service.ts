@@ -148,6 +148,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
       call.inputParams,
       now,
     );
+    session.statsEpoch = this.stats.epoch;
     this.sessions.set(session.requestId, session);
     return new Promise<SipsvcReply>((resolve) => {
       session.resolve = resolve;
@@ -351,13 +352,13 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     s.done = true;
     this.sessions.delete(s.requestId);
     this.workers.remove(s);
-    const exec = this.counters.commands.execute;
-    if (reply.result === SipsvcResult.SUCCESS) exec.success++;
-    else exec.failure++;
-    if (reply.result === SipsvcResult.TIMEOUT) {
-      this.counters.timeouts++;
-      this.timeoutCount++;
+    if (s.statsEpoch === this.stats.epoch) {
+      const exec = this.counters.commands.execute;
+      if (reply.result === SipsvcResult.SUCCESS) exec.success++;
+      else exec.failure++;
+      if (reply.result === SipsvcResult.TIMEOUT) this.counters.timeouts++;
     }
+    if (reply.result === SipsvcResult.TIMEOUT) this.timeoutCount++;
     const elapsed = this.clock.now() - s.startedAt;
     if (outcome) this.executeLog.record(outcome, s.reqNo, s.apiName, s.server, elapsed);
     this.metrics?.observeExecute(elapsed / 1000, reply.result);

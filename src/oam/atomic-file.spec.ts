@@ -69,3 +69,50 @@ describe('FileStore.writeAtomic', () => {
     expect(await files.read(path)).toBe('text');
   });
 });
+
+describe('FileStore.removeLeftoverTemps (issue 14: temps a kill -9 left behind)', () => {
+  let dir: string;
+  const files = new FileStore();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'insupclient-leftover-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("removes other processes' temps of that file only", async () => {
+    const target = join(dir, 'stats.json');
+    writeFileSync(target, '{}');
+    const names = [
+      'stats.json.999999.1.tmp', // a killed writer's
+      'stats.json.12.40.tmp',
+      `stats.json.${process.pid}.7.tmp`, // this process's, possibly in flight
+      'stats.json.bak',
+      'other.json.999999.1.tmp',
+      'stats.json.x.1.tmp',
+    ];
+    for (const n of names) writeFileSync(join(dir, n), 'partial');
+    await expect(files.removeLeftoverTemps(target)).resolves.toEqual(
+      expect.arrayContaining(['stats.json.999999.1.tmp', 'stats.json.12.40.tmp']),
+    );
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        'stats.json',
+        `stats.json.${process.pid}.7.tmp`,
+        'stats.json.bak',
+        'other.json.999999.1.tmp',
+        'stats.json.x.1.tmp',
+      ].sort(),
+    );
+  });
+
+  it('looks beside the target of a symlink, and a missing directory is no error', async () => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'oam.json'), '{}');
+    writeFileSync(join(dir, 'real', 'oam.json.5.1.tmp'), '{');
+    symlinkSync(join(dir, 'real', 'oam.json'), join(dir, 'link.json'));
+    await expect(files.removeLeftoverTemps(join(dir, 'link.json'))).resolves.toEqual([
+      'oam.json.5.1.tmp',
+    ]);
+    await expect(files.removeLeftoverTemps(join(dir, 'none', 'x.json'))).resolves.toEqual([]);
+  });
+});

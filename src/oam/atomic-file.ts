@@ -2,6 +2,7 @@ import {
   lstat,
   mkdir,
   open,
+  readdir,
   readFile,
   readlink,
   realpath,
@@ -9,7 +10,7 @@ import {
   stat,
   unlink,
 } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * File I/O for the OAM state file and the statistics file, behind a class so services can
@@ -58,6 +59,33 @@ export class FileStore {
     }
   }
 
+  /**
+   * Deletes the temp files a killed process (kill -9, power loss) left beside `path`'s target:
+   * `<file>.<pid>.<n>.tmp` of any other pid. Run once at start, before the first write.
+   * Returns the names removed.
+   */
+  async removeLeftoverTemps(path: string): Promise<string[]> {
+    const target = await writeTarget(path);
+    const dir = dirname(target);
+    const prefix = `${basename(target)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const m = /^(\d+)\.\d+$/.exec(name.slice(prefix.length, -'.tmp'.length));
+      if (!m || Number(m[1]) === process.pid) continue;
+      await unlink(join(dir, name)).catch(() => undefined);
+      removed.push(name);
+    }
+    return removed;
+  }
+
   async writeAtomic(path: string, text: string): Promise<void> {
     const target = await writeTarget(path);
     await mkdir(dirname(target), { recursive: true });
@@ -78,5 +106,22 @@ export class FileStore {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
+  }
+}
+
+/** Start-up step of the OAM and statistics files: leftover temps removed, logged, never fatal. */
+export async function removeLeftoverTemps(
+  files: FileStore,
+  path: string,
+  log: { log(m: string): void; warn(m: string): void },
+): Promise<void> {
+  if (!path) return;
+  try {
+    const removed = await files.removeLeftoverTemps(path);
+    if (removed.length > 0) {
+      log.log(`Removed ${removed.length} leftover temp file(s) of ${path}: ${removed.join(', ')}`);
+    }
+  } catch (e) {
+    log.warn(`Could not look for leftover temp files of ${path}: ${(e as Error).message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from './atomic-file';
+import { FileStore, removeLeftoverTemps } from './atomic-file';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
 import { CONFIG_FILE_PATH } from './oam.tokens';
@@ -44,6 +44,7 @@ export class OamService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    await removeLeftoverTemps(this.files, this.oamPath, this.log);
     try {
       const loaded = await this.readOamFile();
       if (loaded === undefined) {

@@ -12,6 +12,7 @@ import { CommandCounters } from '../statistics/statistics.counters';
 import { expiredTimeout, timeoutLogLine } from './connection-timeouts';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
+import { PendingConnectionGuard } from './pending-connection-guard';
 import {
   SipsvcConnectionContext,
   SipsvcPattern,
@@ -81,6 +82,7 @@ export class SipsvcServer
   private closePromise: Promise<void> | null = null;
   /** per connection, created at its first refusal: one overload ERROR a second at most. */
   private readonly overloadLogs = new WeakMap<SipsvcConnection, LogThrottle>();
+  private readonly pendingGuard: PendingConnectionGuard;
 
   constructor(
     private readonly config: AppConfig,
@@ -92,6 +94,7 @@ export class SipsvcServer
     this.queue = new SipsvcRecvQueue(capacity, threadCount, this.consume);
     this.authCounters = stats.sipsvc.commands.auth;
     this.heartbeatCounters = stats.sipsvc.commands.heartbeat;
+    this.pendingGuard = new PendingConnectionGuard(registry, this.log);
   }
 
   /**
@@ -177,6 +180,10 @@ export class SipsvcServer
   private accept(socket: Socket): void {
     const { framing, maxMessageBytes } = this.config.tcp.server;
     const ip = normaliseIp(socket.remoteAddress ?? '');
+    if (!this.pendingGuard.admits(ip, this.config.tcp.server, Date.now())) {
+      socket.destroy();
+      return;
+    }
     const conn = new SipsvcConnection(
       this.registry.nextId(),
       socket,
@@ -259,6 +266,15 @@ export class SipsvcServer
     }
     if (typeof req.cmd !== 'string' || req.cmd === '') {
       this.write(conn, req, invalid('Missing or invalid field: cmd'));
+      return;
+    }
+    if (isNonFinite(req.reqNo) || isNonFinite(req.seq)) {
+      // 1e400 parses to Infinity, which JSON cannot echo: refused, and not echoed as null
+      this.write(
+        conn,
+        req,
+        invalid('Invalid field: reqNo and seq must be finite numbers or strings'),
+      );
       return;
     }
     const cmd = req.cmd.toLowerCase();
@@ -523,7 +539,11 @@ function isExecute(cmd: unknown): boolean {
 
 /** a reqNo/seq value the transport echoes (serialises in constant stack depth). */
 function isEchoable(v: unknown): v is string | number {
-  return typeof v === 'string' || typeof v === 'number';
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+function isNonFinite(v: unknown): boolean {
+  return typeof v === 'number' && !Number.isFinite(v);
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {

@@ -6,7 +6,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from '../oam/atomic-file';
+import { FileStore, removeLeftoverTemps } from '../oam/atomic-file';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsService } from './statistics.service';
 
@@ -48,6 +48,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
 
   async onModuleInit(): Promise<void> {
     if (!this.statFile) return;
+    await removeLeftoverTemps(this.files, this.statFile, this.log);
     let text: string | undefined;
     try {
       text = await this.files.read(this.statFile);

@@ -23,6 +23,11 @@ export class StatisticsService {
   readonly sipsvc: SipsvcCounters = newSipsvcCounters();
   readonly segw: SegwCounters = newSegwCounters();
   private readonly insupcServers = new Map<string, InsupcServerCounters>();
+  /**
+   * bumped by every reset: work started before a reset (an execute in flight during
+   * `/stat/init`) ends uncounted, so no counter says success > attempts.
+   */
+  epoch = 0;
 
   /** The counters of one INSUPC server, created on first use. Callers keep the reference. */
   insupc(name: string): InsupcServerCounters {
@@ -49,6 +54,7 @@ export class StatisticsService {
 
   /** Zeroes every counter in place; references held by hot paths stay valid. */
   reset(): void {
+    this.epoch++;
     zeroCounters(this.sources());
   }
 
