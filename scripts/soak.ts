@@ -3,9 +3,10 @@
  * the seed's endurance tests (UT_08) on this machine.
  *
  * The INSUPC simulator (this script forked with --simulator-child: two MA instances), the built
- * gateway (near-default config: worker, session and queue limits as shipped, TPS limit at twice
- * the offered rate, log level warn to a file) and the open-loop load generator, each its own
- * process. Phase UT_08_001 runs `--rate` executes/s for `--duration` s; phase UT_08_002 then
+ * gateway (shipped config except: log level warn to a file, and the overload guards — TPS
+ * limit, max-sessions, queue capacities — at ten times the offered load, so a stall of the
+ * shared machine shows as latency instead of refusals; the fault-injection spec covers the
+ * guards) and the open-loop load generator, each its own process. Phase UT_08_001 runs `--rate` executes/s for `--duration` s; phase UT_08_002 then
  * pushes INSUPC-2 to MB (Main, Block) and runs `--b-duration` s more (default: `--duration`). The gateway is
  * preloaded with scripts/soak-probe.ts, which reports RSS, heap and event-loop delay every
  * `--sample` s; each sample is printed as it comes.
@@ -26,6 +27,14 @@ import type { ProbeSample } from './soak-probe';
 const dist = join(__dirname, '..');
 const root = join(dist, '..');
 const MAX_LATENCY_MS = 3000;
+/** every child, so an interrupted soak (Ctrl-C, SIGTERM) leaves none running. */
+const children = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
 const MEAN_LATENCY_MS = 100;
 
 interface SoakOptions {
@@ -99,9 +108,13 @@ security:
   allowed-clients:
     - { ip: "127.0.0.1", mac: "000000000001", auth-key: "TEST_AUTH_KEY_001" }
 insupc:
+  recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} }
   clients:
 ${clients}
-tps: { max-tps: ${Math.ceil(o.rate * 2)}, window-size: 1000 }
+tps: { max-tps: ${Math.ceil(o.rate * 10)}, window-size: 1000 }
+message: { max-sessions: ${Math.max(10000, o.rate * 100)} }
+worker: { queue-capacity: ${Math.max(10000, o.rate * 100)} }
+sipsvc: { recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} } }
 oam:
   config: { path: ${join(dir, 'oam-conf.json')} }
 logging: { level: warn }
@@ -139,18 +152,23 @@ async function phase(
   console.log(`${name}: ${o.rate} executes/s for ${seconds} s over ${o.connections} connections`);
   gw.samples = [];
   const cpuBefore = await cpuSeconds(gw.child.pid!);
-  const report = await runLoadgen(dist, root, [
-    '--port',
-    String(sipsvcPort),
-    '--connections',
-    String(o.connections),
-    '--rate',
-    String(o.rate),
-    '--duration',
-    String(seconds),
-    '--drain-timeout',
-    '35',
-  ]);
+  const report = await runLoadgen(
+    dist,
+    root,
+    [
+      '--port',
+      String(sipsvcPort),
+      '--connections',
+      String(o.connections),
+      '--rate',
+      String(o.rate),
+      '--duration',
+      String(seconds),
+      '--drain-timeout',
+      '35',
+    ],
+    (child) => children.add(child),
+  );
   const gatewayCpu = (await cpuSeconds(gw.child.pid!)) - cpuBefore;
   return { name, report, samples: gw.samples, gatewayCpu };
 }
@@ -220,6 +238,7 @@ async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-soak-'));
   const sim = fork(__filename, ['--simulator-child'], { stdio: 'inherit' });
+  children.add(sim);
   let gateway: ChildProcess | undefined;
   const failures: string[] = [];
   try {
@@ -247,6 +266,7 @@ async function main(): Promise<void> {
         env: { ...process.env, SOAK_PROBE_MS: String(o.sample * 1000) },
       },
     );
+    children.add(gateway);
     const gw = new Gateway(gateway);
     const abort = (who: string) => (code: number | null) => {
       console.error(`soak: ${who} exited (${code}) during the run`);

@@ -41,13 +41,19 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Runs dist/apps/sipsvc-loadgen with `args` and resolves with its JSON report. */
-export function runLoadgen(dist: string, cwd: string, args: string[]): Promise<LoadReport> {
+export function runLoadgen(
+  dist: string,
+  cwd: string,
+  args: string[],
+  onSpawn: (child: ChildProcess) => void = () => undefined,
+): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [join(dist, 'apps/sipsvc-loadgen/src/main.js'), ...args, '--json'],
       { stdio: ['ignore', 'pipe', 'inherit'], cwd },
     );
+    onSpawn(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => {
