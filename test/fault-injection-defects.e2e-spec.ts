@@ -196,6 +196,8 @@ describe('issue 14 defects (e2e)', () => {
       expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
       expect(existsSync(join(dir, 'oam-conf.json.999999.3.tmp'))).toBe(false);
     } finally {
+      // closed first: its final snapshot would otherwise recreate the directory
+      while (gateways.length) await gateways.pop()!.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
