@@ -2,7 +2,7 @@
  * Issue 14's defects 2, 4 and 5, each against a real gateway and INSUPC simulator on loopback
  * (defects 1 and 3 are covered with the INSUPC transport's own specs and by the fuzz specs).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import {
   type InsupcSimulator,
 } from '../apps/insupc-simulator/src/insupc-simulator';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
+import { SESSION_STATE, SessionStateSource } from '../src/contracts/state-sources';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
 import { http } from './support/http';
 import { connectSipsvc } from './support/sipsvc-test-client';
@@ -187,14 +187,15 @@ describe('issue 14 defects (e2e)', () => {
     try {
       const oam = join(dir, 'oam-conf.json');
       const stat = join(dir, 'stats.json');
-      writeFileSync(join(dir, 'oam-conf.json.999999.3.tmp'), '{"applicat');
-      writeFileSync(join(dir, 'stats.json.999999.8.tmp'), '');
+      // write-file-atomic's temp names: <file>.<decimal hash>
+      writeFileSync(join(dir, 'oam-conf.json.3170471946'), '{"applicat');
+      writeFileSync(join(dir, 'stats.json.887766'), '');
       await gateway({
         oam: { config: { path: oam } },
         application: { stateServer: { statFile: stat } },
       });
-      expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-      expect(existsSync(join(dir, 'oam-conf.json.999999.3.tmp'))).toBe(false);
+      expect(existsSync(join(dir, 'oam-conf.json.3170471946'))).toBe(false);
+      expect(existsSync(join(dir, 'stats.json.887766'))).toBe(false);
     } finally {
       // closed first: its final snapshot would otherwise recreate the directory
       while (gateways.length) await gateways.pop()!.close();

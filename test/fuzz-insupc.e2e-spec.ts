@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
+import { SESSION_STATE, SessionStateSource } from '../src/contracts/state-sources';
 import { HostileAnswer, HostileInsupc } from './support/hostile-insupc';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
 import { waitRoutable } from './support/simulator-clients';

@@ -17,7 +17,7 @@ import {
 import { createFrameDecoder } from '../libs/sipsvc-protocol/src/create-frame-decoder';
 import { frameEncoderFor, SipsvcFraming } from '../libs/sipsvc-protocol/src/frame-encoder';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
+import { SESSION_STATE, SessionStateSource } from '../src/contracts/state-sources';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
 import { base64, connectSipsvc, expectedToken, TEST_CLIENT } from './support/sipsvc-test-client';
 import { simulatorClients, waitRoutable } from './support/simulator-clients';

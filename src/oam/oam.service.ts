@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { FileStore, removeLeftoverTemps } from './atomic-file';
+import { FileStore } from '../common/io/file-store';
+import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
-import { CONFIG_FILE_PATH } from './oam.tokens';
+import { CONFIG_FILE_PATH } from '../config/config-file-path';
 import { ServiceState, ServiceStateService } from './service-state.service';
 
 export interface ReloadResult extends ReloadOutcome {
@@ -44,7 +45,7 @@ export class OamService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await removeLeftoverTemps(this.files, this.oamPath, this.log);
+    await cleanLeftoverTemps(this.files, this.oamPath, this.log);
     try {
       const loaded = await this.readOamFile();
       if (loaded === undefined) {

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStore } from './atomic-file';
+import { FileStore } from './file-store';
 
 describe('FileStore.writeAtomic', () => {
   let dir: string;
@@ -62,6 +62,14 @@ describe('FileStore.writeAtomic', () => {
     expect(readdirSync(dir)).toEqual(['is-a-dir']);
   });
 
+  it('concurrent writes to one file land in the order they were issued (last issued wins)', async () => {
+    const path = join(dir, 'stats.json');
+    const big = 'x'.repeat(4 * 1024 * 1024);
+    await Promise.all([files.writeAtomic(path, big), files.writeAtomic(path, 'final')]);
+    expect(readFileSync(path, 'utf8')).toBe('final');
+    expect(readdirSync(dir)).toEqual(['stats.json']);
+  });
+
   it('reads a file, or undefined when it does not exist', async () => {
     const path = join(dir, 'f');
     expect(await files.read(path)).toBeUndefined();
@@ -79,39 +87,42 @@ describe('FileStore.removeLeftoverTemps (issue 14: temps a kill -9 left behind)'
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("removes other processes' temps of that file only", async () => {
+  it("removes write-file-atomic's temps of that file only", async () => {
     const target = join(dir, 'stats.json');
     writeFileSync(target, '{}');
     const names = [
-      'stats.json.999999.1.tmp', // a killed writer's
-      'stats.json.12.40.tmp',
-      `stats.json.${process.pid}.7.tmp`, // this process's, possibly in flight
+      'stats.json.3170471946', // a killed writer's: <file>.<decimal hash>
+      'stats.json.42',
       'stats.json.bak',
-      'other.json.999999.1.tmp',
-      'stats.json.x.1.tmp',
+      'stats.json.1a2b',
+      'other.json.3170471946',
     ];
     for (const n of names) writeFileSync(join(dir, n), 'partial');
-    await expect(files.removeLeftoverTemps(target)).resolves.toEqual(
-      expect.arrayContaining(['stats.json.999999.1.tmp', 'stats.json.12.40.tmp']),
-    );
+    const removed = await files.removeLeftoverTemps(target);
+    expect(removed.sort()).toEqual(['stats.json.3170471946', 'stats.json.42']);
     expect(readdirSync(dir).sort()).toEqual(
-      [
-        'stats.json',
-        `stats.json.${process.pid}.7.tmp`,
-        'stats.json.bak',
-        'other.json.999999.1.tmp',
-        'stats.json.x.1.tmp',
-      ].sort(),
+      ['other.json.3170471946', 'stats.json', 'stats.json.1a2b', 'stats.json.bak'].sort(),
     );
+  });
+
+  it('recognises the temp names write-file-atomic really uses', async () => {
+    const target = join(dir, 'oam.json');
+    // what a write leaves when it dies between the temp's write and the rename
+    const { _getTmpname } = jest.requireActual<{ _getTmpname(f: string): string }>(
+      'write-file-atomic',
+    );
+    writeFileSync(_getTmpname(target), '{"appSta');
+    await expect(files.removeLeftoverTemps(target)).resolves.toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('looks beside the target of a symlink, and a missing directory is no error', async () => {
     mkdirSync(join(dir, 'real'));
     writeFileSync(join(dir, 'real', 'oam.json'), '{}');
-    writeFileSync(join(dir, 'real', 'oam.json.5.1.tmp'), '{');
+    writeFileSync(join(dir, 'real', 'oam.json.123456'), '{');
     symlinkSync(join(dir, 'real', 'oam.json'), join(dir, 'link.json'));
     await expect(files.removeLeftoverTemps(join(dir, 'link.json'))).resolves.toEqual([
-      'oam.json.5.1.tmp',
+      'oam.json.123456',
     ]);
     await expect(files.removeLeftoverTemps(join(dir, 'none', 'x.json'))).resolves.toEqual([]);
   });
