@@ -1,7 +1,34 @@
 import { performance } from 'node:perf_hooks';
+import type { ExactlyOnceTracker } from './exactly-once-tracker';
 import { LatencyHistogram } from './latency-histogram';
-import { AnswerSink, LoadgenConnection } from './loadgen-connection';
+import { LoadgenConnection } from './loadgen-connection';
 import type { LoadgenOptions } from './loadgen-options';
+
+/** what the generator learns from each answer (called synchronously from the socket read). */
+export interface AnswerSink {
+  answer(conn: LoadConnection, result: number, sendTime: number, now: number): void;
+  closed(conn: LoadConnection, why: string): void;
+}
+
+/** One protocol connection the generator drives (SIPSVC JSON, or INSUPC binary). */
+export interface LoadConnection {
+  readonly tracker: ExactlyOnceTracker;
+  readonly closed: boolean;
+  /** sends one request whose sequence number comes from `tracker.sent()`. */
+  sendExecute(): void;
+  /** batches the writes of several `sendExecute()` calls into one. */
+  cork(): void;
+  uncork(): void;
+  close(): void;
+}
+
+/** What the generator needs of the options: the load's shape, not the protocol. */
+export type LoadShape = Pick<
+  LoadgenOptions,
+  'connections' | 'window' | 'rate' | 'duration' | 'count' | 'warmup' | 'drainTimeout'
+> & { framing: string };
+
+export type ConnectionOpener = (index: number, sink: AnswerSink) => Promise<LoadConnection>;
 
 export interface LoadReport {
   mode: string;
@@ -34,7 +61,7 @@ const MAX_ERRORS_KEPT = 10;
  * measured executes, waits for what is outstanding, and reports.
  */
 export class LoadGenerator implements AnswerSink {
-  private conns: LoadgenConnection[] = [];
+  private conns: LoadConnection[] = [];
   private readonly histogram = new LatencyHistogram();
   private readonly results: Record<string, number> = {};
   private readonly errors: string[] = [];
@@ -50,12 +77,23 @@ export class LoadGenerator implements AnswerSink {
   private readonly timers: NodeJS.Timeout[] = [];
   private finish: (() => void) | undefined;
 
-  constructor(private readonly o: LoadgenOptions) {}
+  /** `open` defaults to SIPSVC connections to a gateway (`o` must then be LoadgenOptions). */
+  constructor(
+    private readonly o: LoadShape,
+    private readonly open: ConnectionOpener = (_i, sink) =>
+      LoadgenConnection.open(o as LoadgenOptions, sink),
+  ) {}
 
   async run(): Promise<LoadReport> {
-    this.conns = await Promise.all(
-      Array.from({ length: this.o.connections }, () => LoadgenConnection.open(this.o, this)),
+    const opened = await Promise.allSettled(
+      Array.from({ length: this.o.connections }, (_, i) => this.open(i, this)),
     );
+    const failed = opened.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const r of opened) if (r.status === 'fulfilled') r.value.close();
+      throw failed.reason;
+    }
+    this.conns = opened.map((r) => (r as PromiseFulfilledResult<LoadConnection>).value);
     const done = new Promise<void>((resolve) => (this.finish = resolve));
     this.startedAt = performance.now();
     this.measureFrom = this.startedAt + this.o.warmup * 1000;
@@ -80,7 +118,7 @@ export class LoadGenerator implements AnswerSink {
     return this.report();
   }
 
-  answer(conn: LoadgenConnection, result: number, sendTime: number, now: number): void {
+  answer(conn: LoadConnection, result: number, sendTime: number, now: number): void {
     this.results[result] = (this.results[result] ?? 0) + 1;
     if (sendTime >= this.measureFrom) {
       this.histogram.record((now - sendTime) * 1000);
@@ -94,7 +132,7 @@ export class LoadGenerator implements AnswerSink {
     }
   }
 
-  closed(conn: LoadgenConnection, why: string): void {
+  closed(conn: LoadConnection, why: string): void {
     if (!this.conns.includes(conn)) return; // failed during auth: run() rejects
     this.error(`connection closed: ${why}`);
     if (this.conns.every((c) => c.closed)) {
@@ -105,7 +143,7 @@ export class LoadGenerator implements AnswerSink {
     }
   }
 
-  private send(c: LoadgenConnection): void {
+  private send(c: LoadConnection): void {
     if (performance.now() >= this.measureFrom) this.measuredSent++;
     c.sendExecute();
   }
