@@ -1,0 +1,44 @@
+/** What bench-probe.js (inside the gateway) reports for one cell, and its one-paragraph text. */
+
+export interface DurationStats {
+  count: number;
+  totalMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ProbeReport {
+  seconds: number;
+  /** perf_hooks.monitorEventLoopDelay (resolution 1 ms), ms. */
+  loopDelay: { p50: number; p99: number; max: number; mean: number };
+  /** GC pauses by kind (scavenge, mark-sweep, incremental, weak-cb). */
+  gc: Record<string, DurationStats>;
+  /** timer callbacks by label (function name or where the interval was created). */
+  timers: Record<string, DurationStats>;
+  /** synchronous part of socket 'data' handlers: SIPSVC reads and INSUPC reads. */
+  reads: Record<string, DurationStats & { bytes: number }>;
+  memory: { rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number };
+}
+
+const f = (n: number): string => (n >= 10 ? n.toFixed(0) : n.toFixed(2));
+
+function stats(name: string, s: DurationStats): string {
+  return `${name} ${s.count}× total ${f(s.totalMs)} ms p99 ${f(s.p99Ms)} max ${f(s.maxMs)}`;
+}
+
+export function formatProbe(cell: string, p: ProbeReport): string {
+  const d = p.loopDelay;
+  const top = (rec: Record<string, DurationStats>, n: number): string =>
+    Object.entries(rec)
+      .sort((a, b) => b[1].totalMs - a[1].totalMs)
+      .slice(0, n)
+      .map(([k, v]) => stats(k, v))
+      .join('; ') || '-';
+  return [
+    `  probe ${cell} (${p.seconds.toFixed(1)} s): loop delay p50 ${f(d.p50)} p99 ${f(d.p99)} max ${f(d.max)} ms`,
+    `    gc: ${top(p.gc, 4)}`,
+    `    reads: ${top(p.reads, 2)}`,
+    `    timers: ${top(p.timers, 6)}`,
+    `    memory: rss ${f(p.memory.rssMb)} MB, heap ${f(p.memory.heapUsedMb)}/${f(p.memory.heapTotalMb)} MB, external ${f(p.memory.externalMb)} MB`,
+  ].join('\n');
+}
