@@ -1,5 +1,6 @@
 /** One cell of the bench matrix: one path at one shape, measured from outside. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-generator';
 import type { BenchOptions, PathName, Shape } from './bench-options';
@@ -10,6 +11,8 @@ export interface CellResult {
   path: PathName;
   shape: string;
   rep: number;
+  /** the machine's 1-minute load average when the cell started (others' work shows here). */
+  load1: number;
   throughput: number;
   p50: number;
   p90: number;
@@ -21,7 +24,13 @@ export interface CellResult {
   results: Record<string, number>;
   errors: string[];
   /** the process between load generator and simulator (gateway or HAProxy); null: direct. */
-  middle: { cpuSecondsPer1k: number; cpuPct: number; peakRssMb: number } | null;
+  middle: {
+    cpuSecondsPer1k: number;
+    cpuPct: number;
+    peakRssMb: number;
+    /** % of the cell its main thread was runnable but waited for a core (machine noise). */
+    runQueuePct: number;
+  } | null;
   /** busiest simulator process, % of one core over the cell (≈100: it is the ceiling). */
   simCpuPct: number;
   /** gateway only: its own execute histogram (received → answered) over the cell, ms. */
@@ -50,6 +59,7 @@ export async function runCell(
   const simBefore = t.simulators.map((c) => procStats(c.pid).cpuSeconds);
   const metricsBefore = gateway ? await executeBuckets(t.gatewayHttpPort) : undefined;
   if (gateway && o.probe) await probe(middle!, 'reset');
+  const load1 = loadavg()[0];
   const peakRss = sampleRss(middle?.pid);
   const started = performance.now();
   const report = await runLoadgen(path, [
@@ -66,13 +76,15 @@ export async function runCell(
   ]);
   const wall = (performance.now() - started) / 1000;
   const peak = peakRss();
-  const cpu = procStats(middle?.pid).cpuSeconds - before.cpuSeconds;
+  const after = procStats(middle?.pid);
+  const cpu = after.cpuSeconds - before.cpuSeconds;
   const simPct = t.simulators.map((c, i) => procStats(c.pid).cpuSeconds - simBefore[i]);
   const l = report.latencyMs;
   const cell: CellResult = {
     path,
     shape: shape.name,
     rep,
+    load1: Math.round(load1 * 10) / 10,
     throughput: report.throughput,
     p50: l.p50,
     p90: l.p90,
@@ -88,13 +100,14 @@ export async function runCell(
           cpuSecondsPer1k: report.answered > 0 ? (cpu / report.answered) * 1000 : 0,
           cpuPct: Math.round((cpu / wall) * 100),
           peakRssMb: Math.round(peak),
+          runQueuePct: Math.round(((after.runQueueSeconds - before.runQueueSeconds) / wall) * 100),
         }
       : null,
     simCpuPct: Math.round((Math.max(...simPct) / wall) * 100),
   };
   if (gateway && metricsBefore) {
-    const after = await executeBuckets(t.gatewayHttpPort);
-    if (after) cell.gatewayExecuteMs = quantiles(metricsBefore, after);
+    const metricsAfter = await executeBuckets(t.gatewayHttpPort);
+    if (metricsAfter) cell.gatewayExecuteMs = quantiles(metricsBefore, metricsAfter);
   }
   if (gateway && o.probe) cell.probe = (await probe(middle!, 'dump')) as ProbeReport;
   return cell;

@@ -17,7 +17,14 @@ export interface ProbeReport {
   timers: Record<string, DurationStats>;
   /** synchronous part of socket 'data' handlers: SIPSVC reads and INSUPC reads. */
   reads: Record<string, DurationStats & { bytes: number }>;
-  memory: { rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number };
+  memory: {
+    rssMb: number;
+    heapUsedMb: number;
+    heapTotalMb: number;
+    externalMb: number;
+    /** V8 new_space size (young generation; grows up to --max-semi-space-size). */
+    newSpaceMb: number;
+  };
 }
 
 const f = (n: number): string => (n >= 10 ? n.toFixed(0) : n.toFixed(2));
@@ -39,6 +46,6 @@ export function formatProbe(cell: string, p: ProbeReport): string {
     `    gc: ${top(p.gc, 4)}`,
     `    reads: ${top(p.reads, 2)}`,
     `    timers: ${top(p.timers, 6)}`,
-    `    memory: rss ${f(p.memory.rssMb)} MB, heap ${f(p.memory.heapUsedMb)}/${f(p.memory.heapTotalMb)} MB, external ${f(p.memory.externalMb)} MB`,
+    `    memory: rss ${f(p.memory.rssMb)} MB, heap ${f(p.memory.heapUsedMb)}/${f(p.memory.heapTotalMb)} MB, external ${f(p.memory.externalMb)} MB, new space ${f(p.memory.newSpaceMb)} MB`,
   ].join('\n');
 }

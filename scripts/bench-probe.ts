@@ -4,22 +4,31 @@
  *
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution);
  * - GC pauses by kind (PerformanceObserver 'gc');
- * - every timer callback's duration, by function name or (intervals) the line that created it;
+ * - every timer and immediate callback's duration (its synchronous part), by function name and
+ *   the line that scheduled it (setTimeout: name only);
  * - the synchronous part of every socket 'data' handler, SIPSVC vs INSUPC side (what one read
  *   costs before the loop can take the next event).
+ *
+ * With BENCH_PROBE_NO_ALS=1 it also turns nestjs-pino's per-HTTP-request AsyncLocalStorage.run
+ * into a plain call, to measure what the promise hooks that one HTTP request enables for the
+ * whole process (Node 20) cost the SIPSVC path. An experiment only: HTTP log lines then lose
+ * their request context.
  *
  * Driven over the IPC channel: {probe:'reset'} starts a window, {probe:'dump'} answers with a
  * ProbeReport for it. Inert when the process has no IPC channel.
  */
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
+import { join } from 'node:path';
 import {
   constants,
   monitorEventLoopDelay,
   performance,
   PerformanceObserver,
 } from 'node:perf_hooks';
-import * as timers from 'node:timers';
+import timers from 'node:timers';
 import { promisify } from 'node:util';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { LatencyHistogram } from '../apps/sipsvc-loadgen/src/latency-histogram';
 import type { DurationStats, ProbeReport } from './bench-probe-report';
 
@@ -62,8 +71,10 @@ const gcDurations = new Durations();
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let windowStart = performance.now();
 
+/** `file:line` of the first stack frame outside this file: where a timer was scheduled. */
 function callerSite(): string {
-  const line = (new Error().stack ?? '').split('\n')[3] ?? '';
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const line = frames.find((f) => !f.includes('bench-probe')) ?? '';
   const m = /([^/\\(]+):(\d+):\d+\)?$/.exec(line.trim());
   return m ? `${m[1]}:${m[2]}` : 'unknown';
 }
@@ -79,23 +90,39 @@ function timed<A extends unknown[]>(label: string, fn: (...a: A) => void) {
   };
 }
 
+/** a label per callback function, the stack walked once per function object. */
+const sites = new WeakMap<object, string>();
+function siteOf(kind: string, fn: (...a: never[]) => void): string {
+  let label = sites.get(fn);
+  if (!label) sites.set(fn, (label = `${kind} ${fn.name || 'anonymous'} ${callerSite()}`));
+  return label;
+}
+
 function wrapTimers(): void {
-  const origInterval = globalThis.setInterval;
-  const origTimeout = globalThis.setTimeout;
-  const setIntervalTimed = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-    origInterval(
-      timed(`interval ${fn.name || callerSite()}`, fn),
-      ms,
-      ...args,
-    )) as typeof setInterval;
-  const setTimeoutTimed = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-    origTimeout(timed(`timeout ${fn.name || 'anonymous'}`, fn), ms, ...args)) as typeof setTimeout;
-  const custom = (origTimeout as unknown as Record<symbol, unknown>)[promisify.custom];
-  Object.assign(setTimeoutTimed, { [promisify.custom]: custom });
-  globalThis.setInterval = setIntervalTimed;
-  globalThis.setTimeout = setTimeoutTimed;
-  (timers as { setInterval: unknown }).setInterval = setIntervalTimed;
-  (timers as { setTimeout: unknown }).setTimeout = setTimeoutTimed;
+  const orig = {
+    setInterval: globalThis.setInterval,
+    setTimeout: globalThis.setTimeout,
+    setImmediate: globalThis.setImmediate,
+  };
+  const wrapped = {
+    setInterval: ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      orig.setInterval(timed(siteOf('interval', fn), fn), ms, ...args)) as typeof setInterval,
+    // setTimeout closures are often new per call: name only, no stack walk
+    setTimeout: ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      orig.setTimeout(
+        timed(`timeout ${fn.name || 'anonymous'}`, fn),
+        ms,
+        ...args,
+      )) as typeof setTimeout,
+    setImmediate: ((fn: (...a: unknown[]) => void, ...args: unknown[]) =>
+      orig.setImmediate(timed(siteOf('immediate', fn), fn), ...args)) as typeof setImmediate,
+  };
+  for (const name of ['setTimeout', 'setImmediate'] as const) {
+    const custom = (orig[name] as unknown as Record<symbol, unknown>)[promisify.custom];
+    Object.assign(wrapped[name], { [promisify.custom]: custom });
+  }
+  Object.assign(globalThis, wrapped);
+  Object.assign(timers, wrapped);
 }
 
 function wrapSocketReads(sipsvcPort: number): void {
@@ -145,6 +172,9 @@ function report(): ProbeReport {
       heapUsedMb: mb(m.heapUsed),
       heapTotalMb: mb(m.heapTotal),
       externalMb: mb(m.external),
+      newSpaceMb: mb(
+        getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0,
+      ),
     },
   };
 }
@@ -157,7 +187,15 @@ function reset(): void {
   windowStart = performance.now();
 }
 
+function disableHttpLogContext(): void {
+  const { storage } = createRequire(join(process.cwd(), 'package.json'))('nestjs-pino/storage') as {
+    storage: { run: (store: unknown, fn: () => unknown) => unknown };
+  };
+  storage.run = (_store, fn) => fn();
+}
+
 if (process.send && process.channel) {
+  if (process.env.BENCH_PROBE_NO_ALS === '1') disableHttpLogContext();
   wrapTimers();
   wrapSocketReads(Number(process.env.BENCH_PROBE_SIPSVC_PORT));
   loop.enable();

@@ -204,18 +204,28 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** user+system CPU seconds and resident set (MB) of a process (Linux /proc; 0 elsewhere). */
-export function procStats(pid: number | undefined): { cpuSeconds: number; rssMb: number } {
+export interface ProcStats {
+  /** user + system, all threads. */
+  cpuSeconds: number;
+  rssMb: number;
+  /** main thread: seconds runnable but waiting for a core (others' load shows here). */
+  runQueueSeconds: number;
+}
+
+/** CPU, resident set and run-queue wait of a process (Linux /proc; 0 elsewhere). */
+export function procStats(pid: number | undefined): ProcStats {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const sched = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ');
     return {
       cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, // utime, stime in clock ticks
       rssMb: rssKb / 1024,
+      runQueueSeconds: Number(sched[1]) / 1e9,
     };
   } catch {
-    return { cpuSeconds: 0, rssMb: 0 };
+    return { cpuSeconds: 0, rssMb: 0, runQueueSeconds: 0 };
   }
 }
 

@@ -14,6 +14,8 @@ export interface CellMedian {
   exactlyOnce: boolean;
   cpuSecondsPer1k: number | null;
   middleCpuPct: number | null;
+  /** % of the time the gateway/HAProxy main thread waited for a core (others' load). */
+  middleWaitPct: number | null;
   peakRssMb: number | null;
   simCpuPct: number;
 }
@@ -64,6 +66,7 @@ export function medians(cells: CellResult[], paths: PathName[], shapes: Shape[])
         exactlyOnce: runs.every((c) => c.exactlyOnce),
         cpuSecondsPer1k: mid ? mid((x) => x.cpuSecondsPer1k) : null,
         middleCpuPct: mid ? mid((x) => x.cpuPct) : null,
+        middleWaitPct: mid ? mid((x) => x.runQueuePct) : null,
         peakRssMb: mid ? Math.max(...runs.map((c) => c.middle!.peakRssMb)) : null,
         simCpuPct: m((c) => c.simCpuPct),
       });
@@ -114,6 +117,7 @@ export function formatTable(
       '1×',
       'CPU-s/1k',
       'CPU %',
+      'wait %',
       'RSS MB',
       'sim %',
     ],
@@ -127,6 +131,7 @@ export function formatTable(
       r.exactlyOnce ? 'yes' : 'NO',
       n(r.cpuSecondsPer1k, 3),
       n(r.middleCpuPct),
+      n(r.middleWaitPct),
       n(r.peakRssMb),
       r.simCpuPct,
     ]),

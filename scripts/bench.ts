@@ -33,14 +33,16 @@ import { formatTable, medians, type MemoryReport, ratios } from './bench-report'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function describe(c: CellResult): string {
-  const mid = c.middle ? `, middle CPU ${c.middle.cpuPct} %, RSS ${c.middle.peakRssMb} MB` : '';
+  const mid = c.middle
+    ? `, middle CPU ${c.middle.cpuPct} % (waited ${c.middle.runQueuePct} %), RSS ${c.middle.peakRssMb} MB`
+    : '';
   const inGw = c.gatewayExecuteMs
     ? `, in-gateway p50 ≤${c.gatewayExecuteMs.p50} p99 ≤${c.gatewayExecuteMs.p99} ms`
     : '';
   return (
     `  [${c.rep}] ${c.shape.padEnd(5)} ${c.path.padEnd(7)} ${String(c.throughput).padStart(6)}/s ` +
     `p50 ${c.p50} p99 ${c.p99} max ${c.max} ms${c.exactlyOnce ? '' : ' NOT EXACTLY ONCE'}` +
-    `${mid}, sim ${c.simCpuPct} %${inGw}` +
+    `${mid}, sim ${c.simCpuPct} %${inGw}, load ${c.load1}` +
     (c.errors.length ? `\n      errors: ${c.errors.join('; ')}` : '')
   );
 }
