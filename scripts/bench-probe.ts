@@ -30,6 +30,7 @@ import timers from 'node:timers';
 import { promisify } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { LatencyHistogram } from '../apps/sipsvc-loadgen/src/latency-histogram';
+import { installPhaseProbe } from './bench-probe-phases';
 import type { DurationStats, ProbeReport } from './bench-probe-report';
 
 class Durations {
@@ -52,6 +53,7 @@ class Durations {
       out[k] = {
         count: e.h.count,
         totalMs: e.total,
+        p50Ms: e.h.percentile(50) / 1000,
         p99Ms: e.h.percentile(99) / 1000,
         maxMs: e.h.max / 1000,
         bytes: e.bytes,
@@ -68,6 +70,8 @@ class Durations {
 const timerDurations = new Durations();
 const readDurations = new Durations();
 const gcDurations = new Durations();
+const phaseDurations = new Durations();
+let phaseHooksMissing: string[] = [];
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let windowStart = performance.now();
 
@@ -167,6 +171,8 @@ function report(): ProbeReport {
     gc: gcDurations.report(),
     timers: timerDurations.report(),
     reads: readDurations.report(),
+    phases: phaseDurations.report(),
+    phaseHooksMissing,
     memory: {
       rssMb: mb(m.rss),
       heapUsedMb: mb(m.heapUsed),
@@ -184,6 +190,7 @@ function reset(): void {
   gcDurations.clear();
   timerDurations.clear();
   readDurations.clear();
+  phaseDurations.clear();
   windowStart = performance.now();
 }
 
@@ -198,6 +205,9 @@ if (process.send && process.channel) {
   if (process.env.BENCH_PROBE_NO_ALS === '1') disableHttpLogContext();
   wrapTimers();
   wrapSocketReads(Number(process.env.BENCH_PROBE_SIPSVC_PORT));
+  phaseHooksMissing = installPhaseProbe(join(__dirname, '..'), (phase, ms) =>
+    phaseDurations.record(phase, ms),
+  );
   loop.enable();
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
