@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-generator';
+import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
 import type { BenchOptions, PathName, Shape } from './bench-options';
 import type { ProbeReport } from './bench-probe-report';
 import { dist, procStats, root, sampleRss } from './bench-processes';

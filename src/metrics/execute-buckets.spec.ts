@@ -16,7 +16,13 @@ describe('execute duration histogram buckets', () => {
       metrics.observeExecute(0.0045, 0);
       const histogram = register.getSingleMetric('insupclient_execute_duration_seconds')!;
       const buckets = new Map(
-        (await histogram.get()).values
+        (
+          (await histogram.get()).values as {
+            metricName?: string;
+            labels: { le?: number };
+            value: number;
+          }[]
+        )
           .filter((v) => v.metricName === 'insupclient_execute_duration_seconds_bucket')
           .map((v) => [v.labels.le, v.value]),
       );

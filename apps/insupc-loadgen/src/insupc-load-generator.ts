@@ -1,4 +1,5 @@
-import { LoadGenerator, type LoadReport } from '../../sipsvc-loadgen/src/load-generator';
+import { LoadGenerator } from '../../sipsvc-loadgen/src/load-generator';
+import type { LoadReport } from '../../sipsvc-loadgen/src/load-report';
 import { InsupcLoadConnection } from './insupc-load-connection';
 import type { InsupcLoadgenOptions } from './insupc-loadgen-options';
 

@@ -10,7 +10,7 @@
  * upper bound. Exit status: 0 when every query got exactly one answer, 1 otherwise, 2 on a
  * usage or connect error.
  */
-import { formatReport } from '../../sipsvc-loadgen/src/load-generator';
+import { formatReport } from '../../sipsvc-loadgen/src/load-report';
 import { runInsupcLoad } from './insupc-load-generator';
 import { parseInsupcLoadgenArgs } from './insupc-loadgen-options';
 

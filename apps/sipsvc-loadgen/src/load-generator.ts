@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ExactlyOnceTracker } from './exactly-once-tracker';
+import type { LoadReport } from './load-report';
 import { LatencyHistogram } from './latency-histogram';
 import { LoadgenConnection } from './loadgen-connection';
 import type { LoadgenOptions } from './loadgen-options';
@@ -29,27 +30,6 @@ export type LoadShape = Pick<
 > & { framing: string };
 
 export type ConnectionOpener = (index: number, sink: AnswerSink) => Promise<LoadConnection>;
-
-export interface LoadReport {
-  mode: string;
-  connections: number;
-  framing: string;
-  /** seconds measured (after warm-up, until the last measured answer). */
-  measuredSeconds: number;
-  sent: number;
-  answered: number;
-  /** executes sent but never answered (connection closed, or drain timeout). */
-  unanswered: number;
-  duplicates: number;
-  unknown: number;
-  exactlyOnce: boolean;
-  /** answers by `result` code, whole run. */
-  results: Record<string, number>;
-  /** answers per second in the measured window. */
-  throughput: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  errors: string[];
-}
 
 const OPEN_LOOP_TICK_MS = 2;
 const MAX_ERRORS_KEPT = 10;
@@ -234,21 +214,4 @@ export class LoadGenerator implements AnswerSink {
       errors: this.errors,
     };
   }
-}
-
-export function formatReport(r: LoadReport): string {
-  const results = Object.entries(r.results)
-    .map(([code, n]) => `${code}: ${n}`)
-    .join(', ');
-  const l = r.latencyMs;
-  return [
-    `mode          ${r.mode}, ${r.connections} connections, ${r.framing}`,
-    `sent          ${r.sent}`,
-    `answered      ${r.answered} (unanswered ${r.unanswered}, duplicate ${r.duplicates}, unknown ${r.unknown})`,
-    `results       ${results || '-'}`,
-    `throughput    ${r.throughput} answers/s over ${r.measuredSeconds} s`,
-    `latency ms    p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}  mean ${l.mean}`,
-    `exactly once  ${r.exactlyOnce ? 'yes' : 'NO'}`,
-    ...r.errors.map((e) => `error         ${e}`),
-  ].join('\n');
 }
