@@ -1,0 +1,82 @@
+/**
+ * What the operations side (GET /state, /insupclient/v1/status, /health/ready, graceful
+ * shutdown) reads from each feature module. Each feature module provides its token
+ * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) and exports it; the operations
+ * modules import the feature modules and inject the tokens with @Optional().
+ */
+
+export const SIPSVC_STATE = Symbol('SIPSVC_STATE');
+export const INSUPC_STATE = Symbol('INSUPC_STATE');
+export const SESSION_STATE = Symbol('SESSION_STATE');
+export const SEGW_STATE = Symbol('SEGW_STATE');
+
+export interface SipsvcConnectionState {
+  connectionId: number;
+  clientIp: string;
+  clientPort: number;
+  authenticated: boolean;
+  /** ISO-8601 */
+  connectionTime: string;
+  lastActivityTime: string;
+  totalRequests: number;
+  lastHeartbeatTime: string | null;
+}
+
+export interface SipsvcStateSource {
+  /** the SIPSVC TCP listener is bound and accepting. */
+  isListening(): boolean;
+  /** bound port (differs from config when it says 0). */
+  port(): number;
+  describeConnections(): {
+    total: number;
+    authenticated: number;
+    connections: SipsvcConnectionState[];
+  };
+  /** messages waiting in the SIPSVC receive queue. */
+  recvQueueSize(): number;
+  /** graceful shutdown step 1: close the listener (existing connections stay). */
+  stopAccepting(): Promise<void>;
+}
+
+export interface InsupcServerState {
+  name: string;
+  host: string;
+  port: number;
+  dbStatus: string;
+  /** ISO-8601, null before the first status. */
+  lastStatusUpdate: string | null;
+  availableConnections: number;
+  activeRequests: number;
+  totalConnections: number;
+  isAvailable: boolean;
+}
+
+export interface InsupcStateSource {
+  describeServers(): InsupcServerState[];
+  /** servers the router would send a request to now (READY connection, status not xB). */
+  routableServerCount(): number;
+  /** requests written and awaiting an INSUPC answer, all servers. */
+  pendingRequests(): number;
+  /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
+  release(): Promise<void>;
+}
+
+export interface SessionStateSource {
+  /** /state `sessionStats`: at least `currentSessions`. */
+  describeSessions(): { currentSessions: number; [key: string]: unknown };
+  /** request sessions (execute → INSUPC mappings) now open. */
+  messageMappingSize(): number;
+  /** executes waiting in the worker queue. */
+  workerQueueSize(): number;
+  /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
+  insupcRecvQueueSize?(): number;
+  /** graceful shutdown: refuse new executes with a clear error from now on. */
+  refuseNew(): void;
+  /** resolves when no request session is open (or at once when none is). */
+  drained(): Promise<void>;
+}
+
+export interface SegwStateSource {
+  /** for /health/ready when segw.enabled: every managed connection UP (or CONNECTING?). */
+  readiness(): { ready: boolean; detail: Record<string, unknown> };
+}
