@@ -12,7 +12,7 @@ import {
 } from '../../../libs/insupc-protocol/src';
 import { connectWithTimeout } from '../../../libs/sipsvc-protocol/src/connect-with-timeout';
 import { ExactlyOnceTracker } from '../../sipsvc-loadgen/src/exactly-once-tracker';
-import type { AnswerSink, LoadConnection } from '../../sipsvc-loadgen/src/load-generator';
+import type { AnswerSink, LoadConnection } from '../../sipsvc-loadgen/src/load-connection';
 
 export interface InsupcTarget {
   host: string;

@@ -1,4 +1,4 @@
-import type { LoadShape } from '../../sipsvc-loadgen/src/load-generator';
+import type { LoadShape } from '../../sipsvc-loadgen/src/load-connection';
 
 export interface InsupcLoadgenOptions extends LoadShape {
   host: string;

@@ -9,7 +9,7 @@ import {
   type SipsvcFraming,
 } from '../../../libs/sipsvc-protocol/src/frame-encoder';
 import { ExactlyOnceTracker } from './exactly-once-tracker';
-import type { AnswerSink, LoadConnection } from './load-generator';
+import type { AnswerSink, LoadConnection } from './load-connection';
 
 export interface ConnectionTarget {
   host: string;
