@@ -2,11 +2,11 @@
  * Per-phase timestamps on a sample of executes, for bench-probe.ts: wraps a few prototype
  * methods of the built gateway (no change to its code). One execute in 8 is followed:
  *
- *   invoke   SipsvcServer.invoke: the request left the SIPSVC receive queue
+ *   invoke   HandlerSettlement.invoke: the request left the SIPSVC receive queue
  *   handle   ExecuteService.handle: Nest's RPC pipeline delivered it (session.startedAt)
- *   answer   ExecuteService.onAnswer: the INSUPC answer was decoded and matched
+ *   answer   QueryPath.onAnswer: the INSUPC answer was decoded and matched
  *   finish   ExecuteService.finish: the INSUPC receive queue delivered it, reply built
- *   written  SipsvcServer.write: the reply was serialised onto the socket
+ *   written  ReplyWriter.write: the reply was serialised onto the socket
  *
  * Tied to those method names: when the hot path is restructured and a name is gone, the probe
  * says which and reports no phases rather than failing the gateway.
@@ -31,7 +31,9 @@ function load(dist: string, file: string, cls: string): Proto | undefined {
   }
 }
 
-function wrap(proto: Proto, name: string, before: (args: unknown[]) => void): boolean {
+/** `qualified` is Class.method; only the method part names the prototype property. */
+function wrap(proto: Proto, qualified: string, before: (args: unknown[]) => void): boolean {
+  const name = qualified.slice(qualified.indexOf('.') + 1);
   const orig = proto[name];
   if (typeof orig !== 'function') return false;
   proto[name] = function (this: unknown, ...args: unknown[]) {
@@ -43,37 +45,39 @@ function wrap(proto: Proto, name: string, before: (args: unknown[]) => void): bo
 
 /** installs the hooks; returns the names it could not find (empty when all are in place). */
 export function installPhaseProbe(dist: string, record: PhaseRecorder): string[] {
-  const server = load(dist, 'src/sipsvc/sipsvc.server.js', 'SipsvcServer');
+  const settlement = load(dist, 'src/sipsvc/handler-settlement.js', 'HandlerSettlement');
   const execute = load(dist, 'src/execute/execute.service.js', 'ExecuteService');
-  if (!server || !execute) return ['SipsvcServer or ExecuteService'];
+  const queryPath = load(dist, 'src/execute/query-path.js', 'QueryPath');
+  const replies = load(dist, 'src/sipsvc/reply-writer.js', 'ReplyWriter');
   const invokedAt = new WeakMap<object, number>();
   const answeredAt = new WeakMap<object, number>();
   let requests = 0;
   let sessions = 0;
   const missing: string[] = [];
-  const hook = (p: Proto, name: string, before: (args: unknown[]) => void): void => {
-    if (!wrap(p, name, before)) missing.push(name);
+  const hook = (p: Proto | undefined, name: string, before: (args: unknown[]) => void): void => {
+    if (!p || !wrap(p, name, before)) missing.push(name);
   };
-  hook(server, 'invoke', (a) => {
+  hook(settlement, 'HandlerSettlement.invoke', (a) => {
     if ((++requests & SAMPLE_MASK) === 0 && a[1]) invokedAt.set(a[1] as object, performance.now());
   });
-  hook(execute, 'handle', (a) => {
+  hook(execute, 'ExecuteService.handle', (a) => {
     const t = invokedAt.get(a[0] as object);
     if (t !== undefined) record('invoke → handle (Nest RPC pipeline)', performance.now() - t);
   });
-  hook(execute, 'onAnswer', (a) => {
+  hook(queryPath, 'QueryPath.onAnswer', (a) => {
     if ((++sessions & SAMPLE_MASK) !== 0) return;
     const s = a[0] as { startedAt?: number };
     const now = performance.now();
     answeredAt.set(s, now);
-    if (typeof s.startedAt === 'number')
+    if (typeof s.startedAt === 'number') {
       record('handle → answer (queue, INSUPC round trip)', now - s.startedAt);
+    }
   });
-  hook(execute, 'finish', (a) => {
+  hook(execute, 'ExecuteService.finish', (a) => {
     const t = answeredAt.get(a[0] as object);
     if (t !== undefined) record('answer → finish (INSUPC recv queue)', performance.now() - t);
   });
-  hook(server, 'write', (a) => {
+  hook(replies, 'ReplyWriter.write', (a) => {
     const t = invokedAt.get(a[1] as object);
     if (t !== undefined) record('invoke → reply written (in gateway)', performance.now() - t);
   });
