@@ -156,8 +156,8 @@ export class SegwFailoverManager
     }
     const watch = new InsupcLossWatch(mapping);
     if (!watch.watching) return;
-    if (!this.insupc?.onServerAvailability) {
-      this.log.warn('segw-connection set but the INSUPC transport reports no availability');
+    if (!this.insupc) {
+      this.log.warn('segw-connection set but no INSUPC transport in this gateway');
       return;
     }
     this.unsubscribe = this.insupc.onServerAvailability((server, loggedOn) => {
