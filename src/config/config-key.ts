@@ -38,14 +38,17 @@ export interface KeyEntry {
   options: KeyOptions;
 }
 
-const KEYS = new Map<Function, KeyEntry[]>();
+/** A config class: what `@Key` decorates and `keysOf` reads back. */
+export type ConfigClass = abstract new (...args: never[]) => object;
+
+const KEYS = new Map<ConfigClass, KeyEntry[]>();
 
 export const MS_MESSAGE =
   '$property must be a whole number of milliseconds or a duration such as 500ms, 30s, 2m, 1h';
 
 export function Key(options: KeyOptions): PropertyDecorator {
   return (target, property) => {
-    const ctor = target.constructor;
+    const ctor = target.constructor as ConfigClass;
     const entries = KEYS.get(ctor) ?? [];
     entries.push({ property: String(property), options });
     KEYS.set(ctor, entries);
@@ -62,6 +65,6 @@ export function Key(options: KeyOptions): PropertyDecorator {
 }
 
 /** The keys of a config class, in declaration order. */
-export function keysOf(cls: Function): readonly KeyEntry[] {
+export function keysOf(cls: ConfigClass): readonly KeyEntry[] {
   return KEYS.get(cls) ?? [];
 }

@@ -3,7 +3,7 @@
  * list the gateway needs about its keys (secrets, hot keys, verbatim maps) is derived here.
  */
 import { getMetadataStorage } from 'class-validator';
-import { KeyOptions, keysOf } from './config-key';
+import { ConfigClass, KeyOptions, keysOf } from './config-key';
 import { AppConfig } from './config.schema';
 
 export interface KeyNode {
@@ -16,7 +16,7 @@ export interface KeyNode {
   /** the initialiser's value; undefined for a required or optional key without one. */
   defaultValue: unknown;
   /** the class the key belongs to (for its validators). */
-  owner: Function;
+  owner: ConfigClass;
   /** keys of a section, or of each element of a list. */
   children: KeyNode[];
 }

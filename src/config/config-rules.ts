@@ -1,21 +1,44 @@
 /**
  * Semantic and cross-field rules: checked after every key is valid on its own, at start-up,
- * by `config check` and on a reload. Each rule returns one problem per offence, naming the
- * keys involved the way the operator writes them.
+ * by `config check` and on a reload. Each finding names the keys involved the way the
+ * operator writes them; an error stops start-up, a warning is logged at start-up.
  */
 import { AppConfig } from './config.schema';
 
-export type ConfigRule = (config: AppConfig) => string[];
+export interface RuleFinding {
+  level: 'error' | 'warn';
+  message: string;
+}
 
-/** A healthy idle connection gets a frame (the heartbeat answer) once per heartbeat-interval. */
+export type ConfigRule = (config: AppConfig) => RuleFinding[];
+
+const error = (message: string): RuleFinding => ({ level: 'error', message });
+
+/**
+ * An idle connection's only frames are heartbeat answers, one per heartbeat-interval: a
+ * shorter read-timeout closes it every time (error); an equal one races the answer (the
+ * seed's own UT_02_007 file has 10000 = 10000, so it is a warning, not a refusal).
+ */
 const readTimeoutAboveHeartbeat: ConfigRule = (c) =>
-  c.insupc.clients.flatMap((client, i) =>
-    client.readTimeout > client.heartbeatInterval
-      ? []
-      : [
-          `insupc.clients[${i}].read-timeout (${client.readTimeout}) must be greater than insupc.clients[${i}].heartbeat-interval (${client.heartbeatInterval}): an idle connection would be closed before its heartbeat is answered`,
-        ],
-  );
+  c.insupc.clients.flatMap(({ readTimeout, heartbeatInterval }, i): RuleFinding[] => {
+    const keys = `insupc.clients[${i}].read-timeout (${readTimeout}) and insupc.clients[${i}].heartbeat-interval (${heartbeatInterval})`;
+    if (readTimeout < heartbeatInterval) {
+      return [
+        error(
+          `${keys}: read-timeout must be greater than heartbeat-interval, or every idle connection is closed before its next heartbeat`,
+        ),
+      ];
+    }
+    if (readTimeout === heartbeatInterval) {
+      return [
+        {
+          level: 'warn',
+          message: `${keys} are equal: an idle connection may be closed just before its heartbeat is answered; make read-timeout greater`,
+        },
+      ];
+    }
+    return [];
+  });
 
 /** `segw-connection` names a managed connection (operations spec §5.3). */
 const segwConnectionKnown: ConfigRule = (c) =>
@@ -24,18 +47,23 @@ const segwConnectionKnown: ConfigRule = (c) =>
     if (name === undefined || Object.hasOwn(c.segw.connections, name)) return [];
     const known = Object.keys(c.segw.connections);
     return [
-      `insupc.clients[${i}].segw-connection: '${name}' is not a key of segw.connections (${known.length ? known.join(', ') : 'none defined'})`,
+      error(
+        `insupc.clients[${i}].segw-connection: '${name}' is not a key of segw.connections (${known.length ? known.join(', ') : 'none defined'})`,
+      ),
     ];
   });
 
 /**
  * Every rule, in order. The definitions under `segw.connections` (remote_addrs, local,
  * remote, children; operations spec §5.1) are validated by the SEGW feature's own pure
- * functions: add that rule here (e.g. `(c) => validateSegwConnections(c.segw)` returning
- * `segw.connections.<name>.<key>: <why>` lines) so it runs with the others.
+ * functions: add that rule here (e.g. `(c) => validateSegwConnections(c.segw).map(error)`
+ * with `segw.connections.<name>.<key>: <why>` lines) so it runs with the others.
  */
 export const CONFIG_RULES: readonly ConfigRule[] = [readTimeoutAboveHeartbeat, segwConnectionKnown];
 
-export function checkConfigRules(config: AppConfig): string[] {
-  return CONFIG_RULES.flatMap((rule) => rule(config));
+export function checkConfigRules(config: AppConfig): { errors: string[]; warnings: string[] } {
+  const findings = CONFIG_RULES.flatMap((rule) => rule(config));
+  const of = (level: RuleFinding['level']) =>
+    findings.filter((f) => f.level === level).map((f) => f.message);
+  return { errors: of('error'), warnings: of('warn') };
 }

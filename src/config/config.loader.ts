@@ -49,19 +49,27 @@ export function resolveConfigPath(argv: readonly string[], env: NodeJS.ProcessEn
 }
 
 /**
- * Validates an already camelCased plain object into an AppConfig, or throws ConfigError with
- * every problem. `sources` (from envSources) makes problems name the variable that set the key.
+ * Validates an already camelCased plain object into an AppConfig with the rules' warnings,
+ * or throws ConfigError with every problem. `sources` (from envSources) makes problems name
+ * the variable that set the key.
  */
+export function validateConfigWithWarnings(
+  camelized: Plain,
+  sources: ReadonlyMap<string, string> = new Map(),
+): LoadedConfig {
+  const config = plainToInstance(AppConfig, camelized);
+  const invalid = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
+  if (invalid.length) throw new ConfigError(flattenErrors(invalid, sources));
+  const { errors, warnings } = checkConfigRules(config);
+  if (errors.length) throw new ConfigError(errors);
+  return { config, warnings };
+}
+
 export function validateConfig(
   camelized: Plain,
   sources: ReadonlyMap<string, string> = new Map(),
 ): AppConfig {
-  const config = plainToInstance(AppConfig, camelized);
-  const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new ConfigError(flattenErrors(errors, sources));
-  const problems = checkConfigRules(config);
-  if (problems.length) throw new ConfigError(problems);
-  return config;
+  return validateConfigWithWarnings(camelized, sources).config;
 }
 
 /** The YAML text as a map (kebab-case keys, as written), or ConfigError. */
@@ -84,7 +92,8 @@ export function parseConfigWithWarnings(
 ): LoadedConfig {
   const { tree, warnings } = applyLegacyAliases(parseYamlMap(yamlText, source));
   const withEnv = applyEnvOverrides(camelizeKeys(tree) as Plain, env);
-  return { config: validateConfig(withEnv, envSources(env)), warnings };
+  const loaded = validateConfigWithWarnings(withEnv, envSources(env));
+  return { config: loaded.config, warnings: [...warnings, ...loaded.warnings] };
 }
 
 export function parseConfig(

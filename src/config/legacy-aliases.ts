@@ -106,8 +106,15 @@ function spreadHeartbeat(root: Plain, client: Plain, warnings: string[]): void {
   );
 }
 
+/** A deep copy made of this realm's objects (structuredClone's would not dump under jest). */
+function copyTree<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyTree) as T;
+  if (!isMap(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyTree(v)])) as T;
+}
+
 export function applyLegacyAliases(input: Plain): AliasOutcome {
-  const root = structuredClone(input);
+  const root = copyTree(input);
   const warnings: string[] = [];
   moveKey(root, ['server', 'tcp-port'], ['tcp', 'server', 'port'], warnings);
   moveKey(root, ['session', 'max-connections'], ['tcp', 'server', 'max-connections'], warnings);
