@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import pino from 'pino';
-import { startGateway } from './bootstrap';
 import { runConfigCommand } from './config/config-cli';
 import { ConfigError, LoadedConfig, loadConfig, resolveConfigPath } from './config/config.loader';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
@@ -21,6 +20,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config, warnings } = loaded;
+  // Loaded here, not at the top: `config check` / `migrate` need none of the gateway's modules.
+  const { startGateway } = await import('./bootstrap');
   const gateway = await startGateway(config, { configPath: path, configWarnings: warnings });
   const log = new Logger('Main');
   installSignalHandlers(
