@@ -7,6 +7,7 @@
 import * as yaml from 'js-yaml';
 import { camelizeKeys } from './config-env';
 import { ConfigError } from './config-errors';
+import { camelToKebab, configTree } from './config-model';
 import {
   loadConfig,
   parseYamlMap,
@@ -48,12 +49,19 @@ function check(path: string, io: CliIo): number {
   }
 }
 
+/** Top-level sections in the order of the reference (a moved alias lands in place). */
+function inSectionOrder(tree: Record<string, unknown>): Record<string, unknown> {
+  const order = configTree().map((s) => camelToKebab(s.property));
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
 function migrate(path: string, io: CliIo): number {
   try {
     const { tree, warnings } = applyLegacyAliases(parseYamlMap(readConfigFile(path), path));
     for (const w of warnings) io.err(`WARN ${w}`);
     io.out(`# migrated from ${path} by "config migrate": the original's keys renamed`);
-    io.out(yaml.dump(tree, { lineWidth: 100 }).trimEnd());
+    io.out(yaml.dump(inSectionOrder(tree), { lineWidth: 100 }).trimEnd());
     // Only the file: environment overrides are the deployment's business, not the file's.
     validateConfig(camelizeKeys(tree) as Record<string, unknown>);
     return 0;

@@ -82,6 +82,21 @@ describe('cross-field rules', () => {
     );
     expect(ok.insupc.clients[0].segwConnection).toBe('tunnel');
   });
+  it('a limit that makes another pointless is a warning naming both', () => {
+    const { warnings } = parseConfigWithWarnings(
+      client('') +
+        'tcp: { server: { max-pending-connections: 10, max-pending-per-ip: 20 } }\n' +
+        'segw: { policy: { backoff-base: 1m, backoff-max: 30s } }\n',
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^tcp\.server\.max-pending-per-ip \(20\) is above tcp\.server\.max-pending-connections \(10\)/,
+      ),
+      expect.stringMatching(
+        /^segw\.policy\.backoff-base \(60000\) is above segw\.policy\.backoff-max \(30000\)/,
+      ),
+    ]);
+  });
 });
 
 describe('keys declared for the features that use them', () => {

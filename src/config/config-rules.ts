@@ -13,6 +13,7 @@ export interface RuleFinding {
 export type ConfigRule = (config: AppConfig) => RuleFinding[];
 
 const error = (message: string): RuleFinding => ({ level: 'error', message });
+const warn = (message: string): RuleFinding => ({ level: 'warn', message });
 
 /**
  * An idle connection's only frames are heartbeat answers, one per heartbeat-interval: a
@@ -53,13 +54,35 @@ const segwConnectionKnown: ConfigRule = (c) =>
     ];
   });
 
+/** Limits that make another one pointless: almost always a typo. */
+const limitsInOrder: ConfigRule = ({ tcp: { server }, segw: { policy } }) => [
+  ...(server.maxPendingPerIp > server.maxPendingConnections
+    ? [
+        warn(
+          `tcp.server.max-pending-per-ip (${server.maxPendingPerIp}) is above tcp.server.max-pending-connections (${server.maxPendingConnections}): the per-address limit never applies`,
+        ),
+      ]
+    : []),
+  ...(policy.backoffBase > policy.backoffMax
+    ? [
+        warn(
+          `segw.policy.backoff-base (${policy.backoffBase}) is above segw.policy.backoff-max (${policy.backoffMax}): every retry waits backoff-max`,
+        ),
+      ]
+    : []),
+];
+
 /**
  * Every rule, in order. The definitions under `segw.connections` (remote_addrs, local,
  * remote, children; operations spec §5.1) are validated by the SEGW feature's own pure
  * functions: add that rule here (e.g. `(c) => validateSegwConnections(c.segw).map(error)`
  * with `segw.connections.<name>.<key>: <why>` lines) so it runs with the others.
  */
-export const CONFIG_RULES: readonly ConfigRule[] = [readTimeoutAboveHeartbeat, segwConnectionKnown];
+export const CONFIG_RULES: readonly ConfigRule[] = [
+  readTimeoutAboveHeartbeat,
+  segwConnectionKnown,
+  limitsInOrder,
+];
 
 export function checkConfigRules(config: AppConfig): { errors: string[]; warnings: string[] } {
   const findings = CONFIG_RULES.flatMap((rule) => rule(config));
