@@ -85,28 +85,32 @@ function comment(k: KeyNode): string {
   return `# ${k.options.doc}${tags.length ? ` [${tags.join(', ')}]` : ''}`;
 }
 
-function yamlLines(nodes: KeyNode[], indent: string, values?: Record<string, unknown>): string[] {
+/**
+ * The YAML lines of `nodes`, each key under its comment. `element`: the values of one list
+ * element (its keys get no comments: the list's own comment and the reference say them).
+ */
+function yamlLines(nodes: KeyNode[], indent: string, element?: Record<string, unknown>): string[] {
   return nodes.flatMap((k) => {
     const value =
-      values && k.property in values ? values[k.property] : (k.options.example ?? k.defaultValue);
+      element && k.property in element
+        ? element[k.property]
+        : (k.options.example ?? k.defaultValue);
     if (value === undefined) return [];
-    const head = [indent + comment(k)];
-    if (isSection(k))
-      return [
-        ...head,
-        `${indent}${camelToKebab(k.property)}:`,
-        ...yamlLines(k.children, `${indent}  `),
-      ];
-    const elements = isList(k) && Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
-    if (elements.length === 0)
-      return [...head, `${indent}${camelToKebab(k.property)}: ${flow(value)}`];
-    const items = elements.flatMap((el) =>
-      yamlLines(k.children, `${indent}    `, el)
-        .filter((line) => !line.trimStart().startsWith('#'))
-        .map((line, i) => (i === 0 ? `${indent}  - ${line.trimStart()}` : line)),
-    );
-    return [...head, `${indent}${camelToKebab(k.property)}:`, ...items];
+    const key = `${indent}${camelToKebab(k.property)}:`;
+    const body = isSection(k)
+      ? [key, ...yamlLines(k.children, `${indent}  `)]
+      : isList(k) && Array.isArray(value) && value.length > 0
+        ? [key, ...value.flatMap((el: Record<string, unknown>) => listElement(k, el, indent))]
+        : [`${key} ${flow(value)}`];
+    return element ? body : [indent + comment(k), ...body];
   });
+}
+
+/** One list element as a block map: `- <first key>: ...`, then its other keys aligned. */
+function listElement(list: KeyNode, element: Record<string, unknown>, indent: string): string[] {
+  return yamlLines(list.children, `${indent}    `, element).map((line, i) =>
+    i === 0 ? `${indent}  - ${line.trimStart()}` : line,
+  );
 }
 
 export function renderConfigYaml(): string {
