@@ -107,6 +107,14 @@ describe("the original service's application.yml (e2e)", () => {
     const checked = await run(process.execPath, [MAIN, 'config', 'check', migratedFile]);
     expect(checked.stdout).toBe(`${migratedFile}: OK\n`);
     expect(checked.stderr).not.toContain('WARN config key');
+
+    const bad = dir.write('bad.yaml', `${migrated.stdout}tps: { max-tps: 0 }\n`);
+    await expect(
+      run(process.execPath, [MAIN, 'config', 'check', '--config', bad]),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('tps.max-tps: must not be less than 1 (got 0)'),
+    });
   });
 
   it.each(['ut-02-application.yml', 'ut-02-007-insupc-recv-queue.yml'])(
