@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CONFIG_FILE_PATH } from './config-file-path';
 import { AppConfig } from './config.schema';
 
 /**
@@ -10,11 +11,15 @@ import { AppConfig } from './config.schema';
 @Global()
 @Module({})
 export class AppConfigModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `configPath`: the YAML file `config` was loaded from (the OAM reload action re-reads it). */
+  static forRoot(config: AppConfig, configPath?: string): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        ...(configPath ? [{ provide: CONFIG_FILE_PATH, useValue: configPath }] : []),
+      ],
+      exports: [AppConfig, ...(configPath ? [CONFIG_FILE_PATH] : [])],
     };
   }
 }

@@ -1,10 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ExecuteModule } from '../execute/execute.module';
+import { StatisticsModule } from '../statistics/statistics.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-/** Global so the execute pipeline can inject MetricsService to observe latency. */
-@Global()
+/** /metrics: the statistics at scrape time, and the execute latency it subscribes to. */
 @Module({
+  imports: [StatisticsModule, ExecuteModule],
   providers: [MetricsService],
   controllers: [MetricsController],
   exports: [MetricsService],

@@ -1,9 +1,8 @@
 /**
  * What the operations side (GET /state, /insupclient/v1/status, /health/ready, graceful
  * shutdown) reads from each feature module. Each feature module provides its token
- * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) from a @Global() module and
- * exports it; the operations module injects them with @Optional(), so it works with
- * whichever features are present.
+ * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) and exports it; the operations
+ * modules import the feature modules and inject the tokens with @Optional().
  */
 
 export const SIPSVC_STATE = Symbol('SIPSVC_STATE');
