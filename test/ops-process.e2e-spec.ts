@@ -4,26 +4,21 @@
  * stat-file (UT_05_004); SIGTERM drains an in-flight execute, refuses new work and exits 0;
  * a second signal exits 1 at once; a bad config stops the process naming the key.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { connect } from 'node:net';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import { TempDir } from './ops-support';
+import {
+  freePort,
+  GatewayProcess,
+  killGatewayProcess,
+  startGatewayProcess,
+  waitGatewayReady,
+} from './support/gateway-process';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 
-const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');
 const API = 'mcidGetProfile';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Resolves with the connect error's code (the listener is closed), or 'connected'. */
 function tryConnect(port: number): Promise<string> {
@@ -44,34 +39,15 @@ function expectInOrder(output: string, lines: string[]): void {
   expect(at).toEqual([...at].sort((a, b) => a - b));
 }
 
-interface Running {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startProcess(configPath: string): Running {
-  const proc = spawn(process.execPath, [MAIN, '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, INSUPCLIENT_CONFIG: '' },
-  });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exited };
-}
-
 describe('gateway process (e2e)', () => {
   const dir = new TempDir();
   let sim: InsupcSimulator;
   let httpPort: number;
   let sipsvcPort: number;
   let configPath: string;
-  let running: Running | undefined;
+  let running: GatewayProcess | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run "npm run build" first`);
     sim = await startSimulator({ logger: false, instances: [{ name: 'INSUPC-1', port: 0 }] });
     httpPort = await freePort();
     sipsvcPort = await freePort();
@@ -97,10 +73,7 @@ logging: { level: info }
   });
 
   afterEach(async () => {
-    if (running && running.proc.exitCode === null) {
-      running.proc.kill('SIGKILL');
-      await running.exited;
-    }
+    await killGatewayProcess(running);
     running = undefined;
   });
 
@@ -109,16 +82,10 @@ logging: { level: info }
     dir.remove();
   });
 
-  async function start(): Promise<Running> {
-    running = startProcess(configPath);
-    const r = running;
-    await waitFor(
-      async () =>
-        (await http(httpPort, 'GET', '/health/ready').catch(() => undefined))?.status === 200,
-      15000,
-      `gateway ready; output so far:\n${r.output()}`,
-    );
-    return r;
+  async function start(): Promise<GatewayProcess> {
+    running = startGatewayProcess(configPath);
+    await waitGatewayReady(running, httpPort);
+    return running;
   }
 
   it('UT_05_004: counters survive a restart through stat-file', async () => {
@@ -223,7 +190,7 @@ logging: { level: info }
       'security: { admin-token: 42 }\ntps: { max-tps: 0 }\n' +
         'insupc: { clients: [{ name: A, host: h, port: 1 }] }\n',
     );
-    running = startProcess(bad);
+    running = startGatewayProcess(bad);
     expect(await running.exited).toBe(1);
     const out = running.output();
     expect(out).toContain('tps.max-tps: must not be less than 1 (got 0)');
