@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConfigReference, renderConfigYaml } from './config-docs';
 import { allKeys } from './config-model';
-import { parseConfig } from './config.loader';
+import { loadConfig, parseConfig } from './config.loader';
 import { AppConfig } from './config.schema';
 
 const read = (path: string) => readFileSync(join(__dirname, '../..', path), 'utf8');
@@ -23,6 +23,21 @@ describe('generated configuration files', () => {
       security: { ...defaults.security, allowedClients: config.security.allowedClients },
     });
     expect(config.insupc.clients).toHaveLength(1);
+  });
+
+  it('every other shipped config file (deploy/**/insupclient.yaml) passes config check', () => {
+    const deploy = join(__dirname, '../../deploy');
+    const shipped = existsSync(deploy)
+      ? readdirSync(deploy, { recursive: true, encoding: 'utf8' }).filter((f) =>
+          f.endsWith('insupclient.yaml'),
+        )
+      : [];
+    for (const file of shipped) {
+      expect({ file, warnings: loadConfig(join(deploy, file), {}).warnings }).toEqual({
+        file,
+        warnings: [],
+      });
+    }
   });
 
   it('the reference lists every key, and every key has a description', () => {
