@@ -27,14 +27,15 @@ async function setup(initial: string | undefined = oamText('RUNNING')) {
     insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
     oam: { config: { path: OAM } },
   });
-  const watcher = new OamFileWatcher(config, state, files, scheduler);
+  const oam = { writeBacks: { started: 0, pending: 0 } };
+  const watcher = new OamFileWatcher(config, state, files, scheduler, oam);
   await watcher.onApplicationBootstrap();
   /** one poll interval on fake time, then the async read it started */
   const tick = async () => {
     scheduler.advance(OAM_WATCH_INTERVAL_MS);
     for (let i = 0; i < 5; i++) await Promise.resolve();
   };
-  return { files, state, scheduler, watcher, tick };
+  return { files, state, scheduler, watcher, tick, oam };
 }
 
 describe('OamFileWatcher', () => {
@@ -83,6 +84,30 @@ describe('OamFileWatcher', () => {
     // the next poll with nothing changed in between applies what the disk says
     await watcher.check();
     expect(state.state).toBe('BLOCKED');
+  });
+
+  it('ignores the old text on disk while an operator change is being written back', async () => {
+    const { files, state, watcher, oam } = await setup();
+    // beforehand somebody wrote RUNNING text differing from the baseline; the API then set
+    // BLOCKED in memory and its write-back has not landed yet
+    files.files.set(OAM, `${oamText('RUNNING')}\n`);
+    state.set('BLOCKED');
+    oam.writeBacks.started++;
+    oam.writeBacks.pending++;
+    await watcher.check();
+    expect(state.state).toBe('BLOCKED');
+    // the write-back lands: the disk says BLOCKED, nothing to apply
+    files.files.set(OAM, `${oamText('BLOCKED')}\n`);
+    oam.writeBacks.pending--;
+    await watcher.check();
+    expect(state.state).toBe('BLOCKED');
+    // a write-back that starts and lands while a read of older text is in flight
+    files.files.set(OAM, oamText('RUNNING'));
+    const poll = watcher.check();
+    oam.writeBacks.started++;
+    await poll;
+    expect(state.state).toBe('BLOCKED');
+    expect(info).not.toHaveBeenCalled();
   });
 
   it('changes nothing for a malformed file and logs it once, then applies the next good one', async () => {

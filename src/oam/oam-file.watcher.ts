@@ -9,6 +9,7 @@ import { SCHEDULER, ScheduledTask, Scheduler } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { parseOamFile } from './oam-file';
+import { OamService } from './oam.service';
 import { ServiceStateService } from './service-state.service';
 
 /** How often the OAM file is read; a change on disk applies within this (spec: 2 s). */
@@ -39,6 +40,7 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Inject(OamService) private readonly oam: Pick<OamService, 'writeBacks'>,
   ) {}
 
   private get path(): string {
@@ -72,6 +74,8 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
   private async checkOnce(): Promise<void> {
     let text: string | undefined;
     const changesBefore = this.state.changes;
+    const writesBefore = this.oam.writeBacks.started;
+    if (this.oam.writeBacks.pending > 0) return; // the disk is about to change under us
     try {
       text = await this.files.read(this.path);
       this.lastReadError = undefined;
@@ -84,9 +88,10 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     if (text === this.lastText) return;
-    // The API (or a reload) set the state while we read: this text may predate its write.
-    // Look again at the next poll instead of undoing the newer state.
+    // The API (or a reload) set the state, or wrote it back, while we read: this text may
+    // predate that write. Look again at the next poll instead of undoing the newer state.
     if (this.state.changes !== changesBefore) return;
+    if (this.oam.writeBacks.started !== writesBefore || this.oam.writeBacks.pending > 0) return;
     this.lastText = text;
     if (text === undefined) {
       this.log.warn(
