@@ -12,11 +12,11 @@
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
 import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-generator';
+import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
 
 const dist = join(__dirname, '..');
 const root = join(dist, '..');
@@ -65,17 +65,6 @@ async function simulatorChild(): Promise<void> {
   process.send!({ ports: [sim.port('INSUPC-1'), sim.port('INSUPC-2')] });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function gatewayConfig(
   o: BenchOptions,
   http: number,
@@ -111,48 +100,6 @@ logging: { level: warn }
 `;
 }
 
-async function waitReady(httpPort: number, gateway: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    if (gateway.exitCode !== null) throw new Error(`gateway exited (${gateway.exitCode})`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('gateway not ready within 20 s');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
-}
-
-function runLoadgen(args: string[]): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(dist, 'apps/sipsvc-loadgen/src/main.js'), ...args, '--json'],
-      { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      try {
-        const report = JSON.parse(out.trim().split('\n').pop() ?? '') as LoadReport;
-        if (code !== 0) report.errors.push(`load generator exited ${code}`);
-        resolve(report);
-      } catch {
-        reject(new Error(`load generator exited ${code} without a report`));
-      }
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-bench-'));
@@ -175,8 +122,8 @@ async function main(): Promise<void> {
       { stdio: ['ignore', 'ignore', 'inherit'], cwd: root },
     );
     await waitReady(httpPort, gateway);
-    const cpuBefore = await gatewayCpuSeconds(gateway.pid!);
-    const report = await runLoadgen([
+    const cpuBefore = await cpuSeconds(gateway.pid!);
+    const report = await runLoadgen(dist, root, [
       '--port',
       String(sipsvcPort),
       '--framing',
@@ -190,7 +137,7 @@ async function main(): Promise<void> {
       '--duration',
       String(o.seconds),
     ]);
-    const cpu = (await gatewayCpuSeconds(gateway.pid!)) - cpuBefore;
+    const cpu = (await cpuSeconds(gateway.pid!)) - cpuBefore;
     print(o, report, cpu);
     if (!report.exactlyOnce) process.exitCode = 1;
   } finally {
@@ -201,17 +148,6 @@ async function main(): Promise<void> {
     sim.send('stop');
     await exited(sim);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** user+system CPU seconds of a process so far (Linux /proc; 0 elsewhere). */
-async function gatewayCpuSeconds(pid: number): Promise<number> {
-  try {
-    const { readFile } = await import('node:fs/promises');
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-  } catch {
-    return 0;
   }
 }
 

@@ -73,6 +73,7 @@ export class ExecuteService
         concurrency: () => this.config.worker.concurrency,
       },
       this.queries.start,
+      this.admitQueued,
     );
     this.load = new LoadSampler(config, {
       workerQueueSize: () => this.workers.size(),
@@ -106,6 +107,7 @@ export class ExecuteService
       call.inputParams,
       now,
     );
+    s.statsEpoch = this.outcomes.epoch;
     this.watchClose(ctx); // first: a context closed already must not end `s` before it runs
     this.sessions.add(s);
     return new Promise<SipsvcReply>((resolve) => {
@@ -174,6 +176,24 @@ export class ExecuteService
 
   // ---- pipeline -----------------------------------------------------------------------
 
+  /**
+   * A waiting session reaches a free slot: one whose client left or whose session timeout
+   * passed while it waited (the sweep runs only every few hundred ms) ends here, unsent.
+   */
+  private readonly admitQueued = (s: RequestSession): boolean => {
+    if (s.done) return false;
+    if (s.connection.closed) {
+      this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), 'DROPPED');
+      return false;
+    }
+    if (this.scheduler.now() - s.startedAt >= this.config.message.sessionTimeout) {
+      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+      this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
+      return false;
+    }
+    return true;
+  };
+
   /** The SIPSVC connection closed: its sessions end now; their INSUPC answers will be dropped. */
   private watchClose(ctx: SipsvcConnectionContext): void {
     if (this.watched.has(ctx)) return;
@@ -219,7 +239,6 @@ export class ExecuteService
     s.done = true;
     this.sessions.remove(s);
     this.workers.remove(s);
-    this.releaseSlot(s);
     this.outcomes.finished(s, reply, outcome, this.scheduler.now() - s.startedAt);
     s.resolve(reply);
     if (this.sessions.size === 0 && this.drainWaiters.length > 0) {
@@ -228,9 +247,11 @@ export class ExecuteService
   }
 
   /**
-   * A slot is freed when its session ends, not when INSUPC finally answers: a server that
-   * swallows queries would otherwise hold every slot until the transport's backstop and
-   * starve the healthy servers. The abandoned query stays bounded by that backstop.
+   * A slot is freed when INSUPC answers, the connection carrying the query closes or the
+   * transport's backstop (2 × session-timeout) gives up on it, not when the session ends:
+   * `worker.concurrency` is then the most queries any INSUPC server holds from this gateway,
+   * however slow it gets (issue 14; see docs/decisions.md "Worker slots are held until INSUPC
+   * lets go of the query").
    */
   releaseSlot(s: RequestSession): void {
     if (!s.holdsSlot) return;

@@ -39,6 +39,18 @@ describe('applyHotReload', () => {
     expect(live.tcp.server.port).toBe(15021);
   });
 
+  it('logging.insupc-frames is hot, on the live logging object the INSUPC connections read', () => {
+    const live = validateConfig(base());
+    const logging = live.logging;
+    const out = applyHotReload(
+      live,
+      validateConfig({ ...base(), logging: { insupcFrames: true } }),
+    );
+    expect(out).toEqual({ applied: ['logging.insupc-frames'], restartRequired: [] });
+    expect(live.logging).toBe(logging);
+    expect(logging.insupcFrames).toBe(true);
+  });
+
   it('takes its hot keys from @Key({ hot: true }): logging.insupc-frames applies, level does not', () => {
     const live = validateConfig(base());
     const fresh = validateConfig({ ...base(), logging: { insupcFrames: true, level: 'debug' } });
