@@ -20,7 +20,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
-import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-generator';
+import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
 import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
 import type { ProbeSample } from './soak-probe';
 

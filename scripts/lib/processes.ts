@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { LoadReport } from '../../apps/sipsvc-loadgen/src/load-generator';
+import type { LoadReport } from '../../apps/sipsvc-loadgen/src/load-report';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -73,7 +73,7 @@ export class ExecuteService
         concurrency: () => this.config.worker.concurrency,
       },
       this.queries.start,
-      this.admitQueued,
+      this.queries.admit,
     );
     this.load = new LoadSampler(config, {
       workerQueueSize: () => this.workers.size(),
@@ -175,24 +175,6 @@ export class ExecuteService
   }
 
   // ---- pipeline -----------------------------------------------------------------------
-
-  /**
-   * A waiting session reaches a free slot: one whose client left or whose session timeout
-   * passed while it waited (the sweep runs only every few hundred ms) ends here, unsent.
-   */
-  private readonly admitQueued = (s: RequestSession): boolean => {
-    if (s.done) return false;
-    if (s.connection.closed) {
-      this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), 'DROPPED');
-      return false;
-    }
-    if (this.scheduler.now() - s.startedAt >= this.config.message.sessionTimeout) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
-      return false;
-    }
-    return true;
-  };
 
   /** The SIPSVC connection closed: its sessions end now; their INSUPC answers will be dropped. */
   private watchClose(ctx: SipsvcConnectionContext): void {

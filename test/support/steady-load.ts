@@ -5,7 +5,8 @@
  * flight (a client resetting mid-flight) and opens a replacement.
  */
 import { performance } from 'node:perf_hooks';
-import { AnswerSink, LoadgenConnection } from '../../apps/sipsvc-loadgen/src/loadgen-connection';
+import type { AnswerSink } from '../../apps/sipsvc-loadgen/src/load-connection';
+import { LoadgenConnection } from '../../apps/sipsvc-loadgen/src/loadgen-connection';
 import { TEST_CLIENT } from './sipsvc-test-client';
 
 export interface LoadTally {
