@@ -35,6 +35,10 @@ export interface SipsvcStateSource {
   };
   /** messages waiting in the SIPSVC receive queue. */
   recvQueueSize(): number;
+  /** metrics: the SIPSVC receive queue's capacity. */
+  recvQueueCapacity?(): number;
+  /** metrics: open connections by state, without building the per-connection list. */
+  connectionCounts?(): { authenticated: number; pending: number };
   /** graceful shutdown step 1: close the listener (existing connections stay). */
   stopAccepting(): Promise<void>;
 }
@@ -71,6 +75,13 @@ export interface SessionStateSource {
   workerQueueSize(): number;
   /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
   insupcRecvQueueSize?(): number;
+  /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
+  loadLevel?(): number;
+  /** metrics: `message.max-sessions` now (hot-reloadable). */
+  sessionsMax?(): number;
+  /** metrics: capacities of the worker queue and the INSUPC receive queue. */
+  workerQueueCapacity?(): number;
+  insupcRecvQueueCapacity?(): number;
   /** graceful shutdown: refuse new executes with a clear error from now on. */
   refuseNew(): void;
   /** resolves when no request session is open (or at once when none is). */
@@ -80,4 +91,6 @@ export interface SessionStateSource {
 export interface SegwStateSource {
   /** for /health/ready when segw.enabled: every managed connection UP (or CONNECTING?). */
   readiness(): { ready: boolean; detail: Record<string, unknown> };
+  /** metrics: each managed connection's state (UP, CONNECTING, DOWN, FAILED). */
+  connectionStates?(): { name: string; state: string }[];
 }

@@ -26,7 +26,7 @@ import { CLOCK, Clock, monotonicClock } from './clock';
 import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
 import { parseExecute, reqNoText } from './execute-request';
 import { InsupcRecvQueue } from './insupc-recv-queue';
-import { percent } from './load-level';
+import { LOAD_LEVELS, percent } from './load-level';
 import { LoadMonitor } from './load-monitor';
 import { RequestSession, SessionPhase } from './request-session';
 import { reply as failure, replyFromAnswer, replyFromQueryError } from './result-mapping';
@@ -205,6 +205,22 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
 
   insupcRecvQueueSize(): number {
     return this.recvQueue.size();
+  }
+
+  loadLevel(): number {
+    return LOAD_LEVELS.indexOf(this.load.level);
+  }
+
+  sessionsMax(): number {
+    return this.config.message.maxSessions;
+  }
+
+  workerQueueCapacity(): number {
+    return this.config.worker.queueCapacity;
+  }
+
+  insupcRecvQueueCapacity(): number {
+    return this.recvQueue.capacity;
   }
 
   refuseNew(): void {

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Metric, register } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { SIPSVC_COMMANDS } from '../statistics/statistics.counters';
 import { StatisticsService } from '../statistics/statistics.service';
+import { ensureDefaultMetrics, OwnedMetrics } from './owned-metrics';
 
 /** Execute latency buckets (seconds): INSUPC answers take ms; session timeouts take tens of s. */
 const EXECUTE_BUCKETS = [
@@ -14,18 +15,18 @@ const EXECUTE_BUCKETS = [
  * objects (`collect`), so the hot paths do no double bookkeeping; only the execute latency
  * histogram is observed per request, through {@link observeExecute}.
  *
- * Several gateways may live in one process (e2e specs): the newest one owns the metric
- * names, and a gateway unregisters only the metrics it registered.
+ * The gauges operators alert on are in {@link OperatorGauges}.
  */
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
-  private readonly owned: Array<{ name: string; metric: Metric }> = [];
+  private readonly owned = new OwnedMetrics();
   private readonly executeDuration: Histogram<'result'>;
   /** histogram children by SIPSVC result code (a handful), so observing allocates nothing. */
   private readonly executeByResult = new Map<number, Histogram.Internal<'result'>>();
 
   constructor(private readonly stats: StatisticsService) {
-    this.executeDuration = this.own(
+    ensureDefaultMetrics();
+    this.executeDuration = this.owned.add(
       new Histogram({
         name: 'insupclient_execute_duration_seconds',
         help: 'Time from an execute request to its answer, by SIPSVC result code',
@@ -48,23 +49,12 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const { name, metric } of this.owned) {
-      if (register.getSingleMetric(name) === metric) register.removeSingleMetric(name);
-    }
-  }
-
-  private own<M extends Metric>(metric: M): M {
-    // every prom-client metric has its name at runtime; the typings leave it out of Metric.
-    const name = (metric as unknown as { name: string }).name;
-    if (register.getSingleMetric(name)) register.removeSingleMetric(name);
-    register.registerMetric(metric);
-    this.owned.push({ name, metric });
-    return metric;
+    this.owned.unregisterAll();
   }
 
   private registerMirrors(): void {
     const s = this.stats;
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_requests_total',
         help: 'SIPSVC requests by command and outcome (attempt, success, failure)',
@@ -81,7 +71,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_connections_total',
         help: 'SIPSVC connections by event (accepted, authenticated, rejected)',
@@ -95,7 +85,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_rejections_total',
         help: 'SIPSVC requests refused or lost by reason (tps, queue, timeout, dropped_response)',
@@ -110,7 +100,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_requests_total',
         help: 'INSUPC queries by server and outcome (request, success, failure, timeout)',
@@ -127,7 +117,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_failures_total',
         help: 'INSUPC answers with a failing RESULT byte, by server and result',
@@ -142,7 +132,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_connection_events_total',
         help: 'INSUPC connection events by server (connection_loss, reconnect, logon_failure, unmatched_response)',
@@ -159,7 +149,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Gauge({
         name: 'insupclient_insupc_db_status_info',
         help: 'Current DB_STATUS of each INSUPC server (1 on the label with the status)',

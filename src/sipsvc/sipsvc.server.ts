@@ -163,6 +163,15 @@ export class SipsvcServer
     return this.queue.size;
   }
 
+  recvQueueCapacity(): number {
+    return this.queue.capacity;
+  }
+
+  connectionCounts(): { authenticated: number; pending: number } {
+    const authenticated = this.registry.authenticated;
+    return { authenticated, pending: this.registry.size - authenticated };
+  }
+
   stopAccepting(): Promise<void> {
     if (this.listening && this.netServer) {
       this.listening = false;
