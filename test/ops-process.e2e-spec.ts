@@ -4,26 +4,21 @@
  * stat-file (UT_05_004); SIGTERM drains an in-flight execute, refuses new work and exits 0;
  * a second signal exits 1 at once; a bad config stops the process naming the key.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { connect } from 'node:net';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import { TempDir } from './ops-support';
+import {
+  freePort,
+  GATEWAY_MAIN as MAIN,
+  RunningGateway as Running,
+  startGatewayProcess as startProcess,
+} from './support/gateway-process';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 
-const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');
 const API = 'mcidGetProfile';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Resolves with the connect error's code (the listener is closed), or 'connected'. */
 function tryConnect(port: number): Promise<string> {
@@ -42,24 +37,6 @@ function expectInOrder(output: string, lines: string[]): void {
   const at = lines.map((l) => output.indexOf(l));
   expect(lines.filter((_, i) => at[i] < 0)).toEqual([]);
   expect(at).toEqual([...at].sort((a, b) => a - b));
-}
-
-interface Running {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startProcess(configPath: string): Running {
-  const proc = spawn(process.execPath, [MAIN, '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, INSUPCLIENT_CONFIG: '' },
-  });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exited };
 }
 
 describe('gateway process (e2e)', () => {

@@ -105,6 +105,7 @@ export class ExecuteService implements SessionStateSource, OnModuleInit, OnAppli
     this.log.log(
       `InsupcRecvQueue initialization started - capacity: ${rq.capacity}, threads: ${rq.threadCount}`,
     );
+    this.log.log(`InsupcRecvQueue initialization completed - ${rq.threadCount} threads started`);
     const sweepMs = Math.max(
       10,
       Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(this.config.message.sessionTimeout / 10)),

@@ -109,6 +109,7 @@ export class SipsvcServer
     this.log.log(
       `SipsvcRecvQueue initialization started - capacity: ${capacity}, threads: ${threadCount}`,
     );
+    this.log.log(`SipsvcRecvQueue initialization completed - ${threadCount} threads started`);
     // half-open: a client that sends its requests then FIN still gets its answers
     const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) =>
       this.accept(socket),
