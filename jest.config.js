@@ -1,7 +1,7 @@
-/** Unit specs live beside the code they test (src, apps, libs). */
+/** Unit specs live beside the code they test (src, apps, libs, scripts). */
 module.exports = {
   rootDir: '.',
-  roots: ['<rootDir>/src', '<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/src', '<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
