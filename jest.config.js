@@ -1,4 +1,6 @@
 /** Unit specs live beside the code they test (src, apps, libs, scripts). */
+const ciReports = require('./jest.ci');
+
 module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
@@ -7,4 +9,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
+  ...ciReports('unit'),
 };
