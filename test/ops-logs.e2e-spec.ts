@@ -28,6 +28,8 @@ const SEED_LOG_LINES: Record<string, string> = {
   'auth failure': 'Authentication failed - IP: 127.0.0.1, MAC: 0000000000FF not allowed',
   'queue saturation': '❌ SipsvcRecvQueue saturated - message dropped | ID: ',
   'session timeout': 'Session timeout - request ID: SEED_TIMEOUT_1',
+  'worker queue full':
+    'Failed to forward message to WorkerQueue - type: execute, requestId: SEED_WORKER_FULL - sending error response to SIPSVC',
   'using fallback': 'using fallback: INSUPC-1',
   'DB status change': '[INSUPC|INSUPC-1] DB Status changed | old: DA, new: MA',
   'logon failure': 'INSUPC_LOGON_FAILED: result=0x20',
@@ -88,6 +90,7 @@ insupc:
 ${client('INSUPC-1')}
 ${client('INSUPC-2')}
 ${client('INSUPC-3', ', read-timeout: 300, heartbeat-interval: 100')}
+worker: { concurrency: 1, queue-capacity: 1 }
 message: { session-timeout: 500 }
 oam: { config: { path: ${dir.file('oam-conf.json')} } }
 logging: { level: info, file: ${logFile}, execute-file: ${execFile} }
@@ -191,10 +194,22 @@ logging: { level: info, file: ${logFile}, execute-file: ${execFile} }
       ),
     );
     for (let i = 0; i < 10; i++) await burst.next();
-    // session timeout: INSUPC-1 stops answering queries
+    // INSUPC-1 stops answering: one query in flight (concurrency 1), one waiting (capacity 1),
+    // the third finds the worker queue full; the first two time out
     sim.setScenario('query_no_response', 'INSUPC-1');
-    const late = await burst.execute('mcidGetProfile', [], { reqNo: 'SEED_TIMEOUT_1' });
-    expect(late.result).toBe(6);
+    const sessionStats = async () =>
+      (await http(httpPort, 'GET', '/state')).body.sessionStats as Record<string, number>;
+    const inFlight = burst.execute('mcidGetProfile', [], { reqNo: 'SEED_TIMEOUT_1' });
+    await waitFor(async () => (await sessionStats()).inFlightQueries === 1, 5000, 'in flight');
+    const waiting = burst.execute('mcidGetProfile', [], { reqNo: 'SEED_TIMEOUT_2' });
+    await waitFor(async () => (await sessionStats()).workerQueueSize === 1, 5000, 'queued');
+    const refused = await burst.execute('mcidGetProfile', [], { reqNo: 'SEED_WORKER_FULL' });
+    expect(refused).toMatchObject({
+      result: 18,
+      resultDesc: 'WorkerQueue saturated - all worker queues are full',
+    });
+    expect((await inFlight).result).toBe(6);
+    expect((await waiting).result).toBe(6);
     sim.setScenario('default', 'INSUPC-1');
     burst.destroy();
     // DB status pushed by the server
