@@ -24,14 +24,18 @@ describe('seed case index (npm run test:case)', () => {
     expect(seedIdsIn('SIPSVC authentication (UT_01, e2e)')).toEqual([]);
   });
 
-  it('reads describe / it / test titles in any quote, skipping interpolated ones', () => {
+  it('reads describe / it / test titles in any quote, skipping interpolated ones and methods', () => {
+    // upper-case here so this file's own titles are not read as covering these ids
     const src = [
-      "describe('outer (UT_01_001)', () => {",
-      '  it("it\'s UT_01_002", () => {});',
-      "  it(\n    'wrapped by prettier UT_01_003',",
-      '  test(`backticks UT_01_004`, () => {});',
-      '  it(`made ${n} UT_01_005`, () => {});',
-    ].join('\n');
+      "DESCRIBE('outer (UT_01_001)', () => {",
+      '  IT("it\'s UT_01_002", () => {});',
+      "  IT(\n    'wrapped by prettier UT_01_003',",
+      '  TEST(`backticks UT_01_004`, () => {});',
+      '  IT(`made ${n} UT_01_005`, () => {});',
+      "  expect(/x/.TEST('UT_01_006')).toBe(true);",
+    ]
+      .join('\n')
+      .replace(/(DESCRIBE|IT|TEST)\(/g, (m) => m.toLowerCase());
     expect(titlesIn(src)).toEqual([
       { block: 'describe', title: 'outer (UT_01_001)' },
       { block: 'test', title: "it's UT_01_002" },

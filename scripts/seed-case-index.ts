@@ -32,7 +32,9 @@ export function seedIdsIn(title: string): string[] {
   return [...new Set(ids)];
 }
 
-const TITLE = /\b(describe|it|test)(?:\.only|\.concurrent)?\(\s*(['"`])((?:\\.|(?!\2)[^\\])*)\2/g;
+/** `it(` / `test(` / `describe(` calls, not methods such as `re.test(`. */
+const TITLE =
+  /(?<![.\w$])(describe|it|test)(?:\.only|\.concurrent)?\(\s*(['"`])((?:\\.|(?!\2)[^\\])*)\2/g;
 
 /** `describe` / `it` / `test` titles written as plain string literals. */
 export function titlesIn(source: string): { block: 'describe' | 'test'; title: string }[] {
