@@ -2,10 +2,10 @@
  * The seed's test workflow (`-TestId UT_01_001`, `-List`):
  *   npm run test:case -- UT_01_003 [UT_03_004 ...]   runs exactly the tests covering those ids
  *   npm run test:case -- --list                       every seed id with its spec file and test
- * e2e specs need the build: `npm run build` first when an id is covered by one (`--build`
- * does it).
+ * Some e2e specs run `dist/`: it is built when missing; `--build` rebuilds it first.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoveringTest, indexSeedCases, SpecKind, testNamePattern } from './seed-case-index';
 import { NOT_A_SPEC, SEED_CASES } from './seed-cases';
@@ -44,7 +44,7 @@ function run(ids: string[], index: Map<string, CoveringTest[]>, build: boolean):
   for (const kind of ['unit', 'e2e'] as const) {
     const selected = tests.filter((t) => t.kind === kind);
     if (selected.length === 0) continue;
-    if (kind === 'e2e' && build) {
+    if (kind === 'e2e' && (build || !existsSync(join(ROOT, 'dist', 'src', 'main.js')))) {
       const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
       if (b.status !== 0) return b.status ?? 1;
     }
