@@ -44,4 +44,17 @@ describe('LogFiles (reopen for logrotate)', () => {
     await expect(files.reopenAll()).resolves.toBeUndefined();
     expect(good.reopen).toHaveBeenCalledTimes(1);
   });
+
+  it('listens for SIGHUP from bootstrap until shutdown', async () => {
+    const files = new LogFiles();
+    const file = { path: 'f', reopen: jest.fn() };
+    files.register(file);
+    const before = process.listenerCount('SIGHUP');
+    files.onApplicationBootstrap();
+    expect(process.listenerCount('SIGHUP')).toBe(before + 1);
+    process.emit('SIGHUP', 'SIGHUP');
+    expect(file.reopen).toHaveBeenCalledTimes(1);
+    files.onApplicationShutdown();
+    expect(process.listenerCount('SIGHUP')).toBe(before);
+  });
 });
