@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/config.schema';
@@ -26,11 +25,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config, options.configPath),
         LoggingModule.forRoot(config),
-        ScheduleModule.forRoot(),
-        StatisticsModule.forRoot(),
-        OamModule.forRoot({ configPath: options.configPath }),
+        StatisticsModule,
+        OamModule,
         InsupcModule,
         SipsvcModule,
         ExecuteModule,

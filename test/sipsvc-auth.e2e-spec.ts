@@ -3,10 +3,10 @@
  * real sockets against the whole gateway.
  */
 import { Gateway, startGateway } from '../src/bootstrap';
-import { SIPSVC_STATE, SipsvcStateSource } from '../src/common/state-sources';
+import { SIPSVC_STATE, SipsvcStateSource } from '../src/contracts/state-sources';
 import { AppConfig } from '../src/config/config.schema';
 import { ServiceStateService } from '../src/oam/service-state.service';
-import { StatisticsService } from '../src/statistics/statistics.service';
+import { SipsvcCounters } from '../src/sipsvc/sipsvc.counters';
 import {
   base64,
   connectSipsvc,
@@ -246,8 +246,8 @@ describe('SIPSVC authentication (UT_01, e2e)', () => {
   });
 
   it('describes connections for GET /state and feeds the statistics', async () => {
-    const stats = gw.app.get(StatisticsService).sipsvc;
-    const before = { ...stats.commands.auth, rejected: stats.connectionsRejected };
+    const stats = gw.app.get(SipsvcCounters);
+    const before = { ...stats.auth, rejected: stats.connectionsRejected };
     const c = await connect();
     await c.authOk();
     await c.heartbeat();
@@ -264,100 +264,30 @@ describe('SIPSVC authentication (UT_01, e2e)', () => {
     });
     expect(state.isListening()).toBe(true);
     expect(state.port()).toBe(gw.sipsvcPort);
-    expect(stats.commands.auth.attempts - before.attempts).toBe(2);
-    expect(stats.commands.auth.success - before.success).toBe(1);
-    expect(stats.commands.auth.failure - before.failure).toBe(1);
+    expect(stats.auth.attempts - before.attempts).toBe(2);
+    expect(stats.auth.success - before.success).toBe(1);
+    expect(stats.auth.failure - before.failure).toBe(1);
     expect(stats.connectionsRejected - before.rejected).toBe(1);
   });
 });
 
-describe('SIPSVC connection timers (UT_01_007..009, e2e)', () => {
-  const AUTH_TIMEOUT = 500;
-  const IDLE_TIMEOUT = 800;
-  // the spec allows timeout + 2 s; the sweep runs every second
-  const SLACK = 2000;
-  let gw: Gateway;
-  const open: SipsvcTestClient[] = [];
-
-  beforeAll(async () => {
-    gw = await startGateway(
-      testConfig({ tcp: { server: { authTimeout: AUTH_TIMEOUT, idleTimeout: IDLE_TIMEOUT } } }),
-    );
-  });
-  afterEach(() => open.splice(0).forEach((c) => c.destroy()));
-  afterAll(() => gw?.close());
-
-  async function connect(): Promise<SipsvcTestClient> {
-    const c = await connectSipsvc(gw.sipsvcPort);
-    open.push(c);
-    return c;
-  }
-
-  it('UT_01_007: a connection that never authenticates is closed after auth-timeout', async () => {
-    const start = Date.now();
-    const c = await connect();
-    await c.waitClosed(AUTH_TIMEOUT + SLACK);
-    expect(Date.now() - start).toBeGreaterThanOrEqual(AUTH_TIMEOUT - 50);
-  });
-
-  it('UT_01_008: an authenticated connection with no traffic is closed after idle-timeout', async () => {
-    const c = await connect();
-    await c.authOk();
-    const start = Date.now();
-    await c.waitClosed(IDLE_TIMEOUT + SLACK);
-    expect(Date.now() - start).toBeGreaterThanOrEqual(IDLE_TIMEOUT - 50);
-  });
-
-  it('UT_01_009: heartbeats keep a connection open past twice the idle-timeout', async () => {
-    const c = await connect();
-    await c.authOk();
-    const until = Date.now() + IDLE_TIMEOUT * 2.5;
-    const cmds = ['heartbeat', 'heartBeat', 'HeartBeat'];
-    let n = 0;
-    while (Date.now() < until) {
-      // the heartbeat cadence is the behaviour under test: one every ~idle/3
-      await new Promise((r) => setTimeout(r, IDLE_TIMEOUT / 3));
-      expect(await c.heartbeat(c.token, cmds[n++ % 3])).toMatchObject({ result: 0 });
-    }
-    expect(c.isClosed).toBe(false);
-    expect(n).toBeGreaterThanOrEqual(6);
-  });
-});
-
-describe('SIPSVC connection-timeout (e2e)', () => {
-  const CONNECTION_TIMEOUT = 1500;
-  const IDLE_TIMEOUT = 800;
-  const SLACK = 2000;
+// UT_01_007..009 and connection-timeout run on fake time in src/sipsvc/sipsvc-timers.spec.ts;
+// this checks only that the sweep is wired into the running gateway.
+describe('SIPSVC connection timers (e2e wiring)', () => {
   let gw: Gateway;
   let client: SipsvcTestClient | undefined;
 
   beforeAll(async () => {
-    gw = await startGateway(
-      testConfig({
-        tcp: { server: { connectionTimeout: CONNECTION_TIMEOUT, idleTimeout: IDLE_TIMEOUT } },
-      }),
-    );
+    gw = await startGateway(testConfig({ tcp: { server: { authTimeout: 300 } } }));
   });
   afterAll(async () => {
     client?.destroy();
     await gw?.close();
   });
 
-  it('closes an authenticated connection older than connection-timeout, even while active', async () => {
+  it('UT_01_007: a connection that never authenticates is closed by the sweep', async () => {
     client = await connectSipsvc(gw.sipsvcPort);
-    const start = Date.now();
-    await client.authOk();
-    const closed = client.waitClosed(CONNECTION_TIMEOUT + SLACK);
-    // keep the connection busy so only the age limit can close it
-    let heartbeats = 0;
-    while (!client.isClosed && Date.now() - start < CONNECTION_TIMEOUT + SLACK) {
-      await new Promise((r) => setTimeout(r, IDLE_TIMEOUT / 4));
-      if (!client.isClosed) {
-        client.send({ cmd: 'heartBeat', token: client.token, reqNo: `HB${heartbeats++}` });
-      }
-    }
-    await closed;
-    expect(Date.now() - start).toBeGreaterThanOrEqual(CONNECTION_TIMEOUT - 50);
-    expect(heartbeats).toBeGreaterThan(2);
+    // auth-timeout + one sweep period (1 s) + slack
+    await client.waitClosed(300 + 1000 + 2000);
   });
 });

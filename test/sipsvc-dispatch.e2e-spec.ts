@@ -9,17 +9,23 @@ import { of } from 'rxjs';
 import { AppConfigModule } from '../src/config/app-config.module';
 import { AppConfig } from '../src/config/config.schema';
 import { OamModule } from '../src/oam/oam.module';
-import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../src/sipsvc/sipsvc-message';
+import {
+  SipsvcConnectionContext,
+  SipsvcReply,
+  SipsvcRequest,
+} from '../src/contracts/sipsvc-message';
 import { SipsvcModule } from '../src/sipsvc/sipsvc.module';
 import { SipsvcServer } from '../src/sipsvc/sipsvc.server';
 import { StatisticsModule } from '../src/statistics/statistics.module';
-import { StatisticsService } from '../src/statistics/statistics.service';
+import { SipsvcCounters } from '../src/sipsvc/sipsvc.counters';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
 /** replies held back until the test releases them. */
 const held: Array<() => void> = [];
+/** connection ids, once per close subscriber called (a held request subscribes twice). */
+const closedIds: number[] = [];
 
 @Controller()
 class StandInExecuteController {
@@ -34,7 +40,11 @@ class StandInExecuteController {
     };
     if (body.apiName === 'throw') throw new Error('boom');
     if (body.apiName === 'observable') return of(reply);
-    if (body.apiName === 'hold') return new Promise((resolve) => held.push(() => resolve(reply)));
+    if (body.apiName === 'hold') {
+      ctx.onClose(() => closedIds.push(ctx.connectionId));
+      ctx.onClose(() => closedIds.push(ctx.connectionId));
+      return new Promise((resolve) => held.push(() => resolve(reply)));
+    }
     return reply;
   }
 }
@@ -58,14 +68,12 @@ async function start(
 describe('SIPSVC dispatch to business handlers (e2e)', () => {
   let app: INestApplication;
   let port: number;
-  const closedIds: number[] = [];
 
   beforeAll(async () => {
     ({ app, port } = await start(
       testConfig({ sipsvc: { recvQueue: { capacity: 2, threadCount: 1 } } }),
       true,
     ));
-    app.get(SipsvcServer).onConnectionClosed((ctx) => closedIds.push(ctx.connectionId));
   });
   afterAll(() => app?.close());
 
@@ -94,7 +102,7 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
   });
 
   it("refuses with 18 'Server overloaded' at once when the receive queue is full", async () => {
-    const stats = app.get(StatisticsService).sipsvc;
+    const stats = app.get(SipsvcCounters);
     const before = stats.queueRejections;
     const errors = jest.spyOn(Logger.prototype, 'error');
     const c = await connectSipsvc(port);
@@ -121,13 +129,14 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
     await c.close();
   });
 
-  it('tells the closed-connection listener and drops replies for a closed connection', async () => {
+  it('tells every close subscriber of the connection context and drops replies for a closed connection', async () => {
     const c = await connectSipsvc(port);
     await c.authOk();
     c.send(c.executeMessage('hold'));
     await waitFor(() => held.length === 1);
     c.destroy();
-    await waitFor(() => closedIds.length > 0);
+    await waitFor(() => closedIds.length === 2);
+    expect(new Set(closedIds).size).toBe(1);
     held.splice(0).forEach((release) => release());
     // the gateway is still healthy after the dropped reply
     const d = await connectSipsvc(port);

@@ -9,7 +9,7 @@ import {
   type InsupcSimulator,
 } from '../apps/insupc-simulator/src/insupc-simulator';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { SESSION_STATE, SessionStateSource } from '../src/common/state-sources';
+import { SESSION_STATE, SessionStateSource } from '../src/contracts/state-sources';
 import { SipsvcConnectionRegistry } from '../src/sipsvc/sipsvc-connection-registry';
 import { base64, connectSipsvc, TEST_CLIENT } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';

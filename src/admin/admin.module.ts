@@ -1,4 +1,9 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { ExecuteModule } from '../execute/execute.module';
+import { InsupcModule } from '../insupc/insupc.module';
+import { OamModule } from '../oam/oam.module';
+import { SipsvcModule } from '../sipsvc/sipsvc.module';
+import { StatisticsModule } from '../statistics/statistics.module';
 import { AdminTokenMiddleware } from './admin-token.middleware';
 import { GatewayStateService } from './gateway-state.service';
 import { StatController } from './stat.controller';
@@ -7,6 +12,7 @@ import { StatusController } from './status.controller';
 
 /** The operator's HTTP API (operations spec section 3), guarded by `security.admin-token`. */
 @Module({
+  imports: [OamModule, StatisticsModule, SipsvcModule, InsupcModule, ExecuteModule],
   controllers: [StatusController, StateController, StatController],
   providers: [GatewayStateService],
 })

@@ -3,7 +3,7 @@ import type {
   InsupcStateSource,
   SessionStateSource,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { ServiceStateService } from '../oam/service-state.service';
 import { GatewayStateService } from './gateway-state.service';
 

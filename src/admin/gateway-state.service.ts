@@ -6,7 +6,7 @@ import {
   SessionStateSource,
   SIPSVC_STATE,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { StatusDto } from './admin.dto';

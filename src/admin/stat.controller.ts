@@ -2,8 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/config.schema';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
-import { StatisticsSnapshot } from '../statistics/statistics.snapshot';
-import { StatisticsService } from '../statistics/statistics.service';
+import { StatisticsService, StatisticsSnapshot } from '../statistics/statistics.service';
 import { ActionResult } from './admin.dto';
 
 @ApiTags('admin')

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { CONFIG_FILE_PATH } from './config-file-path';
 import { AppConfig } from './config.schema';
 
 /**
@@ -9,7 +10,8 @@ import { AppConfig } from './config.schema';
 @Global()
 @Module({})
 export class AppConfigModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `configPath`: the YAML file `config` was loaded from (the OAM reload action re-reads it). */
+  static forRoot(config: AppConfig, configPath?: string): DynamicModule {
     return {
       module: AppConfigModule,
       imports: [
@@ -19,8 +21,11 @@ export class AppConfigModule {
           load: [() => config as unknown as Record<string, unknown>],
         }),
       ],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        ...(configPath ? [{ provide: CONFIG_FILE_PATH, useValue: configPath }] : []),
+      ],
+      exports: [AppConfig, ...(configPath ? [CONFIG_FILE_PATH] : [])],
     };
   }
 }

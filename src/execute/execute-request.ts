@@ -2,7 +2,7 @@
  * Validation of an `execute` request's body (sipsvc-json-protocol.md §2). The transport has
  * already parsed the JSON and checked the token; everything here is still untrusted.
  */
-import { SipsvcRequest } from '../sipsvc/sipsvc-message';
+import { SipsvcRequest } from '../contracts/sipsvc-message';
 
 export interface ExecuteCall {
   apiName: string;

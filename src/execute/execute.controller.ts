@@ -5,7 +5,7 @@ import {
   SipsvcPattern,
   SipsvcReply,
   SipsvcRequest,
-} from '../sipsvc/sipsvc-message';
+} from '../contracts/sipsvc-message';
 import { ExecuteService } from './execute.service';
 
 /**

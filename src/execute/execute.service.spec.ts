@@ -6,12 +6,14 @@ import {
   InsupcQueryError,
   InsupcQueryPort,
   InsupcRouteNote,
-} from '../insupc/insupc-query.port';
+} from '../contracts/insupc-query.port';
 import { ServiceStateService } from '../oam/service-state.service';
-import { SipsvcConnectionContext, SipsvcReply } from '../sipsvc/sipsvc-message';
-import { StatisticsService } from '../statistics/statistics.service';
+import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
+import { FakeScheduler } from '../common/testing/fake-scheduler';
+import { ExecuteCounters } from './execute.counters';
+import { ExecuteLatency } from './execute-latency';
 import { ExecuteLogSink, ExecuteLogWriter } from './execute-log.writer';
-import { ExecuteService } from './execute.service';
+import { ExecuteService, LOAD_MONITOR_JOB, SESSION_SWEEP_JOB } from './execute.service';
 
 /** An INSUPC port whose queries the test answers by hand. */
 class FakeInsupc implements InsupcQueryPort {
@@ -43,13 +45,26 @@ class MemorySink implements ExecuteLogSink {
   }
 }
 
-const conn = (id = 1): SipsvcConnectionContext & { closed: boolean } => ({
-  connectionId: id,
-  clientIp: '127.0.0.1',
-  clientPort: 40000 + id,
-  authenticated: true,
-  closed: false,
-});
+/** a SIPSVC connection as the handler sees it; `close()` is what the transport does. */
+class FakeConnection implements SipsvcConnectionContext {
+  readonly clientIp = '127.0.0.1';
+  readonly authenticated = true;
+  closed = false;
+  private readonly listeners: (() => void)[] = [];
+  constructor(readonly connectionId: number) {}
+  get clientPort(): number {
+    return 40000 + this.connectionId;
+  }
+  onClose(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  close(): void {
+    this.closed = true;
+    this.listeners.splice(0).forEach((l) => l());
+  }
+}
+
+const conn = (id = 1) => new FakeConnection(id);
 
 const exec = (reqNo: string, apiName = 'mcidGetProfile', inputParams: unknown[] = ['010']) => ({
   cmd: 'execute',
@@ -65,15 +80,28 @@ const settle = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)
 async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const config = new AppConfig();
   tune(config);
-  const stats = new StatisticsService();
+  const stats = new ExecuteCounters();
   const state = new ServiceStateService();
   const insupc = new FakeInsupc();
   const sink = new MemorySink();
   const log = new ExecuteLogWriter(config, sink);
   await log.onModuleInit();
-  const clock = { t: 1000, now: () => clock.t };
-  const svc = new ExecuteService(config, stats, state, insupc, log, undefined, clock);
-  return { config, stats, state, insupc, sink, clock, svc };
+  const scheduler = new FakeScheduler();
+  scheduler.advance(1000);
+  /** the scheduler's time, settable (advancing runs whatever is scheduled) */
+  const clock = {
+    get t(): number {
+      return scheduler.now();
+    },
+    set t(to: number) {
+      scheduler.advance(to - scheduler.now());
+    },
+  };
+  const latencies: number[] = [];
+  const latency = new ExecuteLatency();
+  latency.subscribe({ observeExecute: (_s: number, result: number) => latencies.push(result) });
+  const svc = new ExecuteService(config, stats, state, insupc, log, scheduler, latency);
+  return { config, stats, state, insupc, sink, clock, svc, scheduler, latencies };
 }
 
 describe('ExecuteService', () => {
@@ -90,7 +118,7 @@ describe('ExecuteService', () => {
       data: { msisdn: '010' },
     });
     expect(svc.messageMappingSize()).toBe(0);
-    expect(stats.sipsvc.commands.execute).toEqual({ attempts: 1, success: 1, failure: 0 });
+    expect(stats.execute).toEqual({ attempts: 1, success: 1, failure: 0 });
     expect(sink.lines[0]).toMatch(
       / SUCCESS \| reqId: R1 \| apiName: mcidGetProfile \| server: INSUPC-1 \| elapsed: 0ms\n$/,
     );
@@ -106,7 +134,7 @@ describe('ExecuteService', () => {
       resultDesc: 'Unknown API',
       insupcResult: '0x10',
     });
-    expect(stats.sipsvc.commands.execute.failure).toBe(1);
+    expect(stats.execute.failure).toBe(1);
     expect(sink.lines[0]).toContain('ERROR(7) | reqId: R2');
   });
 
@@ -136,7 +164,7 @@ describe('ExecuteService', () => {
     expect(refused).toHaveLength(6);
     expect(refused[0]).toEqual({ result: 4, resultCode: 4, resultDesc: 'TPS limit exceeded' });
     expect(svc.messageMappingSize()).toBe(9);
-    expect(stats.sipsvc.tpsRejections).toBe(6);
+    expect(stats.tpsRejections).toBe(6);
     expect(svc.describeSessions().tpsRejections).toBe(6);
   });
 
@@ -167,7 +195,7 @@ describe('ExecuteService', () => {
       resultCode: 18,
       resultDesc: 'Maximum concurrent sessions exceeded',
     });
-    expect(stats.sipsvc.queueRejections).toBe(1);
+    expect(stats.queueRejections).toBe(1);
     insupc.calls[0].resolve({ server: 'S', result: 1 });
     await expect(first).resolves.toMatchObject({ result: 0 });
     expect(svc.handle(exec('5'), conn())).toBeInstanceOf(Promise);
@@ -188,7 +216,7 @@ describe('ExecuteService', () => {
       resultCode: 18,
       resultDesc: 'WorkerQueue saturated - all worker queues are full',
     });
-    expect(stats.sipsvc.queueRejections).toBe(1);
+    expect(stats.queueRejections).toBe(1);
     expect(insupc.calls).toHaveLength(1);
     expect(svc.workerQueueSize()).toBe(1);
     insupc.calls[0].resolve({ server: 'S', result: 1 });
@@ -237,7 +265,7 @@ describe('ExecuteService', () => {
       resultDesc: 'Session timeout',
     });
     expect(svc.describeSessions().currentSessions).toBe(0);
-    expect(stats.sipsvc.timeouts).toBe(1);
+    expect(stats.timeouts).toBe(1);
     // the server is known from the moment the query was routed, not only from its answer
     expect(sink.lines[0]).toContain(
       'TIMEOUT | reqId: UT_03_006_REQ_TIMEOUT | apiName: mcidGetProfile | server: INSUPC-1',
@@ -245,9 +273,9 @@ describe('ExecuteService', () => {
 
     insupc.calls[0].resolve({ server: 'INSUPC-1', result: 1, sqlOutput: '{}' });
     await settle();
-    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(stats.droppedResponses).toBe(1);
     expect(sink.lines[1]).toContain('DROPPED | reqId: UT_03_006_REQ_TIMEOUT');
-    expect(stats.sipsvc.commands.execute).toEqual({ attempts: 1, success: 0, failure: 1 });
+    expect(stats.execute).toEqual({ attempts: 1, success: 0, failure: 1 });
     expect(config.message.sessionTimeout).toBe(5000);
   });
 
@@ -296,14 +324,13 @@ describe('ExecuteService', () => {
     const c1 = conn(1);
     svc.handle(exec('mine'), c1);
     const other = svc.handle(exec('other'), conn(2));
-    c1.closed = true;
-    svc.connectionClosed(1);
+    c1.close();
     expect(svc.messageMappingSize()).toBe(1);
     insupc.calls[0].resolve({ server: 'S', result: 1 });
     insupc.calls[1].resolve({ server: 'S', result: 1 });
     await expect(other).resolves.toMatchObject({ result: 0 });
     await settle();
-    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(stats.droppedResponses).toBe(1);
     expect(svc.messageMappingSize()).toBe(0);
   });
 
@@ -315,7 +342,7 @@ describe('ExecuteService', () => {
     insupc.calls[0].resolve({ server: 'S', result: 1 });
     await settle();
     expect(svc.messageMappingSize()).toBe(0);
-    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(stats.droppedResponses).toBe(1);
   });
 
   it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, client answered by timeout', async () => {
@@ -330,7 +357,7 @@ describe('ExecuteService', () => {
     await Promise.resolve(); // both answers arrive before the queue drains
     await Promise.resolve();
     await expect(a).resolves.toMatchObject({ result: 0 });
-    expect(stats.sipsvc.droppedResponses).toBe(1);
+    expect(stats.droppedResponses).toBe(1);
     expect(sink.lines.some((l) => l.includes('DROPPED | reqId: B'))).toBe(true);
     expect(svc.messageMappingSize()).toBe(1);
     clock.t += 1000;
@@ -357,7 +384,7 @@ describe('ExecuteService', () => {
           .map((c) => String(c[0]))
           .filter((l) => l.includes('cleaning up mapping to prevent garbage'));
       await burst(50);
-      expect(stats.sipsvc.droppedResponses).toBe(49);
+      expect(stats.droppedResponses).toBe(49);
       expect(lines()).toEqual([
         'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
       ]);
@@ -402,15 +429,43 @@ describe('ExecuteService', () => {
   });
 
   it('load level follows utilisation (sampled once a second)', async () => {
-    const { svc } = await setup((c) => {
+    const { svc, scheduler } = await setup((c) => {
       c.tps.maxTps = 10;
       c.message.maxSessions = 100;
     });
+    svc.onModuleInit();
     for (let i = 0; i < 9; i++) svc.handle(exec(`${i}`), conn());
-    svc.sampleLoad();
-    expect(svc.describeSessions().loadLevel).toBe('Critical');
-    svc.sampleLoad();
+    scheduler.advance(999);
     expect(svc.describeSessions().loadLevel).toBe('Normal');
+    scheduler.advance(1);
+    expect(svc.describeSessions().loadLevel).toBe('Critical');
+    scheduler.advance(1000);
+    expect(svc.describeSessions().loadLevel).toBe('Normal');
+    svc.onApplicationShutdown();
+  });
+
+  it('sessions time out on the scheduled sweep; a hot-reloaded session-timeout is followed', async () => {
+    const { svc, scheduler, config } = await setup((c) => (c.message.sessionTimeout = 30_000));
+    svc.onModuleInit();
+    expect(scheduler.periodOf(SESSION_SWEEP_JOB)).toBe(250);
+    config.message.sessionTimeout = 100; // what a reload does to the live config
+    scheduler.advance(250); // the next sweep notices
+    expect(scheduler.periodOf(SESSION_SWEEP_JOB)).toBe(10);
+    const pending = svc.handle(exec('hot'), conn());
+    scheduler.advance(99);
+    expect(svc.messageMappingSize()).toBe(1);
+    scheduler.advance(11);
+    await expect(pending).resolves.toMatchObject({ result: 6, resultDesc: 'Session timeout' });
+    svc.onApplicationShutdown();
+  });
+
+  it('every scheduled job stops on shutdown', async () => {
+    const { svc, scheduler } = await setup();
+    svc.onModuleInit();
+    expect(scheduler.jobNames().sort()).toEqual([LOAD_MONITOR_JOB, SESSION_SWEEP_JOB].sort());
+    svc.onApplicationShutdown();
+    expect(scheduler.jobNames()).toEqual([]);
+    expect(scheduler.pending()).toBe(0);
   });
 
   it('every execute is answered exactly once whatever the order of events', async () => {
@@ -427,7 +482,7 @@ describe('ExecuteService', () => {
           },
         ),
         async (events) => {
-          const { svc, insupc, clock, stats } = await setup((c) => {
+          const { svc, insupc, clock, stats, latencies } = await setup((c) => {
             c.worker.concurrency = 3;
             c.message.sessionTimeout = 100;
           });
@@ -437,6 +492,7 @@ describe('ExecuteService', () => {
             const r = svc.handle(exec(`R${i}`), conns[i % 2]);
             void Promise.resolve(r).then(() => answers[i]++);
           }
+          // a promise settles once whatever happens: doubles show in what each ending records
           for (const [n, ev] of events) {
             const call = insupc.calls[n % Math.max(1, insupc.calls.length)];
             if (ev === 'answer') call?.resolve({ server: 'S', result: 1 });
@@ -446,8 +502,7 @@ describe('ExecuteService', () => {
               clock.t += 60;
               svc.expireTimedOut();
             } else {
-              conns[n % 2].closed = true;
-              svc.connectionClosed(n % 2 === 0 ? 1 : 2);
+              conns[n % 2].close();
             }
             await settle();
           }
@@ -457,8 +512,10 @@ describe('ExecuteService', () => {
           expect(answers).toEqual(new Array(20).fill(1));
           expect(svc.messageMappingSize()).toBe(0);
           expect(svc.workerQueueSize()).toBe(0);
-          const e = stats.sipsvc.commands.execute;
-          expect(e.success + e.failure).toBe(e.attempts);
+          const e = stats.execute;
+          expect(e.attempts).toBe(20);
+          expect(e.success + e.failure).toBe(20);
+          expect(latencies).toHaveLength(20);
         },
       ),
       { numRuns: 200 },

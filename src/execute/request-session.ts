@@ -1,5 +1,5 @@
-import { InsupcAnswer } from '../insupc/insupc-query.port';
-import { SipsvcConnectionContext, SipsvcReply } from '../sipsvc/sipsvc-message';
+import { InsupcAnswer } from '../contracts/insupc-query.port';
+import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
 import { WorkerQueueItem } from './worker-queue';
 
 /** Where a session is in the pipeline. */

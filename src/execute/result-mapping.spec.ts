@@ -1,4 +1,4 @@
-import { InsupcQueryError } from '../insupc/insupc-query.port';
+import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { insupcResultText, replyFromAnswer, replyFromQueryError } from './result-mapping';
 
 describe('result mapping (sipsvc spec §3)', () => {

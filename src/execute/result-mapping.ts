@@ -2,25 +2,13 @@
  * INSUPC answer / transport error → SIPSVC execute reply (sipsvc-json-protocol.md §3).
  * Pure functions: the pipeline calls them once per finished request.
  */
-import { InsupcAnswer, InsupcQueryError } from '../insupc/insupc-query.port';
-import { SipsvcReply } from '../sipsvc/sipsvc-message';
-import { ResultText, SipsvcResult, SipsvcResultCode } from '../sipsvc/sipsvc-result';
-
-/** INSUPC RESULT bytes (insupc-binary-protocol.md §4). */
-export const InsupcResult = {
-  SUCCESS: 0x01,
-  NO_DATA: 0x02,
-  QUERY_ERROR: 0x10,
-  INVALID_PARAM: 0x11,
-  LOGIN_DENIED: 0x20,
-  SERVER_BUSY: 0x30,
-} as const;
+import { formatHexByte, ResultCode } from '../../libs/insupc-protocol/src/constants';
+import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
+import { SipsvcReply } from '../contracts/sipsvc-message';
+import { ResultText, SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
 
 /** `"0x10"` for every byte, built once (statistics keys and `insupcResult` use it). */
-const HEX_BYTE: readonly string[] = Array.from(
-  { length: 256 },
-  (_, b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
-);
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => formatHexByte(b));
 
 export function insupcResultText(result: number): string {
   return HEX_BYTE[result & 0xff];
@@ -33,9 +21,9 @@ export function reply(result: SipsvcResultCode, resultDesc: string): SipsvcReply
 /** Maps an INSUPC answer whatever its RESULT byte. */
 export function replyFromAnswer(answer: InsupcAnswer): SipsvcReply {
   switch (answer.result) {
-    case InsupcResult.SUCCESS:
+    case ResultCode.SUCCESS:
       return successReply(answer);
-    case InsupcResult.NO_DATA:
+    case ResultCode.NO_DATA:
       return reply(SipsvcResult.NO_DATA, ResultText.NO_DATA);
     default: {
       // 0x10, 0x11, 0x30 per spec; any other byte is equally "the backend said no".

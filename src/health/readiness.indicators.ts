@@ -7,7 +7,7 @@ import {
   SegwStateSource,
   SIPSVC_STATE,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 
 /** Readiness: the SIPSVC listener is bound and accepting. Absent transport = not ready. */

@@ -13,10 +13,10 @@ import {
   ResultCode,
 } from '../../libs/insupc-protocol/src';
 import { InsupcClientConfig } from '../config/config.schema';
-import { newInsupcServerCounters } from '../statistics/statistics.counters';
+import { newInsupcServerCounters } from './insupc.counters';
 import { ConnectionState } from './connection-state';
 import { InsupcConnection } from './insupc-connection';
-import { InsupcQueryError } from './insupc-query.port';
+import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { InsupcServerPool } from './insupc-server-pool';
 
 /** A socket double: records what the connection writes, lets the test play the server. */

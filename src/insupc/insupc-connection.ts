@@ -20,7 +20,7 @@ import {
 } from '../../libs/insupc-protocol/src';
 import { InsupcClientConfig } from '../config/config.schema';
 import { ConnectionEvent, ConnectionState, nextConnectionState } from './connection-state';
-import { InsupcAnswer, InsupcQueryError } from './insupc-query.port';
+import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
 import { InsupcServerPool } from './insupc-server-pool';
 import { PendingRequests } from './pending-requests';
 import { SocketConnector } from './socket-connector';

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { isBlockedStatus, type DbStatus } from '../../libs/insupc-protocol/src';
-import { InsupcServerState } from '../common/state-sources';
+import { InsupcServerState } from '../contracts/state-sources';
 import { InsupcClientConfig } from '../config/config.schema';
-import { InsupcServerCounters } from '../statistics/statistics.counters';
+import { InsupcServerCounters } from './insupc.counters';
 import { ConnectionState } from './connection-state';
 import { NOT_ROUTABLE, routingTier } from './db-status';
 import type { InsupcConnection } from './insupc-connection';
@@ -44,7 +44,6 @@ export class InsupcServerPool implements RoutableServer {
     this.log = new Logger(`INSUPC|${config.name}`);
     this.selectedLine = `Selected MA pool: ${config.name}`;
     this.fallbackLine = `using fallback: ${config.name}`;
-    counters.dbStatus = '';
   }
 
   add(connection: InsupcConnection): void {
@@ -115,7 +114,6 @@ export class InsupcServerPool implements RoutableServer {
     const old = this.dbStatus;
     if (old === status) return;
     this.dbStatus = status;
-    this.counters.dbStatus = status;
     if (old === '') return; // first status: the logon line reports it
     const line = `[INSUPC|${this.name}] DB Status changed | old: ${old}, new: ${status}`;
     if (isBlockedStatus(status)) this.log.warn(line);

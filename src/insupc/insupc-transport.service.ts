@@ -6,16 +6,16 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { InsupcServerState, InsupcStateSource } from '../common/state-sources';
+import { InsupcServerState, InsupcStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
+import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
 import {
   InsupcAnswer,
   InsupcQueryError,
   InsupcQueryPort,
   InsupcRouteNote,
-} from './insupc-query.port';
+} from '../contracts/insupc-query.port';
 import { InsupcRouter } from './insupc-router';
 import { InsupcServerPool } from './insupc-server-pool';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
@@ -54,7 +54,7 @@ export class InsupcTransport
 
   constructor(
     private readonly config: AppConfig,
-    stats: StatisticsService,
+    counters: InsupcCounters,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
   ) {
     this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
@@ -66,7 +66,7 @@ export class InsupcTransport
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, stats.insupc(client.name));
+      const pool = new InsupcServerPool(client, counters.server(client.name));
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
@@ -78,6 +78,7 @@ export class InsupcTransport
       }
       return pool;
     });
+    counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
     this.router = new InsupcRouter(this.pools);
   }
 

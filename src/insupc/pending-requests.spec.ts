@@ -1,4 +1,4 @@
-import { InsupcAnswer, InsupcQueryError } from './insupc-query.port';
+import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
 import { PendingRequest, PendingRequests } from './pending-requests';
 
 function request(sentAt = 0) {

@@ -1,4 +1,4 @@
-import { InsupcAnswer, InsupcQueryError } from './insupc-query.port';
+import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
 
 export interface PendingRequest {
   resolve(answer: InsupcAnswer): void;

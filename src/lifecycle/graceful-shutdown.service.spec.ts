@@ -1,5 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { InsupcStateSource, SessionStateSource, SipsvcStateSource } from '../common/state-sources';
+import {
+  InsupcStateSource,
+  SessionStateSource,
+  SipsvcStateSource,
+} from '../contracts/state-sources';
 import { validateConfig } from '../config/config.loader';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
 import { GracefulShutdown } from './graceful-shutdown.service';

@@ -6,7 +6,7 @@ import {
   SessionStateSource,
   SIPSVC_STATE,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
 

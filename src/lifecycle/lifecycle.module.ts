@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ExecuteModule } from '../execute/execute.module';
+import { InsupcModule } from '../insupc/insupc.module';
+import { SipsvcModule } from '../sipsvc/sipsvc.module';
+import { StatisticsModule } from '../statistics/statistics.module';
 import { GracefulShutdown } from './graceful-shutdown.service';
 
-@Module({ providers: [GracefulShutdown], exports: [GracefulShutdown] })
+@Module({
+  imports: [StatisticsModule, SipsvcModule, ExecuteModule, InsupcModule],
+  providers: [GracefulShutdown],
+  exports: [GracefulShutdown],
+})
 export class LifecycleModule {}

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ExecuteLatency } from '../execute/execute-latency';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { SIPSVC_COMMANDS } from '../statistics/statistics.counters';
 import { StatisticsService } from '../statistics/statistics.service';
 import { ensureDefaultMetrics, OwnedMetrics } from './owned-metrics';
 
@@ -17,6 +17,9 @@ const EXECUTE_BUCKETS = [
  *
  * The gauges operators alert on are in {@link OperatorGauges}.
  */
+/** numeric fields of a snapshot section, as metrics reads them */
+type Counts = Record<string, number>;
+
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
   private readonly owned = new OwnedMetrics();
@@ -24,8 +27,12 @@ export class MetricsService implements OnModuleDestroy {
   /** histogram children by SIPSVC result code (a handful), so observing allocates nothing. */
   private readonly executeByResult = new Map<number, Histogram.Internal<'result'>>();
 
-  constructor(private readonly stats: StatisticsService) {
+  constructor(
+    private readonly stats: StatisticsService,
+    @Optional() latency?: ExecuteLatency,
+  ) {
     ensureDefaultMetrics();
+    latency?.subscribe(this);
     this.executeDuration = this.owned.add(
       new Histogram({
         name: 'insupclient_execute_duration_seconds',
@@ -53,7 +60,10 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   private registerMirrors(): void {
-    const s = this.stats;
+    // the composed statistics snapshot: metrics knows the field names, not who owns them
+    const server = () =>
+      this.stats.snapshot('').server as Counts & { commands: Record<string, Counts> };
+    const clients = () => Object.entries(this.stats.snapshot('').client) as [string, Counts][];
     this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_requests_total',
@@ -62,8 +72,7 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          for (const cmd of SIPSVC_COMMANDS) {
-            const c = s.sipsvc.commands[cmd];
+          for (const [cmd, c] of Object.entries(server().commands)) {
             this.inc({ command: cmd, outcome: 'attempt' }, c.attempts);
             this.inc({ command: cmd, outcome: 'success' }, c.success);
             this.inc({ command: cmd, outcome: 'failure' }, c.failure);
@@ -79,9 +88,10 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          this.inc({ event: 'accepted' }, s.sipsvc.connectionsAccepted);
-          this.inc({ event: 'authenticated' }, s.sipsvc.connectionsAuthenticated);
-          this.inc({ event: 'rejected' }, s.sipsvc.connectionsRejected);
+          const sv = server();
+          this.inc({ event: 'accepted' }, sv.connectionsAccepted);
+          this.inc({ event: 'authenticated' }, sv.connectionsAuthenticated);
+          this.inc({ event: 'rejected' }, sv.connectionsRejected);
         },
       }),
     );
@@ -93,10 +103,11 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          this.inc({ reason: 'tps' }, s.sipsvc.tpsRejections);
-          this.inc({ reason: 'queue' }, s.sipsvc.queueRejections);
-          this.inc({ reason: 'timeout' }, s.sipsvc.timeouts);
-          this.inc({ reason: 'dropped_response' }, s.sipsvc.droppedResponses);
+          const sv = server();
+          this.inc({ reason: 'tps' }, sv.tpsRejections);
+          this.inc({ reason: 'queue' }, sv.queueRejections);
+          this.inc({ reason: 'timeout' }, sv.timeouts);
+          this.inc({ reason: 'dropped_response' }, sv.droppedResponses);
         },
       }),
     );
@@ -108,7 +119,7 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          for (const [server, c] of s.insupcEntries()) {
+          for (const [server, c] of clients()) {
             this.inc({ server, outcome: 'request' }, c.requests);
             this.inc({ server, outcome: 'success' }, c.success);
             this.inc({ server, outcome: 'failure' }, c.failure);
@@ -125,8 +136,8 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          for (const [server, c] of s.insupcEntries()) {
-            for (const [result, n] of Object.entries(c.failureByResult))
+          for (const [server, c] of clients()) {
+            for (const [result, n] of Object.entries(c.failureByResult as unknown as Counts))
               this.inc({ server, result }, n);
           }
         },
@@ -140,7 +151,7 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          for (const [server, c] of s.insupcEntries()) {
+          for (const [server, c] of clients()) {
             this.inc({ server, event: 'connection_loss' }, c.connectionLosses);
             this.inc({ server, event: 'reconnect' }, c.reconnects);
             this.inc({ server, event: 'logon_failure' }, c.logonFailures);
@@ -157,8 +168,8 @@ export class MetricsService implements OnModuleDestroy {
         registers: [],
         collect() {
           this.reset();
-          for (const [server, c] of s.insupcEntries()) {
-            this.set({ server, db_status: c.dbStatus || 'unknown' }, 1);
+          for (const [server, c] of clients()) {
+            this.set({ server, db_status: (c.dbStatus as unknown as string) || 'unknown' }, 1);
           }
         },
       }),

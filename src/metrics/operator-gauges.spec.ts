@@ -4,21 +4,20 @@ import {
   SegwStateSource,
   SessionStateSource,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { OperatorGauges } from './operator-gauges';
 
 const config = {
-  message: { maxSessions: 10000 },
-  sipsvc: { recvQueue: { capacity: 5000 } },
-  worker: { queueCapacity: 10000 },
-  insupc: { recvQueue: { capacity: 5000 } },
+  message: { maxSessions: 100 },
+  sipsvc: { recvQueue: { capacity: 50 } },
+  worker: { queueCapacity: 200 },
+  insupc: { recvQueue: { capacity: 300 } },
 } as unknown as AppConfig;
 
 const sipsvc = {
   recvQueueSize: () => 4,
-  recvQueueCapacity: () => 50,
   connectionCounts: () => ({ authenticated: 2, pending: 1 }),
 } as Partial<SipsvcStateSource> as SipsvcStateSource;
 
@@ -27,9 +26,6 @@ const sessions = {
   workerQueueSize: () => 3,
   insupcRecvQueueSize: () => 1,
   loadLevel: () => 2,
-  sessionsMax: () => 100,
-  workerQueueCapacity: () => 200,
-  insupcRecvQueueCapacity: () => 300,
 } as Partial<SessionStateSource> as SessionStateSource;
 
 const insupc = {
@@ -87,14 +83,6 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     expect(segwState).toContain(
       'insupclient_segw_connection_state{connection="segw-a",state="UP"} 0',
     );
-  });
-
-  it('without feature sources: capacities and the session limit come from the config', async () => {
-    gauges = new OperatorGauges(config, state);
-    expect(await scrape('insupclient_queue_capacity')).toContain(
-      'insupclient_queue_capacity{queue="worker"} 10000',
-    );
-    expect(await scrape('insupclient_sessions_max')).toContain('insupclient_sessions_max 10000');
   });
 
   it('unregisters its gauges on destroy', () => {

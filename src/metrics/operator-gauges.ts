@@ -9,7 +9,7 @@ import {
   SessionStateSource,
   SIPSVC_STATE,
   SipsvcStateSource,
-} from '../common/state-sources';
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import {
@@ -85,11 +85,9 @@ export class OperatorGauges implements OnModuleDestroy {
         if (sessions) g.set(sessions.messageMappingSize());
       },
     );
-    this.gauge(
-      'insupclient_sessions_max',
-      'Limit of open execute sessions (message.max-sessions)',
-      [],
-      (g) => g.set(sessions?.sessionsMax?.() ?? this.config.message.maxSessions),
+    // limits are config keys (message.max-sessions is hot-reloadable: read at each scrape)
+    this.gauge('insupclient_sessions_max', 'Limit of open execute sessions', [], (g) =>
+      g.set(this.config.message.maxSessions),
     );
     this.gauge(
       'insupclient_sipsvc_connections',
@@ -114,15 +112,9 @@ export class OperatorGauges implements OnModuleDestroy {
       }
     });
     this.gauge('insupclient_queue_capacity', 'Capacity of each queue', ['queue'], (g) => {
-      g.set(
-        { queue: 'sipsvc_recv' },
-        sipsvc?.recvQueueCapacity?.() ?? config.sipsvc.recvQueue.capacity,
-      );
-      g.set({ queue: 'worker' }, sessions?.workerQueueCapacity?.() ?? config.worker.queueCapacity);
-      g.set(
-        { queue: 'insupc_recv' },
-        sessions?.insupcRecvQueueCapacity?.() ?? config.insupc.recvQueue.capacity,
-      );
+      g.set({ queue: 'sipsvc_recv' }, config.sipsvc.recvQueue.capacity);
+      g.set({ queue: 'worker' }, config.worker.queueCapacity);
+      g.set({ queue: 'insupc_recv' }, config.insupc.recvQueue.capacity);
     });
   }
 

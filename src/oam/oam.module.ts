@@ -1,33 +1,15 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { FileStore } from './atomic-file';
+import { Module } from '@nestjs/common';
+import { FileStore } from '../common/io/file-store';
 import { OamService } from './oam.service';
-import { CONFIG_FILE_PATH } from './oam.tokens';
-import { ServiceStateService } from './service-state.service';
-
-export interface OamModuleOptions {
-  /** the YAML config file to re-read on reload; without it only the OAM file is reloaded. */
-  configPath?: string;
-}
+import { ServiceStateModule } from './service-state.module';
 
 /**
- * Service state for everyone (global). Imported as is it provides only
- * {@link ServiceStateService} (unit tests of other features); the gateway imports
- * `forRoot()`, which adds the OAM file and the reload action.
+ * The OAM state file and the operator actions on it (block/unblock, reload). Re-reading the
+ * YAML config on reload needs CONFIG_FILE_PATH (given to AppConfigModule.forRoot).
  */
-@Global()
-@Module({ providers: [ServiceStateService], exports: [ServiceStateService] })
-export class OamModule {
-  static forRoot(options: OamModuleOptions = {}): DynamicModule {
-    return {
-      module: OamModule,
-      providers: [
-        OamService,
-        { provide: FileStore, useClass: FileStore },
-        ...(options.configPath
-          ? [{ provide: CONFIG_FILE_PATH, useValue: options.configPath }]
-          : []),
-      ],
-      exports: [OamService],
-    };
-  }
-}
+@Module({
+  imports: [ServiceStateModule],
+  providers: [OamService, FileStore],
+  exports: [OamService, ServiceStateModule],
+})
+export class OamModule {}

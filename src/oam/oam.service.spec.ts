@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from './atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { OamFileError } from './oam-file';
 import { OamService } from './oam.service';
 import { ServiceStateService } from './service-state.service';

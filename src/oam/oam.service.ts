@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from './atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
-import { CONFIG_FILE_PATH } from './oam.tokens';
+import { CONFIG_FILE_PATH } from '../config/config-file-path';
 import { ServiceState, ServiceStateService } from './service-state.service';
 
 export interface ReloadResult extends ReloadOutcome {

@@ -1,6 +1,6 @@
 import { validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
+import { SegwCounters } from './segw.counters';
 import { Logger } from '@nestjs/common';
 import { InitiateResult, IpsecControl, IpsecEventSink } from './ipsec-control';
 import { PROBE_SUFFIX, SegwFailoverManager } from './segw-failover.manager';
@@ -70,7 +70,7 @@ function setup(policy: Partial<AppConfig['segw']['policy']> = {}, addrs = '10.0.
     },
   });
   const control = new FakeControl();
-  const stats = new StatisticsService();
+  const stats = new SegwCounters();
   const manager = new SegwFailoverManager(config, control, stats);
   return { control, stats, manager, state: () => manager.describe()[0] };
 }
@@ -103,7 +103,7 @@ describe('SegwFailoverManager (fake charon)', () => {
     control.reachable.delete('10.0.0.1');
     control.kill('t');
     await waitFor(() => state().state === 'UP' && state().current === '10.0.0.2');
-    expect(stats.segw.failovers).toBe(1);
+    expect(stats.failovers).toBe(1);
     expect(manager.recentHistory()[0]).toMatchObject({
       connection: 't',
       from: '10.0.0.1',
@@ -130,7 +130,7 @@ describe('SegwFailoverManager (fake charon)', () => {
     running.push(manager);
     manager.onApplicationBootstrap();
     await waitFor(() => state().state === 'FAILED');
-    expect(stats.segw.initiateFailures).toBe(4); // first try + 3 retries
+    expect(stats.initiateFailures).toBe(4); // first try + 3 retries
     expect(manager.readiness().ready).toBe(false);
     control.reachable.add('10.0.0.2');
     await waitFor(() => state().state === 'UP');
@@ -223,7 +223,7 @@ describe('SegwFailoverManager (fake charon)', () => {
       'load t 10.0.0.2',
       'initiate t 10.0.0.2',
     ]);
-    expect(stats.segw.initiateFailures).toBe(1);
+    expect(stats.initiateFailures).toBe(1);
     expect(manager.recentHistory()[0]).toMatchObject({
       from: '10.0.0.1',
       to: '10.0.0.2',
@@ -275,7 +275,7 @@ describe('SegwFailoverManager (fake charon)', () => {
     });
     const control = new FakeControl();
     const connect = jest.spyOn(control, 'connect');
-    const m = new SegwFailoverManager(config, control, new StatisticsService());
+    const m = new SegwFailoverManager(config, control, new SegwCounters());
     m.onApplicationBootstrap();
     expect(connect).not.toHaveBeenCalled();
     expect(m.readiness()).toEqual({ ready: true, detail: { enabled: false } });

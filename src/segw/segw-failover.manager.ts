@@ -5,9 +5,9 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { SegwStateSource } from '../common/state-sources';
+import { SegwStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
-import { StatisticsService } from '../statistics/statistics.service';
+import { SegwCounters } from './segw.counters';
 import {
   ConnectionFailover,
   nextIndex,
@@ -67,7 +67,6 @@ export class SegwFailoverManager
   private readonly log = new Logger('SegwFailover');
   private readonly managed = new Map<string, Managed>();
   private readonly history = new RingBuffer<FailoverHistoryEntry>(HISTORY_CAPACITY);
-  private readonly counters;
   private reconnectTimer?: NodeJS.Timeout;
   private connected = false;
   private stopped = false;
@@ -76,10 +75,8 @@ export class SegwFailoverManager
   constructor(
     private readonly config: AppConfig,
     @Inject(IPSEC_CONTROL) private readonly control: IpsecControl,
-    stats: StatisticsService,
-  ) {
-    this.counters = stats.segw;
-  }
+    private readonly counters: SegwCounters,
+  ) {}
 
   get enabled(): boolean {
     return this.config.segw.enabled;

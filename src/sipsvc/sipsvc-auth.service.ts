@@ -4,8 +4,8 @@ import { ServiceStateService } from '../oam/service-state.service';
 import { decodeBase64Strict, findAllowedClient, ipBytes } from './allowed-client-matcher';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
-import { SipsvcReply, SipsvcRequest } from './sipsvc-message';
-import { ResultText, SipsvcResult } from './sipsvc-result';
+import { SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
+import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 
 export const AuthFailure = {
   SERVICE_BLOCKED: 'Authentication failed - Service blocked',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SipsvcConnectionState } from '../common/state-sources';
+import { SipsvcConnectionState } from '../contracts/state-sources';
 import { SipsvcConnection } from './sipsvc-connection';
 
 /**
@@ -49,9 +49,13 @@ export class SipsvcConnectionRegistry {
     return true;
   }
 
-  describe(): { total: number; authenticated: number; connections: SipsvcConnectionState[] } {
+  describe(wallOf: (t: number) => number): {
+    total: number;
+    authenticated: number;
+    connections: SipsvcConnectionState[];
+  } {
     const connections: SipsvcConnectionState[] = [];
-    for (const c of this.connections.values()) connections.push(c.describe());
+    for (const c of this.connections.values()) connections.push(c.describe(wallOf));
     return { total: this.connections.size, authenticated: this.authenticatedCount, connections };
   }
 }

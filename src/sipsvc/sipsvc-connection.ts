@@ -1,7 +1,23 @@
 import { Socket } from 'node:net';
-import { FrameEncoder } from '../../libs/sipsvc-protocol/src/frame-encoder';
-import { SipsvcConnectionState } from '../common/state-sources';
-import { SipsvcConnectionContext } from './sipsvc-message';
+import {
+  FrameEncoder,
+  frameEncoderFor,
+  SipsvcFraming,
+} from '../../libs/sipsvc-protocol/src/frame-encoder';
+import { TickCork } from '../common/io/tick-cork';
+import { SipsvcConnectionState } from '../contracts/state-sources';
+import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
+
+/**
+ * Output held for one client that stopped reading before it is dropped: 64 messages of
+ * max-message-bytes, at least 4 MiB (one input chunk of small pipelined requests is answered
+ * synchronously before reading pauses, and must fit).
+ */
+const pendingOutputLimit = (maxMessageBytes: number): number =>
+  Math.max(4 * 1024 * 1024, 64 * maxMessageBytes);
+
+const normaliseIp = (ip: string): string =>
+  ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 
 /**
  * One SIPSVC client connection: its identity, auth state, activity times, and an output path
@@ -19,6 +35,7 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   awaitingReplies = 0;
   readonly connectedAt: number;
   lastActivityAt: number;
+  /** scheduler-clock ms (like the other times here); 0 = never */
   lastHeartbeatAt = 0;
   totalRequests = 0;
   /** Base64(`ip:port`) of this connection, issued on successful auth. */
@@ -26,8 +43,8 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   /** `[SIPSVC|ip:port]`, the seed's log prefix for this connection. */
   readonly tag: string;
   private readingPaused = false;
-  /** output is corked until the end of this tick (see writeJson). */
-  private corked = false;
+  private readonly closeListeners: (() => void)[] = [];
+  private readonly cork = new TickCork();
 
   constructor(
     readonly connectionId: number,
@@ -46,22 +63,37 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.tag = `[SIPSVC|${clientIp}:${clientPort}]`;
   }
 
+  /** The connection of a newly accepted socket. */
+  static accepted(
+    id: number,
+    socket: Socket,
+    framing: SipsvcFraming,
+    maxMessageBytes: number,
+    onOutputOverflow: (conn: SipsvcConnection) => void,
+    now: number,
+  ): SipsvcConnection {
+    return new SipsvcConnection(
+      id,
+      socket,
+      normaliseIp(socket.remoteAddress ?? ''),
+      socket.remotePort ?? 0,
+      frameEncoderFor(framing),
+      pendingOutputLimit(maxMessageBytes),
+      onOutputOverflow,
+      now,
+    );
+  }
+
   /**
    * Frames and writes one serialised message. When the socket's buffer is full, reading from
    * this client stops until it drains: a client that does not read its answers cannot make the
    * gateway buffer without bound. Past `maxPendingOutput` the client is dropped.
    *
-   * Answers written in the same tick (a read of pipelined requests, a drain of INSUPC answers)
-   * leave in one writev instead of one syscall each: the socket is corked at the first write
-   * and uncorked on process.nextTick, before any I/O or timer can run. `end()` flushes too.
+   * Answers written in the same tick leave in one writev ({@link TickCork}).
    */
   writeJson(json: string): void {
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
+    this.cork.hold(this.socket);
     const ok = this.socket.write(this.encode(json));
     if (ok) return;
     if (this.socket.writableLength > this.maxPendingOutput) {
@@ -72,6 +104,24 @@ export class SipsvcConnection implements SipsvcConnectionContext {
       this.readingPaused = true;
       this.socket.pause();
       this.socket.once('drain', this.resumeReading);
+    }
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** The socket closed: marks the connection closed and tells every subscriber once. */
+  markClosed(onListenerError: (e: unknown) => void): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.closeListeners.splice(0)) {
+      try {
+        listener();
+      } catch (e) {
+        onListenerError(e);
+      }
     }
   }
 
@@ -87,23 +137,21 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     return this.readingPaused;
   }
 
-  describe(): SipsvcConnectionState {
+  /** `wallOf` turns this connection's (scheduler clock) times into wall-clock ms. */
+  describe(wallOf: (t: number) => number): SipsvcConnectionState {
     return {
       connectionId: this.connectionId,
       clientIp: this.clientIp,
       clientPort: this.clientPort,
       authenticated: this.authenticated,
-      connectionTime: new Date(this.connectedAt).toISOString(),
-      lastActivityTime: new Date(this.lastActivityAt).toISOString(),
+      connectionTime: new Date(wallOf(this.connectedAt)).toISOString(),
+      lastActivityTime: new Date(wallOf(this.lastActivityAt)).toISOString(),
       totalRequests: this.totalRequests,
-      lastHeartbeatTime: this.lastHeartbeatAt ? new Date(this.lastHeartbeatAt).toISOString() : null,
+      lastHeartbeatTime: this.lastHeartbeatAt
+        ? new Date(wallOf(this.lastHeartbeatAt)).toISOString()
+        : null,
     };
   }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
 
   private readonly resumeReading = (): void => {
     this.readingPaused = false;

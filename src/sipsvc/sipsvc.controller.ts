@@ -2,8 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { SipsvcAuthService } from './sipsvc-auth.service';
 import { SipsvcConnection } from './sipsvc-connection';
-import { SipsvcPattern, SipsvcReply, SipsvcRequest } from './sipsvc-message';
-import { ResultText, SipsvcResult } from './sipsvc-result';
+import { SipsvcPattern, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
+import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 
 /**
  * `auth` and `heartbeat` handlers. The transport calls them with (request, connection) and

@@ -1,23 +1,27 @@
-import { Global, Module } from '@nestjs/common';
-import { SIPSVC_STATE } from '../common/state-sources';
+import { Module } from '@nestjs/common';
+import { SchedulerModule } from '../common/scheduler.module';
+import { SIPSVC_STATE } from '../contracts/state-sources';
+import { ServiceStateModule } from '../oam/service-state.module';
 import { SipsvcAuthService } from './sipsvc-auth.service';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcController } from './sipsvc.controller';
+import { SipsvcCounters } from './sipsvc.counters';
 import { SipsvcServer } from './sipsvc.server';
 
 /**
- * The SIPSVC JSON/TCP transport. `SipsvcServer` is a provider (so it gets config, statistics
+ * The SIPSVC JSON/TCP transport. `SipsvcServer` is a provider (so it gets config, counters
  * and state injected) that `bootstrap.ts` connects as the hybrid app's microservice strategy.
  */
-@Global()
 @Module({
+  imports: [SchedulerModule, ServiceStateModule],
   controllers: [SipsvcController],
   providers: [
     SipsvcConnectionRegistry,
     SipsvcAuthService,
+    SipsvcCounters,
     SipsvcServer,
     { provide: SIPSVC_STATE, useExisting: SipsvcServer },
   ],
-  exports: [SipsvcServer, SIPSVC_STATE],
+  exports: [SipsvcServer, SIPSVC_STATE, SipsvcCounters],
 })
 export class SipsvcModule {}

@@ -1,44 +1,26 @@
 import { Logger } from '@nestjs/common';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
-import { FileStore } from '../oam/atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsReporter } from './statistics-reporter.service';
+import { SipsvcCounters } from '../sipsvc/sipsvc.counters';
+import { counterSetsOf } from './counter-sets';
 import { StatisticsService } from './statistics.service';
 
-interface PendingWrite {
-  text: string;
-  finish(): void;
-}
-
-/** A file store whose writes finish only when the test says so, in any order. */
-class ControlledFileStore extends FileStore {
+/** A file store that keeps the last text written, in memory. */
+class MemoryFileStore extends FileStore {
   content: string | undefined;
-  readonly pending: PendingWrite[] = [];
-
   override read(): Promise<string | undefined> {
     return Promise.resolve(undefined);
   }
-
   override writeAtomic(_path: string, text: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.pending.push({
-        text,
-        finish: () => {
-          this.content = text;
-          resolve();
-        },
-      });
-    });
-  }
-
-  /** Finishes every write issued so far, the newest first (the order a slow disk may pick). */
-  async finishNewestFirst(): Promise<void> {
-    for (let round = 0; round < 20; round++) {
-      await new Promise((r) => setImmediate(r));
-      if (!this.pending.length) return;
-      for (const w of this.pending.splice(0).reverse()) w.finish();
-    }
+    this.content = text;
+    return Promise.resolve();
   }
 }
 
@@ -49,9 +31,12 @@ const configWith = (stateServer: Record<string, unknown>) =>
   });
 
 function reporter(files: FileStore, stateServer: Record<string, unknown> = {}) {
-  const stats = new StatisticsService();
-  const r = new StatisticsReporter(configWith(stateServer), stats, files, new SnapshotPoster());
-  return { r, stats };
+  const counters = new SipsvcCounters();
+  const stats = new StatisticsService(counterSetsOf(counters));
+  const scheduler = new FakeScheduler();
+  const config = configWith(stateServer);
+  const r = new StatisticsReporter(config, stats, files, new SnapshotPoster(), scheduler);
+  return { r, counters, scheduler, config };
 }
 
 /** The counter the tests set, as written to the stat file. */
@@ -63,31 +48,34 @@ describe('StatisticsReporter', () => {
   afterEach(() => jest.restoreAllMocks());
 
   describe('stat-file writes are serialised', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'insupclient-stats-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** a reporter on the real FileStore, writing a stat file in a temp directory */
+    const onDisk = () => {
+      const file = join(dir, 'stats.json');
+      return { file, ...reporter(new FileStore(), { statFile: file }) };
+    };
+
     it('a periodic snapshot still being written never overwrites /stat/init', async () => {
-      const files = new ControlledFileStore();
-      const { r, stats } = reporter(files);
-      stats.sipsvc.connectionsAccepted = 42;
-      const tick = r.tick();
-      const reset = r.reset();
-      await files.finishNewestFirst();
-      await Promise.all([tick, reset]);
-      expect(acceptedIn(files.content)).toBe(0);
+      const { r, counters, file } = onDisk();
+      counters.connectionsAccepted = 42;
+      await Promise.all([r.tick(), r.reset()]);
+      expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(0);
     });
 
     it('the final snapshot is the one left on disk', async () => {
-      const files = new ControlledFileStore();
-      const { r, stats } = reporter(files);
-      stats.sipsvc.connectionsAccepted = 1;
+      const { r, counters, file } = onDisk();
+      counters.connectionsAccepted = 1;
       const tick = r.tick();
-      stats.sipsvc.connectionsAccepted = 2;
-      const final = r.writeFinalSnapshot();
-      await files.finishNewestFirst();
-      await Promise.all([tick, final]);
-      expect(acceptedIn(files.content)).toBe(2);
+      counters.connectionsAccepted = 2;
+      await Promise.all([tick, r.writeFinalSnapshot()]);
+      expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(2);
     });
 
     it('a failed write does not stop the ones after it', async () => {
-      const files = new ControlledFileStore();
+      const files = new MemoryFileStore();
       let fail = true;
       jest.spyOn(files, 'writeAtomic').mockImplementation(async (_p, text) => {
         if (fail) {
@@ -104,6 +92,23 @@ describe('StatisticsReporter', () => {
     });
   });
 
+  describe('periodic snapshots', () => {
+    it('are a named job every state-server.interval, stopped on shutdown', async () => {
+      const files = new MemoryFileStore();
+      const { r, counters, scheduler } = reporter(files, { interval: 60000 });
+      r.onApplicationBootstrap();
+      expect(scheduler.periodOf('statistics-snapshot')).toBe(60000);
+      counters.connectionsAccepted = 7;
+      scheduler.advance(59999);
+      expect(files.content).toBeUndefined();
+      scheduler.advance(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(acceptedIn(files.content)).toBe(7);
+      await r.onModuleDestroy();
+      expect(scheduler.jobNames()).toEqual([]);
+    });
+  });
+
   describe('snapshot POST', () => {
     it('logs why a POST failed (ECONNREFUSED), and the report goes on', async () => {
       const closed = createServer();
@@ -111,7 +116,7 @@ describe('StatisticsReporter', () => {
       const { port } = closed.address() as { port: number };
       await new Promise((r) => closed.close(r));
 
-      const files = new ControlledFileStore();
+      const files = new MemoryFileStore();
       jest.spyOn(files, 'writeAtomic').mockResolvedValue();
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const url = `http://127.0.0.1:${port}/stats`;

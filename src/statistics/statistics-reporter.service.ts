@@ -1,24 +1,20 @@
 import {
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
+import { errorText } from '../common/error-text';
+import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
-import { FileStore } from '../oam/atomic-file';
+import { FileStore } from '../common/io/file-store';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsService } from './statistics.service';
 
 /** A snapshot POST never waits longer than this (nor longer than the interval). */
 const MAX_POST_TIMEOUT_MS = 5000;
-
-/** fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is its cause. */
-function describeError(e: unknown): string {
-  const err = e as Error;
-  const cause = err.cause as Error | undefined;
-  return cause?.message ? `${err.message}: ${cause.message}` : err.message;
-}
 
 /**
  * Makes the statistics outlive the process (operations spec section 4): restores the
@@ -30,16 +26,16 @@ function describeError(e: unknown): string {
 @Injectable()
 export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Statistics');
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ScheduledTask | undefined;
   private ticking = false;
   private finalWritten = false;
-  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
     private readonly stats: StatisticsService,
     private readonly files: FileStore,
     private readonly poster: SnapshotPoster,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
   ) {}
 
   private get statFile(): string {
@@ -53,7 +49,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
       text = await this.files.read(this.statFile);
     } catch (e) {
       this.log.warn(
-        `Statistics file ${this.statFile} unreadable, starting from zero: ${(e as Error).message}`,
+        `Statistics file ${this.statFile} unreadable, starting from zero: ${errorText(e)}`,
       );
       return;
     }
@@ -66,7 +62,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
       saved = JSON.parse(text);
     } catch (e) {
       this.log.warn(
-        `Statistics file ${this.statFile} is not JSON, starting from zero: ${(e as Error).message}`,
+        `Statistics file ${this.statFile} is not JSON, starting from zero: ${errorText(e)}`,
       );
       return;
     }
@@ -76,8 +72,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
 
   onApplicationBootstrap(): void {
     const interval = this.config.application.stateServer.interval;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
+    this.timer = this.scheduler.every('statistics-snapshot', interval, () => void this.tick());
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -116,26 +111,25 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
   /**
-   * Queues one write behind the ones already issued: writes reach the disk in the order the
-   * snapshots were taken, so a slow periodic write can never land after /stat/init's or the
-   * final one. The chain never rejects (failures are logged).
+   * Writes reach the disk in the order the snapshots were taken (FileStore serialises writes
+   * per file), so a slow periodic write can never land after /stat/init's or the final one.
+   * Never rejects (failures are logged).
    */
   private persist(body: string): Promise<void> {
     if (!this.statFile) return Promise.resolve();
-    this.writes = this.writes.then(() => this.write(this.statFile, body));
-    return this.writes;
+    return this.write(this.statFile, body);
   }
 
   private async write(path: string, body: string): Promise<void> {
     try {
       await this.files.writeAtomic(path, body);
     } catch (e) {
-      this.log.error(`Statistics snapshot not written to ${path}: ${(e as Error).message}`);
+      this.log.error(`Statistics snapshot not written to ${path}: ${errorText(e)}`);
     }
   }
 
@@ -144,7 +138,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     try {
       await this.poster.post(url, body, timeout);
     } catch (e) {
-      this.log.warn(`Statistics snapshot POST to ${url} failed: ${describeError(e)}`);
+      this.log.warn(`Statistics snapshot POST to ${url} failed: ${errorText(e)}`);
     }
   }
 }

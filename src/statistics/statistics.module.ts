@@ -1,22 +1,26 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { FileStore } from '../oam/atomic-file';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { FileStore } from '../common/io/file-store';
+import { SchedulerModule } from '../common/scheduler.module';
+import { COUNTER_SETS, DiscoveredCounterSets } from './counter-sets';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsReporter } from './statistics-reporter.service';
 import { StatisticsService } from './statistics.service';
 
 /**
- * The counters for everyone (global). Imported as is it provides only
- * {@link StatisticsService} (unit tests of other features); the gateway imports
- * `forRoot()`, which adds persistence, restore and the snapshot POST.
+ * Statistics composed from the counter sets the features register (`@Counters()`), with
+ * persistence, restore at start and the snapshot POST. Features do not import it.
  */
-@Global()
-@Module({ providers: [StatisticsService], exports: [StatisticsService] })
-export class StatisticsModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: StatisticsModule,
-      providers: [StatisticsReporter, SnapshotPoster, { provide: FileStore, useClass: FileStore }],
-      exports: [StatisticsReporter],
-    };
-  }
-}
+@Module({
+  imports: [DiscoveryModule, SchedulerModule],
+  providers: [
+    DiscoveredCounterSets,
+    { provide: COUNTER_SETS, useExisting: DiscoveredCounterSets },
+    StatisticsService,
+    StatisticsReporter,
+    SnapshotPoster,
+    FileStore,
+  ],
+  exports: [StatisticsService, StatisticsReporter],
+})
+export class StatisticsModule {}

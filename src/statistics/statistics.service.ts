@@ -1,63 +1,55 @@
-import { Injectable } from '@nestjs/common';
-import {
-  InsupcServerCounters,
-  newInsupcServerCounters,
-  newSegwCounters,
-  newSipsvcCounters,
-  SegwCounters,
-  SipsvcCounters,
-} from './statistics.counters';
-import {
-  buildSnapshot,
-  restoreCounters,
-  StatisticsSnapshot,
-  zeroCounters,
-} from './statistics.snapshot';
+import { Inject, Injectable } from '@nestjs/common';
+import { isPlain } from '../common/counts';
+import { SectionObject, SnapshotSection } from '../contracts/counters';
+import { COUNTER_SETS, CounterSetSource } from './counter-sets';
 
 /**
- * Owner of every statistics counter. Feature modules inject it once, keep the counter object
- * they feed, and increment fields directly. Snapshots, restore and reset live here too.
+ * The statistics snapshot: what GET /stat returns, what is written to `stat-file` and
+ * POSTed to `state-server.url`.
+ */
+export interface StatisticsSnapshot {
+  systemName: string;
+  /** ISO-8601 */
+  timestamp: string;
+  server: SectionObject;
+  client: Record<string, SectionObject>;
+  segw: SectionObject;
+}
+
+/**
+ * Composes the statistics of operations spec section 4 from the counter sets the features
+ * registered: snapshot, reset and restore. It defines no counter itself. Restoring reads a
+ * file an operator (or a crash) may have mangled: each set copies only valid counts.
  */
 @Injectable()
 export class StatisticsService {
-  readonly sipsvc: SipsvcCounters = newSipsvcCounters();
-  readonly segw: SegwCounters = newSegwCounters();
-  private readonly insupcServers = new Map<string, InsupcServerCounters>();
-
-  /** The counters of one INSUPC server, created on first use. Callers keep the reference. */
-  insupc(name: string): InsupcServerCounters {
-    let c = this.insupcServers.get(name);
-    if (!c) {
-      c = newInsupcServerCounters();
-      this.insupcServers.set(name, c);
-    }
-    return c;
-  }
-
-  insupcNames(): string[] {
-    return [...this.insupcServers.keys()];
-  }
-
-  /** every INSUPC server's counters, by name (read-only view for /metrics and snapshots). */
-  insupcEntries(): ReadonlyMap<string, InsupcServerCounters> {
-    return this.insupcServers;
-  }
+  constructor(@Inject(COUNTER_SETS) private readonly counters: CounterSetSource) {}
 
   snapshot(systemName: string, now = new Date()): StatisticsSnapshot {
-    return buildSnapshot(systemName, now, this.sources());
+    const sections: Record<SnapshotSection, SectionObject> = { server: {}, client: {}, segw: {} };
+    for (const set of this.counters.sets()) set.snapshotInto(sections[set.section]);
+    return {
+      systemName,
+      timestamp: now.toISOString(),
+      server: sections.server,
+      client: sections.client as Record<string, SectionObject>,
+      segw: sections.segw,
+    };
   }
 
   /** Zeroes every counter in place; references held by hot paths stay valid. */
   reset(): void {
-    zeroCounters(this.sources());
+    for (const set of this.counters.sets()) set.reset();
   }
 
-  /** Continues the counters from a saved snapshot (parsed JSON, untrusted). */
+  /** Continues the counters from a saved snapshot; returns the INSUPC servers restored. */
   restore(saved: unknown): number {
-    return restoreCounters(saved, this);
-  }
-
-  private sources() {
-    return { sipsvc: this.sipsvc, segw: this.segw, insupcServers: this.insupcServers };
+    if (!isPlain(saved)) return 0;
+    let servers = 0;
+    for (const set of this.counters.sets()) {
+      const section = saved[set.section];
+      if (isPlain(section)) servers += set.restoreFrom(section);
+    }
+    return servers;
   }
 }

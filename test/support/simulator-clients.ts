@@ -1,6 +1,6 @@
 import type { InsupcSimulator } from '../../apps/insupc-simulator/src/insupc-simulator';
 import { Gateway } from '../../src/bootstrap';
-import { INSUPC_STATE, InsupcStateSource } from '../../src/common/state-sources';
+import { INSUPC_STATE, InsupcStateSource } from '../../src/contracts/state-sources';
 import { InsupcClientConfig } from '../../src/config/config.schema';
 import { waitFor } from './wait-for';
 

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStore } from './atomic-file';
+import { FileStore } from './file-store';
 
 describe('FileStore.writeAtomic', () => {
   let dir: string;
@@ -60,6 +60,14 @@ describe('FileStore.writeAtomic', () => {
     mkdirSync(join(path, 'child'), { recursive: true });
     await expect(files.writeAtomic(path, 'x')).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['is-a-dir']);
+  });
+
+  it('concurrent writes to one file land in the order they were issued (last issued wins)', async () => {
+    const path = join(dir, 'stats.json');
+    const big = 'x'.repeat(4 * 1024 * 1024);
+    await Promise.all([files.writeAtomic(path, big), files.writeAtomic(path, 'final')]);
+    expect(readFileSync(path, 'utf8')).toBe('final');
+    expect(readdirSync(dir)).toEqual(['stats.json']);
   });
 
   it('reads a file, or undefined when it does not exist', async () => {

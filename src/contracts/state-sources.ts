@@ -1,9 +1,8 @@
 /**
  * What the operations side (GET /state, /insupclient/v1/status, /health/ready, graceful
  * shutdown) reads from each feature module. Each feature module provides its token
- * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) from a @Global() module and
- * exports it; the operations module injects them with @Optional(), so it works with
- * whichever features are present.
+ * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) and exports it; the operations
+ * modules import the feature modules and inject the tokens with @Optional().
  */
 
 export const SIPSVC_STATE = Symbol('SIPSVC_STATE');
@@ -35,8 +34,6 @@ export interface SipsvcStateSource {
   };
   /** messages waiting in the SIPSVC receive queue. */
   recvQueueSize(): number;
-  /** metrics: the SIPSVC receive queue's capacity. */
-  recvQueueCapacity?(): number;
   /** metrics: open connections by state, without building the per-connection list. */
   connectionCounts?(): { authenticated: number; pending: number };
   /** graceful shutdown step 1: close the listener (existing connections stay). */
@@ -77,11 +74,6 @@ export interface SessionStateSource {
   insupcRecvQueueSize?(): number;
   /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
   loadLevel?(): number;
-  /** metrics: `message.max-sessions` now (hot-reloadable). */
-  sessionsMax?(): number;
-  /** metrics: capacities of the worker queue and the INSUPC receive queue. */
-  workerQueueCapacity?(): number;
-  insupcRecvQueueCapacity?(): number;
   /** graceful shutdown: refuse new executes with a clear error from now on. */
   refuseNew(): void;
   /** resolves when no request session is open (or at once when none is). */

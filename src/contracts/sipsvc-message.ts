@@ -36,6 +36,12 @@ export interface SipsvcConnectionContext {
   readonly clientPort: number;
   readonly authenticated: boolean;
   readonly closed: boolean;
+  /**
+   * Calls `listener` once when the connection closes (at once if it already has). Any number
+   * of subscribers; a throwing one is logged and does not stop the others. Subscribe once per
+   * connection, not per request.
+   */
+  onClose(listener: () => void): void;
 }
 
 /**

@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import { BoundedDrainQueue } from '../common/bounded-drain-queue';
+import { errorText } from '../common/error-text';
+import { LogThrottle } from '../common/log-throttle';
+import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../contracts/insupc-query.port';
+import { SipsvcReply } from '../contracts/sipsvc-message';
+import { SipsvcResult } from '../contracts/sipsvc-result';
+import { AppConfig } from '../config/config.schema';
+import { ExecuteOutcome } from './execute-log.writer';
+import { errorOutcome } from './execute-outcomes';
+import { RequestSession, SessionPhase } from './request-session';
+import { reply as failure, replyFromAnswer, replyFromQueryError } from './result-mapping';
+
+/** How the query path ends sessions (the pipeline does it, exactly once). */
+export interface SessionEnds {
+  finish(s: RequestSession, reply: SipsvcReply, outcome: ExecuteOutcome | null): void;
+  /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
+  dropAnswer(s: RequestSession): void;
+  /** the session's worker slot is free again (idempotent). */
+  releaseSlot(s: RequestSession): void;
+}
+
+/**
+ * From a granted worker slot to a mapped reply: the INSUPC query, its answer through the
+ * bounded INSUPC receive queue (seed UT_02_007, UT_03_003), or its error.
+ */
+export class QueryPath {
+  private readonly log = new Logger('ExecuteService');
+  readonly recvQueue: BoundedDrainQueue<RequestSession>;
+  /** one `cleaning up mapping` ERROR a second at most (one per answer under overload). */
+  private readonly answerDropLogs = new LogThrottle();
+
+  constructor(
+    config: AppConfig,
+    private readonly insupc: InsupcQueryPort,
+    private readonly ends: SessionEnds,
+    private readonly now: () => number,
+  ) {
+    const rq = config.insupc.recvQueue;
+    // a delivery that throws leaves its session open: the timeout sweep still answers it
+    this.recvQueue = new BoundedDrainQueue<RequestSession>(
+      rq.capacity,
+      rq.threadCount,
+      this.deliverAnswer,
+      (err) => this.log.error(`INSUPC answer processing failed: ${errorText(err)}`),
+    );
+  }
+
+  /** Worker slot granted: hand the query to the INSUPC transport. */
+  readonly start = (s: RequestSession): void => {
+    s.phase = SessionPhase.IN_FLIGHT;
+    s.holdsSlot = true;
+    let pending: Promise<InsupcAnswer>;
+    try {
+      // the transport notes the routed server in s.server (named by a TIMEOUT line)
+      pending = this.insupc.query(s.apiName, s.inputParams, s);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (answer) => this.onAnswer(s, answer),
+      (err: unknown) => this.onQueryError(s, err),
+    );
+  };
+
+  private onAnswer(s: RequestSession, answer: InsupcAnswer): void {
+    this.ends.releaseSlot(s);
+    s.server = answer.server;
+    if (s.done) {
+      this.ends.dropAnswer(s);
+      return;
+    }
+    s.answer = answer;
+    if (!this.recvQueue.offer(s)) {
+      // Seed UT_03_003: the answer cannot be processed; forget it, and let the session-timeout
+      // sweep answer the client (the session stays only as a timeout entry).
+      const suffix = this.answerDropLogs.take(this.now());
+      if (suffix !== null) {
+        this.log.error(
+          `Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage${suffix}`,
+        );
+      }
+      s.answer = undefined;
+      s.phase = SessionPhase.ANSWER_DROPPED;
+      this.ends.dropAnswer(s);
+    }
+  }
+
+  /** Receive queue delivers an answer: map it and reply. */
+  private readonly deliverAnswer = (s: RequestSession): void => {
+    const answer = s.answer as InsupcAnswer;
+    s.answer = undefined;
+    if (s.done) {
+      this.ends.dropAnswer(s);
+      return;
+    }
+    if (s.connection.closed) {
+      this.ends.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), null);
+      this.ends.dropAnswer(s);
+      return;
+    }
+    const r = replyFromAnswer(answer);
+    this.ends.finish(s, r, r.result === SipsvcResult.SUCCESS ? 'SUCCESS' : errorOutcome(r.result));
+  };
+
+  private onQueryError(s: RequestSession, err: unknown): void {
+    this.ends.releaseSlot(s);
+    if (err instanceof InsupcQueryError && err.server) s.server = err.server;
+    if (s.done) return;
+    if (!(err instanceof InsupcQueryError)) {
+      this.log.error(`INSUPC query failed unexpectedly - requestId: ${s.reqNo}: ${errorText(err)}`);
+    }
+    const r = replyFromQueryError(err);
+    this.ends.finish(s, r, r.result === SipsvcResult.TIMEOUT ? 'TIMEOUT' : errorOutcome(r.result));
+  }
+}

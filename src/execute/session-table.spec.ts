@@ -1,0 +1,51 @@
+import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
+import { RequestSession } from './request-session';
+import { SessionTable } from './session-table';
+
+const ctx = (connectionId: number): SipsvcConnectionContext => ({
+  connectionId,
+  clientIp: '127.0.0.1',
+  clientPort: 1,
+  authenticated: true,
+  closed: false,
+  onClose: () => undefined,
+});
+
+function session(table: SessionTable, connectionId: number, startedAt: number): RequestSession {
+  const s = new RequestSession(
+    table.nextId(),
+    ctx(connectionId),
+    'execute',
+    'R',
+    '',
+    'api',
+    [],
+    startedAt,
+  );
+  table.add(s);
+  return s;
+}
+
+describe('SessionTable', () => {
+  it('finds the sessions of a closed connection without the others, and forgets its index', () => {
+    const t = new SessionTable();
+    const a1 = session(t, 1, 0);
+    session(t, 2, 0);
+    const a2 = session(t, 1, 5);
+    expect(t.closeConnection(1)).toEqual([a1, a2]);
+    expect(t.closeConnection(1)).toEqual([]);
+    expect(t.size).toBe(3); // closing the index entry does not end the sessions
+  });
+
+  it('lists the sessions started by a time, oldest first; removed ones are gone', () => {
+    const t = new SessionTable();
+    const early = session(t, 1, 10);
+    const mid = session(t, 2, 20);
+    session(t, 1, 30);
+    expect(t.startedBy(20)).toEqual([early, mid]);
+    expect(t.remove(early)).toBe(true);
+    expect(t.remove(early)).toBe(false);
+    expect(t.startedBy(20)).toEqual([mid]);
+    expect(t.closeConnection(1).map((s) => s.startedAt)).toEqual([30]);
+  });
+});

@@ -1,0 +1,61 @@
+import { Logger } from '@nestjs/common';
+import { errorText } from '../common/error-text';
+import { SipsvcPattern, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
+import { SipsvcResult } from '../contracts/sipsvc-result';
+
+/** Where a reply goes: a connection that may have closed meanwhile. */
+export interface ReplyTarget {
+  readonly closed: boolean;
+  readonly closing: boolean;
+  readonly tag: string;
+  writeJson(json: string): void;
+}
+
+/**
+ * Serialises and writes one reply: echoes cmd/reqNo/seq, serialises once, frames and
+ * writes; dropped if the client is gone. Only string/number cmd, reqNo and seq are echoed:
+ * anything else is untrusted structure that could be nested deep enough to make
+ * `JSON.stringify` throw (length-prefixed framing has no depth cap), and the spec only
+ * promises to echo what the client can correlate on.
+ */
+export class ReplyWriter {
+  private readonly log = new Logger('SipsvcServer');
+
+  write(conn: ReplyTarget, req: SipsvcRequest | undefined, reply: SipsvcReply): void {
+    if (conn.closed || conn.closing) return;
+    const out: Record<string, unknown> = {};
+    if (req) {
+      if (typeof req.cmd === 'string') out.cmd = req.cmd;
+      if (isEchoable(req.reqNo)) out.reqNo = req.reqNo;
+      if (isEchoable(req.seq)) out.seq = req.seq;
+    }
+    Object.assign(out, reply);
+    // the execute pipeline sets resultCode itself; the transport's own answers to an execute
+    // (invalid token, overload, handler failure) get it here: spec, resultCode always = result
+    if (reply.resultCode === undefined && isExecute(out.cmd)) out.resultCode = reply.result;
+    let json: string;
+    try {
+      json = JSON.stringify(out);
+    } catch (e) {
+      // only the handler's reply can have failed; the echoed fields are plain strings/numbers
+      this.log.error(`${conn.tag} reply could not be serialised: ${errorText(e)}`);
+      json = JSON.stringify({
+        cmd: out.cmd,
+        reqNo: out.reqNo,
+        seq: out.seq,
+        result: SipsvcResult.INTERNAL_ERROR,
+        resultDesc: 'Internal error - reply could not be serialised',
+      });
+    }
+    conn.writeJson(json);
+  }
+}
+
+function isExecute(cmd: unknown): boolean {
+  return typeof cmd === 'string' && cmd.length === 7 && cmd.toLowerCase() === SipsvcPattern.EXECUTE;
+}
+
+/** a reqNo/seq value the transport echoes (serialises in constant stack depth). */
+function isEchoable(v: unknown): v is string | number {
+  return typeof v === 'string' || typeof v === 'number';
+}
