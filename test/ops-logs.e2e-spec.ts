@@ -9,9 +9,10 @@ import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { TempDir } from './ops-support';
 import {
   freePort,
-  GATEWAY_MAIN,
-  RunningGateway,
+  GatewayProcess,
+  killGatewayProcess,
   startGatewayProcess,
+  waitGatewayReady,
 } from './support/gateway-process';
 import { http } from './support/http';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
@@ -45,7 +46,7 @@ describe('gateway logs as files (real process)', () => {
   const logFile = dir.file('logs/insupclient.log');
   const execFile = dir.file('logs/execute.log');
   let sim: InsupcSimulator;
-  let gw: RunningGateway;
+  let gw: GatewayProcess;
   let httpPort: number;
   let sipsvcPort: number;
 
@@ -60,8 +61,6 @@ describe('gateway logs as files (real process)', () => {
   const has = (text: string) => entries().some((e) => e.msg.includes(text));
 
   beforeAll(async () => {
-    if (!existsSync(GATEWAY_MAIN))
-      throw new Error(`${GATEWAY_MAIN} missing: run "npm run build" first`);
     sim = await startSimulator({
       logger: false,
       instances: [
@@ -97,19 +96,11 @@ logging: { level: info, file: ${logFile}, execute-file: ${execFile} }
 `,
     );
     gw = startGatewayProcess(configPath);
-    await waitFor(
-      async () =>
-        (await http(httpPort, 'GET', '/health/ready').catch(() => undefined))?.status === 200,
-      15000,
-      `gateway ready; output so far:\n${gw.output()}`,
-    );
+    await waitGatewayReady(gw, httpPort);
   });
 
   afterAll(async () => {
-    if (gw && gw.proc.exitCode === null) {
-      gw.proc.kill('SIGTERM');
-      await gw.exited;
-    }
+    await killGatewayProcess(gw);
     await sim?.stop();
     dir.remove();
   });

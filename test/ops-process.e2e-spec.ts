@@ -4,16 +4,16 @@
  * stat-file (UT_05_004); SIGTERM drains an in-flight execute, refuses new work and exits 0;
  * a second signal exits 1 at once; a bad config stops the process naming the key.
  */
-import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import { TempDir } from './ops-support';
 import {
   freePort,
-  GATEWAY_MAIN as MAIN,
-  RunningGateway as Running,
-  startGatewayProcess as startProcess,
+  GatewayProcess,
+  killGatewayProcess,
+  startGatewayProcess,
+  waitGatewayReady,
 } from './support/gateway-process';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
@@ -45,10 +45,9 @@ describe('gateway process (e2e)', () => {
   let httpPort: number;
   let sipsvcPort: number;
   let configPath: string;
-  let running: Running | undefined;
+  let running: GatewayProcess | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run "npm run build" first`);
     sim = await startSimulator({ logger: false, instances: [{ name: 'INSUPC-1', port: 0 }] });
     httpPort = await freePort();
     sipsvcPort = await freePort();
@@ -74,10 +73,7 @@ logging: { level: info }
   });
 
   afterEach(async () => {
-    if (running && running.proc.exitCode === null) {
-      running.proc.kill('SIGKILL');
-      await running.exited;
-    }
+    await killGatewayProcess(running);
     running = undefined;
   });
 
@@ -86,16 +82,10 @@ logging: { level: info }
     dir.remove();
   });
 
-  async function start(): Promise<Running> {
-    running = startProcess(configPath);
-    const r = running;
-    await waitFor(
-      async () =>
-        (await http(httpPort, 'GET', '/health/ready').catch(() => undefined))?.status === 200,
-      15000,
-      `gateway ready; output so far:\n${r.output()}`,
-    );
-    return r;
+  async function start(): Promise<GatewayProcess> {
+    running = startGatewayProcess(configPath);
+    await waitGatewayReady(running, httpPort);
+    return running;
   }
 
   it('UT_05_004: counters survive a restart through stat-file', async () => {
@@ -200,7 +190,7 @@ logging: { level: info }
       'security: { admin-token: 42 }\ntps: { max-tps: 0 }\n' +
         'insupc: { clients: [{ name: A, host: h, port: 1 }] }\n',
     );
-    running = startProcess(bad);
+    running = startGatewayProcess(bad);
     expect(await running.exited).toBe(1);
     const out = running.output();
     expect(out).toContain('tps.max-tps: must not be less than 1 (got 0)');

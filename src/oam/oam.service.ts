@@ -23,6 +23,12 @@ export const CONFIG_FILE_LOADER = Symbol('CONFIG_FILE_LOADER');
  * the reload action (OAM file + hot-reloadable config keys). A missing or malformed file
  * is reported and never replaced with defaults.
  */
+/** Operator changes being written back to the OAM file: started in all, and not yet settled. */
+export interface OamWriteBacks {
+  started: number;
+  pending: number;
+}
+
 @Injectable()
 export class OamService implements OnModuleInit {
   private readonly log = new Logger('Oam');
@@ -66,10 +72,15 @@ export class OamService implements OnModuleInit {
     const previous = this.state.state;
     this.state.set(next);
     if (previous !== next) this.log.log(`Service state changed: ${previous} -> ${next}`);
+    this.writeBacks.started++;
+    this.writeBacks.pending++;
     const write = this.writing.then(() => this.writeState(next));
-    this.writing = write.catch(() => undefined);
+    this.writing = write.catch(() => undefined).finally(() => this.writeBacks.pending--);
     await write;
   }
+
+  /** Write-backs of operator changes, for the file watcher: a read overlapping one is stale. */
+  readonly writeBacks: OamWriteBacks = { started: 0, pending: 0 };
 
   /**
    * POST /insupclient/v1/config/actions/reload. Everything is read and validated before

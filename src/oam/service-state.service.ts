@@ -13,6 +13,8 @@ export class ServiceStateService {
   private current: ServiceState = 'RUNNING';
   /** true while BLOCKED, as a plain field for hot paths. */
   blocked = false;
+  /** bumped on every set(): lets an async reader tell that the state moved under it. */
+  changes = 0;
 
   get state(): ServiceState {
     return this.current;
@@ -21,5 +23,6 @@ export class ServiceStateService {
   set(state: ServiceState): void {
     this.current = state;
     this.blocked = state === 'BLOCKED';
+    this.changes++;
   }
 }

@@ -1,0 +1,236 @@
+// npm run test:k8s — renders deploy/k8s (base and the SEGW overlay) with kubectl kustomize,
+// validates every object against the Kubernetes schemas (kubernetes-models) plus a strict
+// unknown-key check, and checks that the Deployment agrees with the gateway's own config
+// (parsed by the gateway's config loader from the rendered ConfigMap): ports, probe paths,
+// grace period vs drain-timeout, config and data paths, security context.
+// Needs `npm run build` (the config loader comes from dist/).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { kubectls, render, ROOT, schemaErrors, unknownKeyErrors } from './render.mjs';
+
+const require = createRequire(import.meta.url);
+require('reflect-metadata');
+const { parseConfig } = require(path.join(ROOT, 'dist/src/config/config.loader.js'));
+
+const VARIANTS = [
+  { dir: 'deploy/k8s/base', replicas: 3, segw: false },
+  { dir: 'deploy/k8s/overlays/segw', replicas: 1, segw: true },
+];
+// the Secret the SEGW overlay reads its PSKs from (created by the operator, not rendered)
+const SECRET_VALUES = {
+  'insupclient-segw/secrets': '[{"type":"ike","id":"gw@example.net","secret":"x"}]',
+};
+
+const byKind = (objects, kind) => objects.filter((o) => o.kind === kind);
+const one = (objects, kind, name) => {
+  const found = objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
+  assert.equal(found.length, 1, `exactly one ${kind} ${name ?? ''}`);
+  return found[0];
+};
+const under = (file, dir) => file === dir || file.startsWith(`${dir.replace(/\/$/, '')}/`);
+
+/** The container's env as the process sees it (secret refs from SECRET_VALUES). */
+function envOf(container) {
+  const env = {};
+  for (const e of container.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    const ref = e.valueFrom?.secretKeyRef;
+    if (ref) env[e.name] = SECRET_VALUES[`${ref.name}/${ref.key}`];
+  }
+  return env;
+}
+
+/** Which volume, mounted where, holds `file` in `container` (the deepest mount wins). */
+function mountOf(pod, container, file) {
+  const mount = (container.volumeMounts ?? [])
+    .filter((m) => under(file, m.mountPath))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  assert.ok(mount, `${file} is on a volume of container ${container.name}`);
+  const volume = pod.volumes.find((v) => v.name === mount.name);
+  assert.ok(volume, `volume ${mount.name} exists`);
+  return { mount, volume };
+}
+
+/** The gateway config file the pod starts with, parsed and validated by the gateway itself. */
+function gatewayConfig(objects, pod, container) {
+  const env = envOf(container);
+  const file = env.INSUPCLIENT_CONFIG;
+  assert.equal(file, '/etc/insupclient/insupclient.yaml');
+  const { mount, volume } = mountOf(pod, container, file);
+  assert.ok(volume.configMap, 'the config file comes from a ConfigMap');
+  const cm = one(objects, 'ConfigMap', volume.configMap.name);
+  const text = cm.data[path.relative(mount.mountPath, file)];
+  assert.ok(text, `ConfigMap ${cm.metadata.name} has the config file`);
+  return parseConfig(text, env, file);
+}
+
+const portNumber = (container, port) =>
+  typeof port === 'number' ? port : container.ports.find((p) => p.name === port)?.containerPort;
+
+for (const kubectl of kubectls()) {
+  for (const variant of VARIANTS) {
+    describe(`${variant.dir} rendered by ${kubectl}`, () => {
+      const objects = render(kubectl, variant.dir);
+      const deployment = one(objects, 'Deployment', 'insupclient');
+      const pod = deployment.spec.template.spec;
+      const gw = pod.containers.find((c) => c.name === 'insupclient');
+      const config = gatewayConfig(objects, pod, gw);
+
+      test('every object is valid by the Kubernetes schema', async () => {
+        assert.deepEqual(await schemaErrors(objects), []);
+      });
+
+      test('no object has a key its Kubernetes type does not know', () => {
+        assert.deepEqual(unknownKeyErrors(objects), []);
+      });
+
+      test('every object is in the insupclient namespace; config references resolve', () => {
+        for (const o of objects.filter((x) => x.kind !== 'Namespace')) {
+          assert.equal(o.metadata.namespace, 'insupclient', `${o.kind}/${o.metadata.name}`);
+        }
+        for (const v of pod.volumes.filter((x) => x.configMap)) {
+          one(objects, 'ConfigMap', v.configMap.name);
+        }
+      });
+
+      test(`${variant.replicas} replica(s), rolled without losing capacity or doubling SEGW`, () => {
+        assert.equal(deployment.spec.replicas, variant.replicas);
+        const { maxSurge, maxUnavailable } = deployment.spec.strategy.rollingUpdate;
+        if (variant.segw) assert.equal(maxSurge, 0, 'never two charon for one SEGW identity');
+        else assert.equal(maxUnavailable, 0);
+        const pdb = one(objects, 'PodDisruptionBudget');
+        assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+        assert.ok(pdb.spec.minAvailable < variant.replicas || pdb.spec.minAvailable === 0);
+      });
+
+      test('ports, Services and probes agree with the gateway config', () => {
+        assert.equal(portNumber(gw, 'http'), config.server.port);
+        assert.equal(portNumber(gw, 'sipsvc'), config.tcp.server.port);
+        assert.equal(gw.readinessProbe.httpGet.path, '/health/ready');
+        assert.equal(gw.livenessProbe.httpGet.path, '/health/live');
+        assert.equal(portNumber(gw, gw.readinessProbe.httpGet.port), config.server.port);
+        assert.equal(portNumber(gw, gw.livenessProbe.httpGet.port), config.server.port);
+        const labels = deployment.spec.template.metadata.labels;
+        const services = byKind(objects, 'Service');
+        assert.equal(services.length, 2);
+        for (const s of services) {
+          for (const [k, v] of Object.entries(s.spec.selector)) assert.equal(labels[k], v);
+        }
+        const target = (name) =>
+          portNumber(gw, one(objects, 'Service', name).spec.ports[0].targetPort);
+        assert.equal(target('insupclient-sipsvc'), config.tcp.server.port);
+        assert.equal(target('insupclient-admin'), config.server.port);
+        const a = deployment.spec.template.metadata.annotations;
+        assert.equal(a['prometheus.io/scrape'], 'true');
+        assert.equal(Number(a['prometheus.io/port']), config.server.port);
+        assert.equal(a['prometheus.io/path'], '/metrics');
+      });
+
+      test('the grace period covers preStop plus the drain timeout', () => {
+        const [cmd, seconds] = gw.lifecycle.preStop.exec.command;
+        assert.equal(cmd, 'sleep');
+        const needMs = Number(seconds) * 1000 + config.application.shutdown.drainTimeout;
+        assert.ok(
+          pod.terminationGracePeriodSeconds * 1000 > needMs,
+          `grace ${pod.terminationGracePeriodSeconds}s > preStop ${seconds}s + drain ${config.application.shutdown.drainTimeout}ms`,
+        );
+      });
+
+      test('the OAM file is the ConfigMap every replica watches; data is writable', () => {
+        const oamFile = config.oam.config.path;
+        const { mount, volume } = mountOf(pod, gw, oamFile);
+        assert.ok(volume.configMap, 'OAM file from a ConfigMap');
+        // no hash suffix: an edit must reach running pods, not roll them
+        assert.equal(volume.configMap.name, 'insupclient-oam');
+        const oam = JSON.parse(
+          one(objects, 'ConfigMap', 'insupclient-oam').data[
+            path.relative(mount.mountPath, oamFile)
+          ],
+        );
+        assert.ok(['RUNNING', 'BLOCKED'].includes(oam.appStates.insupclient));
+        const stat = mountOf(pod, gw, config.application.stateServer.statFile);
+        assert.ok(stat.volume.emptyDir && !stat.mount.readOnly, 'stat-file on a writable volume');
+        assert.ok(under(config.application.stateServer.statFile, '/var/lib/insupclient'));
+      });
+
+      test('no Service-link variables in the gateway env (they share its INSUPCLIENT_ prefix)', () => {
+        assert.equal(pod.enableServiceLinks, false);
+        assert.equal(pod.automountServiceAccountToken, false);
+      });
+
+      test('the gateway runs non-root, read-only, unprivileged', () => {
+        assert.equal(pod.securityContext.runAsNonRoot, true);
+        assert.notEqual(pod.securityContext.runAsUser, 0);
+        assert.equal(gw.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(gw.securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(gw.securityContext.capabilities.drop, ['ALL']);
+        assert.equal(gw.securityContext.capabilities.add, undefined);
+        assert.ok(gw.resources.requests.cpu && gw.resources.limits.memory);
+      });
+
+      if (variant.segw) {
+        test('the charon sidecar shares the VICI socket the gateway is configured with', () => {
+          assert.equal(config.segw.enabled, true);
+          const charon = pod.containers.find((c) => c.name === 'charon');
+          assert.ok(charon, 'charon sidecar');
+          assert.ok(charon.securityContext.capabilities.add.includes('NET_ADMIN'));
+          // the socket charon creates (0770) must be in the gateway's group
+          assert.equal(charon.securityContext.runAsGroup, pod.securityContext.runAsGroup);
+          const socketDir = path.dirname(config.segw.viciSocket);
+          const mine = mountOf(pod, gw, config.segw.viciSocket);
+          const theirs = mountOf(pod, charon, config.segw.viciSocket);
+          assert.equal(mine.volume.name, theirs.volume.name);
+          assert.ok(mine.volume.emptyDir, 'VICI socket in a shared emptyDir');
+          assert.equal(mine.mount.mountPath, socketDir);
+          const conf = pod.volumes.find((v) => v.name === 'charon-config').configMap.name;
+          assert.match(
+            one(objects, 'ConfigMap', conf).data['strongswan.conf'],
+            new RegExp(`socket = unix://${config.segw.viciSocket}`),
+          );
+        });
+      }
+    });
+  }
+}
+
+describe('the checks can fail', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'broken' },
+    spec: {
+      selector: { matchLabels: { a: 'b' } },
+      template: { spec: { containers: [{ name: 'x', image: 'x', readinesProbe: {} }] } },
+    },
+  };
+  test('a misspelled optional key is reported', () => {
+    const errors = unknownKeyErrors([deployment]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /readinesProbe/);
+  });
+  test('a wrong type is reported', async () => {
+    const bad = structuredClone(deployment);
+    bad.spec.replicas = 'three';
+    assert.match((await schemaErrors([bad])).join('\n'), /replicas must be integer/);
+  });
+});
+
+describe('the image agrees with the manifests', () => {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const image = parseConfig(
+    readFileSync(path.join(ROOT, 'deploy/container/insupclient.yaml'), 'utf8'),
+  );
+  test('EXPOSE, INSUPCLIENT_CONFIG and data paths', () => {
+    assert.match(
+      dockerfile,
+      new RegExp(`^EXPOSE ${image.server.port} ${image.tcp.server.port}$`, 'm'),
+    );
+    assert.match(dockerfile, /INSUPCLIENT_CONFIG=\/etc\/insupclient\/insupclient\.yaml/);
+    assert.match(dockerfile, /^ENTRYPOINT \["node", "dist\/src\/main\.js"\]$/m);
+    assert.ok(under(image.application.stateServer.statFile, '/var/lib/insupclient'));
+    assert.ok(under(image.oam.config.path, '/var/lib/insupclient'));
+  });
+});
