@@ -1,247 +1,182 @@
 /**
- * `npm run bench [-- --seconds 10 --warmup 5 --connections 4 --window 32 --pool 2 --cpu-prof]`:
- * end-to-end gateway throughput on this machine.
+ * `npm run bench [-- --quick | --repeat 3 --seconds 5 ...]`: the gateway beside its peers, in
+ * one invocation on this machine (docs/benchmark.md).
  *
- * Three processes: the INSUPC simulator (this script forked with --simulator-child: two MA
- * instances on ephemeral loopback ports), the built gateway (dist/src/main.js with a temp
- * config: loopback, ephemeral-ish ports, log level warn, stat-file off, limits far above the
- * offered load) and the load generator (dist/apps/sipsvc-loadgen). All three share this
- * machine's cores, so the figure is for the whole system, not the gateway alone; the gateway's
- * own CPU time is printed beside it. --cpu-prof writes the gateway's V8 profile to
- * .bench-profiles/ (summarise it with `node dist/scripts/bench-profile-summary.js <file>`).
+ * Paths, each at the shapes 1x1, 64x1, 8x32 (closed loop) and 5k/s, 20k/s (open loop):
+ * - direct:  binary INSUPC load (apps/insupc-loadgen) straight to the simulator: the upper bound;
+ * - haproxy: the same binary load through HAProxy 2.6 in TCP mode (nbthread 1): an L4 proxy;
+ * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway.
+ * The simulator runs as two processes (one INSUPC instance each) so it is not the ceiling.
+ * Prints per-cell medians over `--repeat` runs, the gateway/peer ratios and the gateway's RSS
+ * before, under and after load; writes everything as JSON under bench/results/.
  */
-import { ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { ChildProcess, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
-import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-generator';
+import { type CellResult, type CellTargets, runCell } from './bench-cell';
+import { type BenchOptions, parseBenchArgs, type PathName } from './bench-options';
+import {
+  type Gateway,
+  procStats,
+  root,
+  startGateway,
+  startHaproxy,
+  startSimulators,
+  stop,
+  stopSimulators,
+  type Simulators,
+} from './bench-processes';
+import { formatProbe } from './bench-probe-report';
+import { formatTable, medians, type MemoryReport, ratios } from './bench-report';
 
-const dist = join(__dirname, '..');
-const root = join(dist, '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface BenchOptions {
-  seconds: number;
-  warmup: number;
-  connections: number;
-  window: number;
-  pool: number;
-  framing: string;
-  cpuProf: boolean;
+function describe(c: CellResult): string {
+  const mid = c.middle
+    ? `, middle CPU ${c.middle.cpuPct} % (waited ${c.middle.runQueuePct} %), RSS ${c.middle.peakRssMb} MB`
+    : '';
+  const inGw = c.gatewayExecuteMs
+    ? `, in-gateway p50 ≤${c.gatewayExecuteMs.p50} p99 ≤${c.gatewayExecuteMs.p99} ms`
+    : '';
+  return (
+    `  [${c.rep}] ${c.shape.padEnd(5)} ${c.path.padEnd(7)} ${String(c.throughput).padStart(6)}/s ` +
+    `p50 ${c.p50} p99 ${c.p99} max ${c.max} ms${c.exactlyOnce ? '' : ' NOT EXACTLY ONCE'}` +
+    `${mid}, sim ${c.simCpuPct} %${inGw}, load ${c.load1}` +
+    (c.errors.length ? `\n      errors: ${c.errors.join('; ')}` : '')
+  );
 }
 
-function options(argv: string[]): BenchOptions {
-  const num = (name: string, dflt: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-    return v;
-  };
-  const i = argv.indexOf('--framing');
-  return {
-    seconds: num('seconds', 10),
-    warmup: num('warmup', 5),
-    connections: num('connections', 4),
-    window: num('window', 32),
-    pool: num('pool', 2),
-    framing: i >= 0 ? argv[i + 1] : 'json-stream',
-    cpuProf: argv.includes('--cpu-prof'),
-  };
+/** warm the gateway up, let it idle, and take its RSS: the baseline item 4 returns to. */
+async function warmIdleRss(o: BenchOptions, t: CellTargets, gw: ChildProcess): Promise<number> {
+  const shape = { name: 'warm-up', connections: 8, window: 32, rate: 0 };
+  await runCell(
+    { ...o, probe: false, warmup: 0, seconds: Math.max(1, o.warmup) },
+    'gateway',
+    shape,
+    0,
+    t,
+  );
+  await sleep(o.idleWait >= 30 ? 5000 : 1000);
+  return procStats(gw.pid).rssMb;
 }
 
-/** Child role: the simulator, silent, reporting its ports over IPC; stops on 'stop'. */
-async function simulatorChild(): Promise<void> {
-  const sim = await startSimulator({
-    instances: [
-      { name: 'INSUPC-1', dbStatus: 'MA' },
-      { name: 'INSUPC-2', dbStatus: 'MA' },
-    ],
-    logger: false,
-  });
-  process.on('message', (msg) => {
-    if (msg === 'stop') void sim.stop().then(() => process.exit(0));
-  });
-  process.send!({ ports: [sim.port('INSUPC-1'), sim.port('INSUPC-2')] });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function gatewayConfig(
+async function watchIdle(
   o: BenchOptions,
-  http: number,
-  sipsvc: number,
-  insupc: number[],
-  dir: string,
+  gw: ChildProcess,
+  warmIdleMb: number,
+  cells: CellResult[],
 ) {
-  const clients = insupc
-    .map(
-      (port, i) =>
-        `    - { name: INSUPC-${i + 1}, host: 127.0.0.1, port: ${port}, connection-pool-size: ${o.pool} }`,
-    )
-    .join('\n');
-  return `# written by scripts/bench.ts
-application:
-  state-server: { stat-file: "" }
-  shutdown: { drain-timeout: 2000 }
-server: { host: 127.0.0.1, port: ${http} }
-tcp:
-  server: { host: 127.0.0.1, port: ${sipsvc}, framing: ${o.framing}, max-connections: 1000 }
-security:
-  allowed-clients:
-    - { ip: "127.0.0.1", mac: "000000000001", auth-key: "TEST_AUTH_KEY_001" }
-insupc:
-  clients:
-${clients}
-worker: { queue-capacity: 100000, concurrency: 1024 }
-tps: { max-tps: 10000000, window-size: 1000 }
-message: { max-sessions: 1000000, session-timeout: 30000 }
-oam:
-  config: { path: ${join(dir, 'oam-conf.json')} }
-logging: { level: warn }
-`;
+  const endOfLoadMb = procStats(gw.pid).rssMb;
+  await sleep(o.idleWait * 1000);
+  const afterIdleMb = procStats(gw.pid).rssMb;
+  const at20k = cells.filter((c) => c.path === 'gateway' && c.shape === '20k/s');
+  const mem: MemoryReport = {
+    warmIdleMb,
+    peak20kMb: at20k.length ? Math.max(...at20k.map((c) => c.middle!.peakRssMb)) : null,
+    endOfLoadMb,
+    afterIdleMb,
+    idleSeconds: o.idleWait,
+    settled: afterIdleMb <= warmIdleMb * 1.1,
+  };
+  return mem;
 }
 
-async function waitReady(httpPort: number, gateway: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    if (gateway.exitCode !== null) throw new Error(`gateway exited (${gateway.exitCode})`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
   }
-  throw new Error('gateway not ready within 20 s');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
-}
-
-function runLoadgen(args: string[]): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(dist, 'apps/sipsvc-loadgen/src/main.js'), ...args, '--json'],
-      { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      try {
-        const report = JSON.parse(out.trim().split('\n').pop() ?? '') as LoadReport;
-        if (code !== 0) report.errors.push(`load generator exited ${code}`);
-        resolve(report);
-      } catch {
-        reject(new Error(`load generator exited ${code} without a report`));
-      }
-    });
-  });
 }
 
 async function main(): Promise<void> {
-  const o = options(process.argv.slice(2));
+  const o = parseBenchArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-bench-'));
-  const sim = fork(__filename, ['--simulator-child'], { stdio: 'inherit' });
-  let gateway: ChildProcess | undefined;
+  let sims: Simulators | undefined;
+  let gateway: Gateway | undefined;
+  let haproxy: ChildProcess | undefined;
+  const startedAt = new Date().toISOString();
+  const load0 = loadavg()[0];
   try {
-    const insupcPorts = await new Promise<number[]>((resolve, reject) => {
-      sim.once('message', (m) => resolve((m as { ports: number[] }).ports));
-      sim.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-    });
-    const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
-    const configPath = join(dir, 'gateway.yaml');
-    writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupcPorts, dir));
-    const nodeArgs = o.cpuProf
-      ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '.bench-profiles')}`]
-      : [];
-    gateway = spawn(
-      process.execPath,
-      [...nodeArgs, join(dist, 'src/main.js'), '--config', configPath],
-      { stdio: ['ignore', 'ignore', 'inherit'], cwd: root },
-    );
-    await waitReady(httpPort, gateway);
-    const cpuBefore = await gatewayCpuSeconds(gateway.pid!);
-    const report = await runLoadgen([
-      '--port',
-      String(sipsvcPort),
-      '--framing',
-      o.framing,
-      '--connections',
-      String(o.connections),
-      '--window',
-      String(o.window),
-      '--warmup',
-      String(o.warmup),
-      '--duration',
-      String(o.seconds),
-    ]);
-    const cpu = (await gatewayCpuSeconds(gateway.pid!)) - cpuBefore;
-    print(o, report, cpu);
-    if (!report.exactlyOnce) process.exitCode = 1;
-  } finally {
-    if (gateway && gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await exited(gateway);
+    sims = await startSimulators(o);
+    const ports: Record<PathName, number[]> = { direct: sims.ports, haproxy: [], gateway: [] };
+    const middle: Partial<Record<PathName, ChildProcess>> = {};
+    if (o.paths.includes('haproxy')) {
+      const h = await startHaproxy(sims.ports, dir);
+      haproxy = middle.haproxy = h.child;
+      ports.haproxy = [h.port];
     }
-    sim.send('stop');
-    await exited(sim);
+    if (o.paths.includes('gateway')) {
+      gateway = await startGateway(o, sims.ports, dir);
+      middle.gateway = gateway.child;
+      ports.gateway = [gateway.sipsvcPort];
+    }
+    const t: CellTargets = {
+      ports,
+      middle,
+      simulators: sims.children,
+      gatewayHttpPort: gateway?.httpPort,
+    };
+    console.log(
+      `bench: ${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ` +
+        `load average ${load0.toFixed(1)}; ${o.repeat} run(s) × ${o.shapes.length} shapes × ` +
+        `${o.paths.join('/')}, ${o.warmup} s warm-up + ${o.seconds} s each; ${o.simulators} simulator process(es)`,
+    );
+    const warmIdleMb = gateway ? await warmIdleRss(o, t, gateway.child) : 0;
+    const cells: CellResult[] = [];
+    for (let rep = 1; rep <= o.repeat; rep++) {
+      for (const shape of o.shapes) {
+        for (const path of o.paths) {
+          const cell = await runCell(o, path, shape, rep, t);
+          cells.push(cell);
+          console.log(describe(cell));
+          if (cell.probe) console.log(formatProbe(`${shape.name} ${path}`, cell.probe));
+        }
+      }
+    }
+    const mem = gateway ? await watchIdle(o, gateway.child, warmIdleMb, cells) : undefined;
+    const rows = medians(cells, o.paths, o.shapes);
+    const rs = ratios(rows, o.shapes);
+    console.log(`\nmedians of ${o.repeat} run(s):\n` + formatTable(rows, rs, mem));
+    const out = o.out ?? join(root, 'bench/results', `${startedAt.replace(/[:.]/g, '-')}.json`);
+    mkdirSync(join(out, '..'), { recursive: true });
+    const machine = {
+      cores: cpus().length,
+      model: cpus()[0]?.model,
+      node: process.version,
+      loadAverageAtStart: load0,
+      loadAverageAtEnd: loadavg()[0],
+    };
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          startedAt,
+          label: o.label,
+          commit: gitCommit(),
+          machine,
+          options: o,
+          medians: rows,
+          ratios: rs,
+          memory: mem,
+          cells,
+        },
+        null,
+        1,
+      ) + '\n',
+    );
+    console.log(`\nwritten to ${out}`);
+    if (cells.some((c) => !c.exactlyOnce)) process.exitCode = 1;
+  } finally {
+    await stop(gateway?.child);
+    await stop(haproxy);
+    await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** user+system CPU seconds of a process so far (Linux /proc; 0 elsewhere). */
-async function gatewayCpuSeconds(pid: number): Promise<number> {
-  try {
-    const { readFile } = await import('node:fs/promises');
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-  } catch {
-    return 0;
-  }
-}
-
-function print(o: BenchOptions, r: LoadReport, gatewayCpu: number): void {
-  const l = r.latencyMs;
-  const results = Object.entries(r.results)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
-  const lines = [
-    `bench: ${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
-    `  simulator, gateway and load generator share these cores: the figure is for all three`,
-    `  gateway: 2 INSUPC servers x pool ${o.pool}, ${o.framing}, log level warn`,
-    `  load: ${r.mode}, ${r.connections} connections, warm-up ${o.warmup} s, measured ${r.measuredSeconds} s`,
-    `throughput   ${r.throughput} executes/s`,
-    `latency ms   p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}`,
-    `sent ${r.sent}, answered ${r.answered}, results {${results}}, exactly once: ${r.exactlyOnce ? 'yes' : 'NO'}`,
-    `gateway CPU  ${gatewayCpu.toFixed(2)} s during the run (warm-up + measured)` +
-      (gatewayCpu > 0
-        ? ` (≈${Math.round(r.answered / gatewayCpu)} executes per gateway CPU-second)`
-        : ''),
-    ...r.errors.map((e) => `error        ${e}`),
-  ];
-  console.log(lines.join('\n'));
-}
-
-if (process.argv.includes('--simulator-child')) {
-  void simulatorChild();
-} else {
-  main().catch((e: unknown) => {
-    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
-}
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

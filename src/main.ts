@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { startGateway } from './bootstrap';
 import { ConfigError, loadConfigFile, resolveConfigPath } from './config/config.loader';
+import { raiseOpenFilesLimit } from './lifecycle/fd-limit';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
 
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     (signal) => gateway.shutdown(signal),
     (signal) => log.warn(`${signal} received again during shutdown: exiting now`),
   );
+  void raiseOpenFilesLimit(new Logger('FdLimit'));
   log.log(
     `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
   );

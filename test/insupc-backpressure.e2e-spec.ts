@@ -11,7 +11,7 @@ import {
   ResultCode,
 } from '../libs/insupc-protocol/src';
 import { InsupcQueryError } from '../src/contracts/insupc-query.port';
-import { MAX_WRITE_BACKLOG_BYTES } from '../src/insupc/insupc-server-pool';
+import { MAX_WRITE_BACKLOG_BYTES } from '../src/insupc/query-channel';
 import { startTransport, TransportHarness } from './insupc-gw-harness';
 import { waitFor } from './support/wait-for';
 

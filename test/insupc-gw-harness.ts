@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { INSUPC_STATE, InsupcStateSource } from '../src/contracts/state-sources';
 import { AppConfigModule } from '../src/config/app-config.module';
@@ -108,7 +109,12 @@ export async function startTransport(
   });
   const logs = new CapturingLogger();
   const moduleRef: TestingModule = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot(config), StatisticsModule, InsupcModule],
+    imports: [
+      AppConfigModule.forRoot(config),
+      ScheduleModule.forRoot(),
+      StatisticsModule,
+      InsupcModule,
+    ],
   })
     .setLogger(logs)
     .compile();

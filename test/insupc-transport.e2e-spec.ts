@@ -64,6 +64,42 @@ describe('INSUPC transport (e2e, simulator)', () => {
 
   const received = (s: InsupcSimulator, name: string, code: MsgCode) => s.received(name, code) ?? 0;
 
+  it('logging.insupc-frames (hot): every frame in and out as a decoded tree with hex, password masked', async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }]);
+    const traces = () => gw.logs.lines.filter((l) => l.message.startsWith('INSUPC frame'));
+    await gw.query.query('mcidGetProfile', ['1']);
+    expect(traces()).toEqual([]);
+    gw.config.logging.insupcFrames = true; // what the reload action does to the live config
+    await gw.query.query('mcidGetProfile', ['01012345678']);
+    const [out, back] = traces();
+    expect(out.level).toBe('debug');
+    expect(out.message).toMatch(
+      /^INSUPC frame -> INSUP_SESSION_001\nDB_QUERY_REQUEST .* txid=\d+ /,
+    );
+    expect(out.message).toContain(
+      'INPUT_PARAM(0x0002) len=11 "01012345678" | 02 00 0b 00 30 31 30 31 32 33 34 35 36 37 38',
+    );
+    expect(back.message).toMatch(
+      /^INSUPC frame <- INSUP_SESSION_001\nDB_QUERY_RESPONSE .*result=0x01/,
+    );
+    sim.disconnectClients('INSUPC-1');
+    const isLogon = (m: string) => m.includes('\nDB_ACCESS_REQUEST ');
+    await waitFor(() => traces().some((l) => isLogon(l.message)), 5000, 'the logon traced');
+    const logon = traces().find((l) => isLogon(l.message))!.message;
+    expect(logon).toContain('logonId="insupclient" password=********');
+    expect(logon).not.toContain('secret');
+    expect(logon).not.toContain(
+      Buffer.from('secret')
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 '),
+    );
+    await waitFor(() => gw.server('INSUPC-1').isAvailable, 5000, 'logged on again');
+    gw.config.logging.insupcFrames = false; // and off again: nothing more is traced
+    const traced = traces().length;
+    await gw.query.query('mcidGetProfile', ['1']);
+    expect(traces()).toHaveLength(traced);
+  });
+
   it('UT_04_001: logs on with DB_ACCESS_REQUEST and reports the server in /state form', async () => {
     const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
       client: { connectionPoolSize: 2 },
@@ -112,16 +148,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
     const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
       client: { heartbeatInterval: 100 },
     });
-    const t0 = Date.now();
+    // the interval itself is checked on fake time (src/insupc/insupc-connection.spec.ts)
     await waitFor(
       () => received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST) >= 3,
       5000,
       'three heartbeats',
-    );
-    const elapsed = Date.now() - t0;
-    expect(elapsed).toBeGreaterThanOrEqual(3 * 100 - 100); // the first may have been due at t0
-    expect(received(sim, 'INSUPC-1', MsgCode.DB_NETTEST_REQUEST)).toBeLessThanOrEqual(
-      Math.ceil(elapsed / 100) + 1,
     );
     expect(gw.server('INSUPC-1').isAvailable).toBe(true);
     expect(gw.stats.insupc('INSUPC-1').connectionLosses).toBe(0);
@@ -278,11 +309,9 @@ describe('INSUPC transport (e2e, simulator)', () => {
       { name: 'INSUPC-2', dbStatus: 'DB' },
     ]);
     expect(gw.state.routableServerCount()).toBe(0);
-    const t0 = Date.now();
     const err = await gw.query.query('mcidGetProfile', ['1']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InsupcQueryError);
     expect(err).toMatchObject({ code: 'NO_BACKEND' });
-    expect(Date.now() - t0).toBeLessThan(100);
     expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(0);
     expect(received(sim, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(0);
   });
@@ -302,10 +331,8 @@ describe('INSUPC transport (e2e, simulator)', () => {
     );
     expect(gw.state.pendingRequests()).toBe(3);
     expect(gw.server('INSUPC-1').activeRequests).toBe(3);
-    const t0 = Date.now();
     sim.disconnectClients('INSUPC-1');
     const results = await inflight;
-    expect(Date.now() - t0).toBeLessThan(1000);
     for (const r of results) {
       expect(r).toMatchObject({
         status: 'rejected',
@@ -321,11 +348,10 @@ describe('INSUPC transport (e2e, simulator)', () => {
       activeScenario: 'query_no_response',
       sessionTimeout: 100,
     });
-    const t0 = Date.now();
+    // the guard time itself is checked on fake time (src/insupc/insupc-transport.service.spec.ts)
     await expect(gw.query.query('mcidGetProfile', ['1'])).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
     expect(gw.stats.insupc('INSUPC-1').timeouts).toBe(1);
     expect(gw.state.pendingRequests()).toBe(0);
   });

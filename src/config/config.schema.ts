@@ -68,6 +68,9 @@ export class TcpServerConfig {
   @IsIn(FRAMINGS) framing: Framing = 'json-stream';
   @IsInt() @Min(64) @Max(16 * 1024 * 1024) maxMessageBytes = 65536;
   @IsInt() @Min(1) maxConnections = 100;
+  /** operations.md §6.3: connections not yet authenticated, in all and per source address. */
+  @IsInt() @Min(1) maxPendingConnections = 1000;
+  @IsInt() @Min(1) maxPendingPerIp = 100;
   @IsInt() @Min(1) authTimeout = 5000;
   @IsInt() @Min(1) idleTimeout = 60000;
   @IsInt() @Min(1) connectionTimeout = 7200000;
@@ -180,6 +183,8 @@ export class LoggingConfig {
   @IsString() file = '';
   /** optional: one line per finished execute. */
   @IsString() executeFile = '';
+  /** each INSUPC frame in and out at debug, decoded with its hex (password masked); hot. */
+  @IsBoolean() insupcFrames = false;
 }
 
 export class SegwPolicyConfig {

@@ -28,7 +28,10 @@ export type InsupcQueryErrorCode =
   | 'TIMEOUT'
   /** the gateway is shutting down and sends no new queries. */
   | 'SHUTTING_DOWN'
-  /** the request cannot be encoded (a parameter over 65535 bytes); nothing was sent. */
+  /**
+   * the request cannot be sent (a parameter over 65535 bytes, or its frame over
+   * insupc.max-frame-bytes); nothing was sent (SIPSVC result 1).
+   */
   | 'INVALID_REQUEST';
 
 export class InsupcQueryError extends Error {

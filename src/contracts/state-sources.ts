@@ -55,12 +55,21 @@ export interface InsupcServerState {
 
 export interface InsupcStateSource {
   describeServers(): InsupcServerState[];
-  /** servers the router would send a request to now (READY connection, status not xB). */
+  /**
+   * servers the router would send a request to now: a routable status (not xB) and a
+   * connection that takes queries (READY, write backlog under the limit).
+   */
   routableServerCount(): number;
   /** requests written and awaiting an INSUPC answer, all servers. */
   pendingRequests(): number;
   /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
   release(): Promise<void>;
+  /**
+   * `listener(server, loggedOn)` is called whenever the number of logged-on (READY)
+   * connections of a server changes (`server` = `insupc.clients[].name`). Returns the
+   * function that unsubscribes.
+   */
+  onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void;
 }
 
 export interface SessionStateSource {

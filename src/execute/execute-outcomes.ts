@@ -30,6 +30,11 @@ export class ExecuteOutcomes {
     this.counters.execute.attempts++;
   }
 
+  /** the statistics period attempts are counted in now (see ExecuteCounters.epoch). */
+  get epoch(): number {
+    return this.counters.epoch;
+  }
+
   tpsRefused(): void {
     this.counters.tpsRejections++;
   }
@@ -51,13 +56,13 @@ export class ExecuteOutcomes {
     outcome: ExecuteOutcome | null,
     elapsedMs: number,
   ): void {
-    const exec = this.counters.execute;
-    if (reply.result === SipsvcResult.SUCCESS) exec.success++;
-    else exec.failure++;
-    if (reply.result === SipsvcResult.TIMEOUT) {
-      this.counters.timeouts++;
-      this.timeouts++;
+    if (s.statsEpoch === this.counters.epoch) {
+      const exec = this.counters.execute;
+      if (reply.result === SipsvcResult.SUCCESS) exec.success++;
+      else exec.failure++;
+      if (reply.result === SipsvcResult.TIMEOUT) this.counters.timeouts++;
     }
+    if (reply.result === SipsvcResult.TIMEOUT) this.timeouts++;
     if (outcome) this.executeLog.record(outcome, s.reqNo, s.apiName, s.server, elapsedMs);
     this.latency.observeExecute(elapsedMs / 1000, reply.result);
   }

@@ -19,6 +19,30 @@ describe('parseExecute', () => {
     });
   });
 
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['DEL', 'a\u007f'],
+    ['a C1 control', '\u0085'],
+    ['invalid UTF-8 (decoded to U+FFFD)', Buffer.from([0x61, 0xff, 0x62]).toString('utf8')],
+    ['a lone surrogate', 'a\ud800b'],
+  ])('issue 14: refuses %s in apiName and in inputParams with result 1', (_what, bad) => {
+    expect(parseExecute(req({ reqBody: { apiName: bad } }))).toBe(
+      'Invalid field: apiName has a control character or invalid UTF-8',
+    );
+    expect(parseExecute(req({ reqBody: { apiName: 'a', inputParams: ['ok', bad] } }))).toBe(
+      'Invalid field: reqBody.inputParams[1] has a control character or invalid UTF-8',
+    );
+  });
+
+  it('keeps printable text of every script, surrogate pairs included', () => {
+    const text = '홍길동 Ünïcødé 😀 ~!@#';
+    expect(parseExecute(req({ reqBody: { apiName: 'a', inputParams: [text] } }))).toEqual({
+      apiName: 'a',
+      inputParams: [text],
+    });
+  });
+
   // 12345678901234567890123 as the client wrote it parses to this
   it.each([1e21, 2 ** 53 + 2, Number('12345678901234567890123'), 1e300, 1e-7])(
     'refuses the number %p that would not go as the decimal text the client wrote',

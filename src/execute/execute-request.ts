@@ -25,6 +25,7 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
     return 'Missing field: reqBody.apiName (or service)';
   }
   if (apiName.length > MAX_API_NAME) return 'Invalid field: apiName too long';
+  if (!isCleanText(apiName)) return `Invalid field: apiName ${UNCLEAN}`;
 
   const raw = b?.inputParams;
   if (raw === undefined) return { apiName, inputParams: [] };
@@ -33,6 +34,7 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
   for (let i = 0; i < raw.length; i++) {
     const p: unknown = raw[i];
     if (typeof p === 'string') {
+      if (!isCleanText(p)) return `Invalid field: reqBody.inputParams[${i}] ${UNCLEAN}`;
       inputParams[i] = p;
     } else if (typeof p === 'number') {
       const text = decimalText(p);
@@ -45,6 +47,20 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
     }
   }
   return { apiName, inputParams };
+}
+
+const UNCLEAN = 'has a control character or invalid UTF-8';
+/**
+ * C0 controls (NUL included), DEL and C1 controls; U+FFFD, which is what invalid UTF-8 bytes
+ * in the frame decode to (a client never needs to send it); lone surrogates (from `\ud800`
+ * escapes), which have no UTF-8 form at all. None of them may reach INSUPC's SQL layer.
+ */
+const UNCLEAN_CHARS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isCleanText(text: string): boolean {
+  return !UNCLEAN_CHARS.test(text);
 }
 
 /**

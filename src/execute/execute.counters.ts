@@ -23,6 +23,12 @@ export class ExecuteCounters implements CounterSet {
   timeouts = 0;
   /** INSUPC answers that arrived for nobody (late, client gone, queue full). */
   droppedResponses = 0;
+  /**
+   * bumped by every reset (not a count: kept out of snapshots and restores). An execute in
+   * flight across `/stat/init` counts its outcome only in the epoch of its attempt, so no
+   * period shows success > attempts.
+   */
+  epoch = 0;
 
   snapshotInto(into: SectionObject): void {
     into.tpsRejections = this.tpsRejections;
@@ -33,12 +39,14 @@ export class ExecuteCounters implements CounterSet {
   }
 
   reset(): void {
+    const epoch = this.epoch + 1;
     zeroNumbers(this);
     zeroNumbers(this.execute);
+    this.epoch = epoch;
   }
 
   restoreFrom(saved: SectionObject): number {
-    copyCounts(this, saved);
+    copyCounts(this, saved, ['epoch']);
     if (isPlain(saved.commands)) copyCounts(this.execute, saved.commands.execute);
     return 0;
   }

@@ -227,7 +227,7 @@ describe('ExecuteService', () => {
     expect(svc.messageMappingSize()).toBe(0);
   });
 
-  it('a timed-out query frees its worker slot at once (a silent server cannot starve the rest)', async () => {
+  it('issue 14: a timed-out query keeps its worker slot until INSUPC lets go of it', async () => {
     const { svc, insupc, clock } = await setup((c) => {
       c.worker.concurrency = 1;
       c.message.sessionTimeout = 1000;
@@ -239,13 +239,52 @@ describe('ExecuteService', () => {
     clock.t += 500;
     svc.expireTimedOut();
     await expect(a).resolves.toMatchObject({ result: 6 });
-    expect(insupc.calls).toHaveLength(2); // b started without waiting for a's answer
+    expect(insupc.calls).toHaveLength(1); // a's query is still at the server: b waits
     expect(svc.describeSessions().inFlightQueries).toBe(1);
-    insupc.calls[0].resolve({ server: 'S', result: 1 }); // a's late answer frees nothing twice
+    insupc.calls[0].resolve({ server: 'S', result: 1 }); // a's late answer frees the slot
+    await settle();
+    expect(insupc.calls).toHaveLength(2);
     insupc.calls[1].resolve({ server: 'S', result: 1 });
     await expect(b).resolves.toMatchObject({ result: 0 });
     await settle();
     expect(svc.describeSessions().inFlightQueries).toBe(0);
+  });
+
+  it('issue 14: a session that expired or lost its client while queued is never sent', async () => {
+    const { svc, insupc, clock, sink } = await setup((c) => {
+      c.worker.concurrency = 1;
+      c.message.sessionTimeout = 1000;
+    });
+    const gone = conn(2);
+    const a = svc.handle(exec('a'), conn());
+    clock.t += 100;
+    const late = svc.handle(exec('late'), conn());
+    const left = svc.handle(exec('left'), gone);
+    clock.t += 1000; // 'late' is at its timeout, but the sweep has not run yet
+    gone.closed = true; // closed without the transport's notice reaching the pipeline yet
+    const fresh = svc.handle(exec('fresh'), conn());
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await expect(late).resolves.toMatchObject({ result: 6 });
+    await expect(left).resolves.toMatchObject({ result: 18 });
+    await settle();
+    expect(insupc.calls.map((c) => c.params)).toHaveLength(2); // a and fresh only
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await expect(a).resolves.toMatchObject({ result: 0 });
+    await expect(fresh).resolves.toMatchObject({ result: 0 });
+    expect(sink.lines.some((l) => l.includes('late') && l.includes('TIMEOUT'))).toBe(true);
+    expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  it('issue 14: an execute in flight across /stat/init counts where it was attempted', async () => {
+    const { svc, insupc, stats } = await setup();
+    const a = svc.handle(exec('a'), conn());
+    stats.reset();
+    insupc.calls[0].resolve({ server: 'S', result: 1 });
+    await expect(a).resolves.toMatchObject({ result: 0 });
+    const b = svc.handle(exec('b'), conn());
+    insupc.calls[1].resolve({ server: 'S', result: 1 });
+    await expect(b).resolves.toMatchObject({ result: 0 });
+    expect(stats.execute).toMatchObject({ attempts: 1, success: 1, failure: 0 });
   });
 
   it('UT_03_006: the sweep answers 6 Session timeout; the late answer is dropped and counted', async () => {

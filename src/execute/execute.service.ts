@@ -74,6 +74,7 @@ export class ExecuteService
         concurrency: () => this.config.worker.concurrency,
       },
       this.queries.start,
+      this.queries.admit,
     );
     this.load = new LoadSampler(config, {
       workerQueueSize: () => this.workers.size(),
@@ -108,6 +109,7 @@ export class ExecuteService
       call.inputParams,
       now,
     );
+    s.statsEpoch = this.outcomes.epoch;
     this.watchClose(ctx); // first: a context closed already must not end `s` before it runs
     this.sessions.add(s);
     return new Promise<SipsvcReply>((resolve) => {
@@ -225,7 +227,6 @@ export class ExecuteService
     s.done = true;
     this.sessions.remove(s);
     this.workers.remove(s);
-    this.releaseSlot(s);
     this.outcomes.finished(s, reply, outcome, this.scheduler.now() - s.startedAt);
     s.resolve(reply);
     if (this.sessions.size === 0 && this.drainWaiters.length > 0) {
@@ -234,9 +235,11 @@ export class ExecuteService
   }
 
   /**
-   * A slot is freed when its session ends, not when INSUPC finally answers: a server that
-   * swallows queries would otherwise hold every slot until the transport's backstop and
-   * starve the healthy servers. The abandoned query stays bounded by that backstop.
+   * A slot is freed when INSUPC answers, the connection carrying the query closes or the
+   * transport's backstop (2 × session-timeout) gives up on it, not when the session ends:
+   * `worker.concurrency` is then the most queries any INSUPC server holds from this gateway,
+   * however slow it gets (issue 14; see docs/decisions.md "Worker slots are held until INSUPC
+   * lets go of the query").
    */
   releaseSlot(s: RequestSession): void {
     if (!s.holdsSlot) return;

@@ -35,6 +35,8 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   /** the INSUPC answer while it waits in the receive queue. */
   answer: InsupcAnswer | undefined = undefined;
   resolve: (reply: SipsvcReply) => void = noop;
+  /** the statistics epoch its attempt was counted in (its outcome counts only there). */
+  statsEpoch = 0;
 
   constructor(
     readonly requestId: number,

@@ -27,6 +27,21 @@ describe('WorkerQueue', () => {
     expect(q.inFlight()).toBe(1);
   });
 
+  it('issue 14: a waiting item refused by `admit` is skipped and its slot goes to the next', () => {
+    const started: number[] = [];
+    const stale = new Set([2, 3]);
+    const q = new WorkerQueue<Item>(
+      { capacity: () => 10, concurrency: () => 1 },
+      (i) => started.push(i.id),
+      (i) => !stale.has(i.id),
+    );
+    for (let i = 1; i <= 4; i++) q.submit(new Item(i));
+    q.release();
+    expect(started).toEqual([1, 4]);
+    expect(q.size()).toBe(0);
+    expect(q.inFlight()).toBe(1);
+  });
+
   it('starts waiting items in FIFO order as slots free', () => {
     const { q, started } = setup(10, 2);
     for (let i = 1; i <= 5; i++) q.submit(new Item(i));

@@ -29,6 +29,11 @@ export class WorkerQueue<T extends WorkerQueueItem<T>> {
     private readonly limits: WorkerQueueLimits,
     /** starts the work of an item; the caller calls `release()` once when it is done. */
     private readonly start: (item: T) => void,
+    /**
+     * asked when a waiting item reaches a free slot: false means it must not start (it expired
+     * or its client left while it waited; the caller has ended it), and the slot goes on.
+     */
+    private readonly admit: (item: T) => boolean = () => true,
   ) {}
 
   /** Runs the item now, queues it, or returns false when the queue is full. */
@@ -88,6 +93,7 @@ export class WorkerQueue<T extends WorkerQueueItem<T>> {
     while (this.head && this.running < this.limits.concurrency()) {
       const item = this.head;
       this.remove(item);
+      if (!this.admit(item)) continue;
       this.running++;
       this.start(item);
     }

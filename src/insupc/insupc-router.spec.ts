@@ -6,7 +6,7 @@ class Server implements RoutableServer {
     public dbStatus: string,
     public ready = true,
   ) {}
-  hasReadyConnection(): boolean {
+  hasRoutableConnection(): boolean {
     return this.ready;
   }
 }

@@ -4,13 +4,13 @@ import { NOT_ROUTABLE, PRIMARY_TIER, routingTier } from './db-status';
 export interface RoutableServer {
   readonly name: string;
   readonly dbStatus: string;
-  /** at least one logged-on (READY) connection. */
-  hasReadyConnection(): boolean;
+  /** at least one connection that takes queries now (READY, write backlog under the limit). */
+  hasRoutableConnection(): boolean;
 }
 
 /**
  * Routing policy of binary protocol section 5, per request and allocation-free:
- * 1. round-robin over MA servers with a READY connection;
+ * 1. round-robin over MA servers with a routable connection (see InsupcServerPool);
  * 2. otherwise the best fallback tier present (DA, then MS, then DS), round-robin within it;
  * 3. never a blocked (xB) or unknown-status server; nothing routable → null.
  * `lastFallback` tells whether the last successful selection came from the fallback tier.
@@ -46,7 +46,7 @@ export class InsupcRouter<T extends RoutableServer> {
 
   private routable(s: T): number {
     const tier = routingTier(s.dbStatus);
-    return tier !== NOT_ROUTABLE && s.hasReadyConnection() ? tier : NOT_ROUTABLE;
+    return tier !== NOT_ROUTABLE && s.hasRoutableConnection() ? tier : NOT_ROUTABLE;
   }
 
   private bestFallbackTier(): number {

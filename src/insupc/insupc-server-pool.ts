@@ -3,24 +3,23 @@ import { isBlockedStatus, type DbStatus } from '../../libs/insupc-protocol/src';
 import { InsupcServerState } from '../contracts/state-sources';
 import { InsupcClientConfig } from '../config/config.schema';
 import { InsupcServerCounters } from './insupc.counters';
-import { ConnectionState } from './connection-state';
+import type { ConnectionOwner } from './connection-owner';
 import { NOT_ROUTABLE, routingTier } from './db-status';
 import type { InsupcConnection } from './insupc-connection';
 import { RoutableServer } from './insupc-router';
 
-/**
- * A connection whose socket holds more unsent bytes than this is not given new queries until
- * the server reads again: a server that stops reading must not make the gateway buffer
- * queries without bound. Queries then go to another connection or server, or are answered
- * "No INSUPC server available" at once.
- */
-export const MAX_WRITE_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** Told whenever the number of logged-on connections of a server changes. */
+export type AvailabilityListener = (server: string, loggedOn: number) => void;
 
 /**
  * One configured INSUPC server: its pool of logged-on connections, its DB_STATUS (shared by
  * all its connections: any of them may report it) and its statistics counters.
+ *
+ * Routable (the one predicate for the router, the connection picker and readiness): a
+ * routable DB_STATUS and at least one connection that {@link InsupcConnection.acceptsQueries}
+ * (READY, write backlog under the limit).
  */
-export class InsupcServerPool implements RoutableServer {
+export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -37,6 +36,7 @@ export class InsupcServerPool implements RoutableServer {
   constructor(
     readonly config: InsupcClientConfig,
     readonly counters: InsupcServerCounters,
+    private readonly availability: AvailabilityListener = () => undefined,
   ) {
     this.name = config.name;
     this.host = config.host;
@@ -54,14 +54,20 @@ export class InsupcServerPool implements RoutableServer {
     return this.connections;
   }
 
-  hasReadyConnection(): boolean {
-    return this.readyCount > 0;
+  /** logged-on (READY) connections. */
+  loggedOn(): number {
+    return this.readyCount;
+  }
+
+  hasRoutableConnection(): boolean {
+    if (this.readyCount === 0) return false;
+    for (const c of this.connections) if (c.acceptsQueries()) return true;
+    return false;
   }
 
   /**
-   * The READY connection with the fewest outstanding requests; ties go round-robin so a
-   * lightly loaded pool still spreads its connections' use. Null when none is READY with a
-   * write backlog under {@link MAX_WRITE_BACKLOG_BYTES}.
+   * The routable connection with the fewest outstanding requests; ties go round-robin so a
+   * lightly loaded pool still spreads its connections' use. Null when none is routable.
    */
   pickConnection(): InsupcConnection | null {
     const n = this.connections.length;
@@ -70,11 +76,7 @@ export class InsupcServerPool implements RoutableServer {
     for (let i = 0; i < n; i++) {
       const idx = (this.cursor + i) % n;
       const c = this.connections[idx];
-      if (c.state !== ConnectionState.READY) continue;
-      if (c.writeBacklog() > MAX_WRITE_BACKLOG_BYTES) {
-        this.noteBacklog(c);
-        continue;
-      }
+      if (!c.acceptsQueries()) continue;
       if (best === null || c.pending.size < best.pending.size) {
         best = c;
         bestIdx = idx;
@@ -84,28 +86,12 @@ export class InsupcServerPool implements RoutableServer {
     return best;
   }
 
-  private readonly backlogged = new WeakSet<InsupcConnection>();
-
-  /** WARN once per episode; the flag clears when the connection drains (see insupc-connection). */
-  private noteBacklog(c: InsupcConnection): void {
-    if (this.backlogged.has(c)) return;
-    this.backlogged.add(c);
-    this.log.warn(
-      `${c.sessionId}: ${c.writeBacklog()} bytes not yet read by the server; no new queries on this connection until it drains`,
-    );
-  }
-
-  /** the connection's socket drained below its buffer: it takes queries again. */
-  backlogDrained(c: InsupcConnection): void {
-    if (this.backlogged.delete(c)) this.log.log(`${c.sessionId}: write backlog drained`);
-  }
-
   connectionReady(): void {
-    this.readyCount++;
+    this.availability(this.name, ++this.readyCount);
   }
 
   connectionLost(): void {
-    this.readyCount--;
+    this.availability(this.name, --this.readyCount);
   }
 
   /** a DB_STATUS reported by one of this server's connections (logon, heartbeat or push). */
@@ -121,7 +107,7 @@ export class InsupcServerPool implements RoutableServer {
   }
 
   isRoutable(): boolean {
-    return this.readyCount > 0 && routingTier(this.dbStatus) !== NOT_ROUTABLE;
+    return routingTier(this.dbStatus) !== NOT_ROUTABLE && this.hasRoutableConnection();
   }
 
   describe(): InsupcServerState {

@@ -6,6 +6,8 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { HEADER_SIZE } from '../../libs/insupc-protocol/src';
+import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
 import { InsupcServerState, InsupcStateSource } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { InsupcCounters } from './insupc.counters';
@@ -17,11 +19,13 @@ import {
   InsupcRouteNote,
 } from '../contracts/insupc-query.port';
 import { InsupcRouter } from './insupc-router';
-import { InsupcServerPool } from './insupc-server-pool';
+import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
 
 /** Longest pause between two backstop sweeps of the pending requests. */
 const MAX_SWEEP_INTERVAL_MS = 1000;
+/** the named job of the backstop sweep (SchedulerRegistry). */
+export const PENDING_BACKSTOP_JOB = 'insupc-pending-backstop';
 
 function sessionName(n: number): string {
   return `INSUP_SESSION_${String(n).padStart(3, '0')}`;
@@ -39,7 +43,9 @@ export class InsupcTransport
   private readonly log = new Logger('InsupcTransport');
   private readonly pools: InsupcServerPool[];
   private readonly router: InsupcRouter<InsupcServerPool>;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepJob: ScheduledTask | null = null;
+  private sweepPeriod = 0;
+  private readonly availabilityListeners = new Set<AvailabilityListener>();
   private stopping = false;
   private released: Promise<void> | null = null;
   /** whether the last routed request went to a fallback server (WARN only on changes). */
@@ -55,6 +61,7 @@ export class InsupcTransport
   constructor(
     private readonly config: AppConfig,
     counters: InsupcCounters,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
   ) {
     this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
@@ -64,9 +71,20 @@ export class InsupcTransport
       logonId: insupc.logon.logonId,
       password: insupc.logon.password,
     };
+    const deps = { connector: connector ?? tcpConnector, scheduler, logging: config.logging };
+    // a throwing listener must not break the connection that changed state
+    const availability: AvailabilityListener = (server, loggedOn) => {
+      for (const listener of this.availabilityListeners) {
+        try {
+          listener(server, loggedOn);
+        } catch (err) {
+          this.log.error(`server availability listener failed: ${String(err)}`);
+        }
+      }
+    };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, counters.server(client.name));
+      const pool = new InsupcServerPool(client, counters.server(client.name), availability);
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
@@ -74,7 +92,7 @@ export class InsupcTransport
           logon,
           maxFrameBytes: insupc.maxFrameBytes,
         };
-        pool.add(new InsupcConnection(pool, identity, connector ?? tcpConnector));
+        pool.add(new InsupcConnection(pool, identity, deps));
       }
       return pool;
     });
@@ -96,8 +114,30 @@ export class InsupcTransport
       }
       for (const c of pool.all()) c.start();
     }
-    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
-    this.sweepTimer = setInterval(() => this.sweep(), interval);
+    this.warnOversizedExecutes();
+    this.scheduleSweep();
+  }
+
+  /** every min(1 s, session-timeout); re-scheduled when a reload changes session-timeout. */
+  private scheduleSweep(): void {
+    this.sweepPeriod = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
+    this.sweepJob = this.scheduler.every(PENDING_BACKSTOP_JOB, this.sweepPeriod, () =>
+      this.sweep(),
+    );
+  }
+
+  /**
+   * A SIPSVC message up to tcp.server.max-message-bytes can carry an execute whose DB_QUERY
+   * frame exceeds insupc.max-frame-bytes: such executes are refused (result 1), say so once.
+   */
+  private warnOversizedExecutes(): void {
+    const maxMessage = this.config.tcp.server.maxMessageBytes;
+    const maxFrame = this.config.insupc.maxFrameBytes;
+    // worst case: every 3 JSON bytes (`"",`) become a 4-byte parameter header
+    if (HEADER_SIZE + Math.ceil((4 * maxMessage) / 3) <= maxFrame) return;
+    this.log.warn(
+      `tcp.server.max-message-bytes ${maxMessage} allows executes whose DB_QUERY_REQUEST exceeds insupc.max-frame-bytes ${maxFrame}; such executes are refused with result 1`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -112,8 +152,15 @@ export class InsupcTransport
     if (this.stopping) {
       return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
     }
-    const pool = this.router.select();
-    const connection = pool?.pickConnection();
+    // the router chooses by the same predicate as pickConnection, so the first pool it
+    // returns has a connection; should it not, the next candidate is tried before giving up
+    let pool: InsupcServerPool | null = null;
+    let connection: InsupcConnection | null = null;
+    for (let i = 0; i < this.pools.length && !connection; i++) {
+      pool = this.router.select();
+      if (!pool) break;
+      connection = pool.pickConnection();
+    }
     if (!pool || !connection) {
       return Promise.reject(new InsupcQueryError('NO_BACKEND', 'no INSUPC server routable'));
     }
@@ -123,7 +170,14 @@ export class InsupcTransport
       if (this.debugRouting) this.log.debug(pool.selectedLine);
     }
     if (routed) routed.server = pool.name;
-    return connection.query(apiName, inputParams);
+    return new Promise<InsupcAnswer>((resolve, reject) =>
+      connection.send(apiName, inputParams, { resolve, reject, sentAt: 0 }),
+    );
+  }
+
+  onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void {
+    this.availabilityListeners.add(listener);
+    return () => void this.availabilityListeners.delete(listener);
   }
 
   describeServers(): InsupcServerState[] {
@@ -144,8 +198,8 @@ export class InsupcTransport
   release(): Promise<void> {
     if (this.released) return this.released;
     this.stopping = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    this.sweepJob?.cancel();
+    this.sweepJob = null;
     const stops: Promise<void>[] = [];
     for (const pool of this.pools) for (const c of pool.all()) stops.push(c.stop());
     this.released = Promise.all(stops).then(() => this.log.log('INSUPC connections released'));
@@ -175,7 +229,7 @@ export class InsupcTransport
   /** The backstop of requests that get no answer: 2 × message.session-timeout (read now). */
   private sweep(): void {
     const guard = 2 * this.config.message.sessionTimeout;
-    const cutoff = Date.now() - guard;
+    const cutoff = this.scheduler.now() - guard;
     for (const pool of this.pools) {
       for (const c of pool.all()) {
         const n = c.expire(cutoff);
@@ -186,5 +240,7 @@ export class InsupcTransport
         }
       }
     }
+    const period = Math.min(MAX_SWEEP_INTERVAL_MS, this.config.message.sessionTimeout);
+    if (period !== this.sweepPeriod && !this.stopping) this.scheduleSweep();
   }
 }

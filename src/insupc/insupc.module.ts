@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SchedulerModule } from '../common/scheduler.module';
 import { INSUPC_STATE } from '../contracts/state-sources';
 import { INSUPC_QUERY } from '../contracts/insupc-query.port';
 import { InsupcTransport } from './insupc-transport.service';
@@ -10,6 +11,7 @@ import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
  * routing. Provides INSUPC_QUERY (the execute path) and INSUPC_STATE (operations).
  */
 @Module({
+  imports: [SchedulerModule],
   providers: [
     InsupcCounters,
     InsupcTransport,

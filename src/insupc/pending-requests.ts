@@ -3,7 +3,7 @@ import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
 export interface PendingRequest {
   resolve(answer: InsupcAnswer): void;
   reject(error: InsupcQueryError): void;
-  /** ms timestamp (Date.now()) when the request was written. */
+  /** when the request was written (Scheduler.now(), ms). */
   sentAt: number;
 }
 

@@ -4,9 +4,14 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { StatisticsService } from '../statistics/statistics.service';
 import { ensureDefaultMetrics, OwnedMetrics } from './owned-metrics';
 
-/** Execute latency buckets (seconds): INSUPC answers take ms; session timeouts take tens of s. */
-const EXECUTE_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+/**
+ * Execute latency buckets (seconds): fine from 0.25 ms to 10 ms, where a healthy gateway's
+ * answers fall and where the tail is judged (1 ms vs 2, 3, 4, 5 ms are told apart), then
+ * coarse up to session timeouts (tens of s). 21 bounds: observe() stays cheap.
+ */
+export const EXECUTE_BUCKETS = [
+  0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1,
+  0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
 /**

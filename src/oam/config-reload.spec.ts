@@ -39,6 +39,18 @@ describe('applyHotReload', () => {
     expect(live.tcp.server.port).toBe(15021);
   });
 
+  it('logging.insupc-frames is hot, on the live logging object the INSUPC connections read', () => {
+    const live = validateConfig(base());
+    const logging = live.logging;
+    const out = applyHotReload(
+      live,
+      validateConfig({ ...base(), logging: { insupcFrames: true } }),
+    );
+    expect(out).toEqual({ applied: ['logging.insupc-frames'], restartRequired: [] });
+    expect(live.logging).toBe(logging);
+    expect(logging.insupcFrames).toBe(true);
+  });
+
   it('reports nothing when the file did not change', () => {
     expect(applyHotReload(validateConfig(base()), validateConfig(base()))).toEqual({
       applied: [],

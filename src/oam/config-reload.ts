@@ -44,6 +44,11 @@ export const HOT_RELOAD_KEYS: readonly HotKey[] = [
     read: (c) => c.tcp.server.maxConnections,
     apply: (l, f) => (l.tcp.server.maxConnections = f.tcp.server.maxConnections),
   },
+  {
+    path: 'logging.insupcFrames',
+    read: (c) => c.logging.insupcFrames,
+    apply: (l, f) => (l.logging.insupcFrames = f.logging.insupcFrames),
+  },
 ];
 
 const HOT_PATHS = new Set(HOT_RELOAD_KEYS.map((k) => k.path));

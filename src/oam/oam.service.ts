@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/comm
 import { loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
+import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
 import { CONFIG_FILE_PATH } from '../config/config-file-path';
@@ -50,6 +51,7 @@ export class OamService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    await cleanLeftoverTemps(this.files, this.oamPath, this.log);
     try {
       const loaded = await this.readOamFile();
       if (loaded === undefined) {

@@ -57,5 +57,5 @@ function isExecute(cmd: unknown): boolean {
 
 /** a reqNo/seq value the transport echoes (serialises in constant stack depth). */
 function isEchoable(v: unknown): v is string | number {
-  return typeof v === 'string' || typeof v === 'number';
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 }

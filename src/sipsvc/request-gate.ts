@@ -126,6 +126,15 @@ export class RequestGate<C extends GateConnection> {
       this.out.reply(conn, req, invalid('Missing or invalid field: cmd'));
       return null;
     }
+    if (isNonFinite(req.reqNo) || isNonFinite(req.seq)) {
+      // 1e400 parses to Infinity, which JSON cannot echo: refused, and not echoed as null
+      this.out.reply(
+        conn,
+        req,
+        invalid('Invalid field: reqNo and seq must be finite numbers or strings'),
+      );
+      return null;
+    }
     return req;
   }
 
@@ -151,4 +160,8 @@ export class RequestGate<C extends GateConnection> {
 
 function invalid(text: string): SipsvcReply {
   return { result: SipsvcResult.INVALID_REQUEST, resultDesc: text };
+}
+
+function isNonFinite(v: unknown): boolean {
+  return typeof v === 'number' && !Number.isFinite(v);
 }

@@ -4,12 +4,14 @@ import { SipsvcConnection } from './sipsvc-connection';
 
 /**
  * The open SIPSVC connections, with the count of authenticated ones kept incrementally
- * (`tcp.server.max-connections` counts authenticated connections only).
+ * (`tcp.server.max-connections` counts authenticated connections only) and the
+ * unauthenticated ones per source address (`tcp.server.max-pending-per-ip`).
  */
 @Injectable()
 export class SipsvcConnectionRegistry {
   private readonly connections = new Map<number, SipsvcConnection>();
   private authenticatedCount = 0;
+  private readonly pendingByIp = new Map<string, number>();
   private lastId = 0;
 
   nextId(): number {
@@ -18,11 +20,29 @@ export class SipsvcConnectionRegistry {
 
   add(conn: SipsvcConnection): void {
     this.connections.set(conn.connectionId, conn);
+    if (!conn.authenticated)
+      this.pendingByIp.set(conn.clientIp, this.pendingFrom(conn.clientIp) + 1);
   }
 
   remove(conn: SipsvcConnection): void {
     if (!this.connections.delete(conn.connectionId)) return;
     if (conn.authenticated) this.authenticatedCount--;
+    else this.leavePending(conn.clientIp);
+  }
+
+  /** connections not authenticated (yet). */
+  get pending(): number {
+    return this.connections.size - this.authenticatedCount;
+  }
+
+  pendingFrom(ip: string): number {
+    return this.pendingByIp.get(ip) ?? 0;
+  }
+
+  private leavePending(ip: string): void {
+    const n = this.pendingFrom(ip) - 1;
+    if (n > 0) this.pendingByIp.set(ip, n);
+    else this.pendingByIp.delete(ip);
   }
 
   get size(): number {
@@ -46,6 +66,7 @@ export class SipsvcConnectionRegistry {
     if (conn.closed || this.authenticatedCount >= max) return false;
     conn.authenticated = true;
     this.authenticatedCount++;
+    if (this.connections.has(conn.connectionId)) this.leavePending(conn.clientIp);
     return true;
   }
 

@@ -16,7 +16,7 @@ import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
 const pendingOutputLimit = (maxMessageBytes: number): number =>
   Math.max(4 * 1024 * 1024, 64 * maxMessageBytes);
 
-const normaliseIp = (ip: string): string =>
+export const normaliseIp = (ip: string): string =>
   ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 
 /**

@@ -13,7 +13,8 @@ import { SWEEP_INTERVAL_MS, sweepConnections } from './connection-sweep';
 import { HandlerSettlement, ReplyKind } from './handler-settlement';
 import { ReplyWriter } from './reply-writer';
 import { QueuedMessage, RequestGate } from './request-gate';
-import { SipsvcConnection } from './sipsvc-connection';
+import { normaliseIp, SipsvcConnection } from './sipsvc-connection';
+import { PendingConnectionGuard } from './pending-connection-guard';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcCounters } from './sipsvc.counters';
 
@@ -38,6 +39,7 @@ export class SipsvcServer
   private readonly writer = new ReplyWriter();
   private readonly settlement: HandlerSettlement;
   private readonly gate: RequestGate<SipsvcConnection>;
+  private readonly pendingGuard: PendingConnectionGuard;
   private netServer: NetServer | null = null;
   private listening = false;
   private boundPort = 0;
@@ -56,6 +58,7 @@ export class SipsvcServer
       this.log.error(`SIPSVC message dispatch failed: ${errorText(e)}`),
     );
     this.settlement = new HandlerSettlement(this.writer, counters, this.now);
+    this.pendingGuard = new PendingConnectionGuard(registry, this.log);
     this.gate = new RequestGate<SipsvcConnection>(
       {
         handlerFor: (cmd) => this.dispatch.get(cmd),
@@ -152,8 +155,13 @@ export class SipsvcServer
   // --- connections ---
 
   /** A new socket: a connection with its decoder, half-close and close handling. */
-  private accept(socket: Socket): SipsvcConnection {
+  private accept(socket: Socket): void {
     const { framing, maxMessageBytes } = this.config.tcp.server;
+    const ip = normaliseIp(socket.remoteAddress ?? '');
+    if (!this.pendingGuard.admits(ip, this.config.tcp.server, this.now())) {
+      socket.destroy();
+      return;
+    }
     const conn = SipsvcConnection.accepted(
       this.registry.nextId(),
       socket,
@@ -175,7 +183,6 @@ export class SipsvcServer
     this.registry.add(conn);
     this.counters.connectionsAccepted++;
     this.log.log(`${conn.tag} Connection accepted - id: ${conn.connectionId}`);
-    return conn;
   }
 
   private onClose(conn: SipsvcConnection): void {

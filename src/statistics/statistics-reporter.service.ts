@@ -10,6 +10,7 @@ import { errorText } from '../common/error-text';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
+import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { SnapshotPoster } from './snapshot-poster';
 import { StatisticsService } from './statistics.service';
 
@@ -44,6 +45,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
 
   async onModuleInit(): Promise<void> {
     if (!this.statFile) return;
+    await cleanLeftoverTemps(this.files, this.statFile, this.log);
     let text: string | undefined;
     try {
       text = await this.files.read(this.statFile);

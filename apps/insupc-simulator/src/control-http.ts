@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { InsupcSimulator, SimulatorConfigUpdate } from './insupc-simulator';
-import { SimulatorError } from './insupc-simulator';
+import { SimulatorError, type SimulatorConfigUpdate, type SimulatorControl } from './simulator-api';
 import type { SimulatorLogger } from './simulator-logger';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -18,7 +17,7 @@ export class ControlHttpServer {
   private readonly routes: Record<string, Route>;
 
   constructor(
-    private readonly sim: InsupcSimulator,
+    private readonly sim: SimulatorControl,
     private readonly options: { host: string; port: number },
     private readonly log: SimulatorLogger,
   ) {

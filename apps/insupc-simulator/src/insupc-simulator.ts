@@ -1,7 +1,13 @@
 import { isDbStatus, type DbStatus } from '../../../libs/insupc-protocol/src';
 import { ControlHttpServer } from './control-http';
+import {
+  SimulatorError,
+  type SimulatorConfigUpdate,
+  type SimulatorConfigView,
+  type SimulatorControl,
+  type SimulatorStats,
+} from './simulator-api';
 import { InsupcInstance, type SharedSettings } from './insupc-instance';
-import type { InstanceStatsSnapshot } from './instance-stats';
 import { isDelayMillis, MAX_DELAY_MS } from './scenario';
 import {
   buildSimulatorConfig,
@@ -17,62 +23,15 @@ export interface SimulatorOptions extends SimulatorConfigInput {
   logger?: SimulatorLogger | false;
 }
 
+export * from './simulator-api';
+
 const BAD_DELAY = `responseDelayMs must be a number 0..${MAX_DELAY_MS}`;
-
-export class SimulatorError extends Error {
-  override name = 'SimulatorError';
-  constructor(
-    message: string,
-    /** HTTP status the control API answers with. */
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-export interface InstanceView {
-  name: string;
-  host: string;
-  port: number;
-  running: boolean;
-  dbStatus: DbStatus;
-  scenario: string;
-  connections: number;
-  loggedOn: number;
-}
-
-export interface SimulatorConfigView {
-  activeScenario: string;
-  responseDelayMs: number;
-  scenarios: Record<string, { description: string }>;
-  knownApis: string[];
-  noDataPrefix: string;
-  instances: InstanceView[];
-}
-
-/** POST /api/simulator/config body, also usable directly. */
-export interface SimulatorConfigUpdate {
-  /** switches the active scenario (alias: activeScenario). */
-  scenario?: string;
-  activeScenario?: string;
-  responseDelayMs?: number;
-  /** one status for every instance, or per instance name. */
-  dbStatus?: DbStatus | Record<string, DbStatus>;
-  /** per instance: dbStatus and/or scenario (null = back to the active scenario). */
-  instances?: Record<string, { dbStatus?: DbStatus; scenario?: string | null }>;
-  /** announce status changes with DB_STATUS_REQUEST (default true, like a real server). */
-  push?: boolean;
-}
-
-export interface SimulatorStats {
-  instances: Record<string, InstanceStatsSnapshot & { connections: number }>;
-}
 
 /**
  * Several simulated INSUPC servers in one process plus their control API. Create with
  * {@link startSimulator}; everything the HTTP API does is also a method here.
  */
-export class InsupcSimulator {
+export class InsupcSimulator implements SimulatorControl {
   private readonly byName = new Map<string, InsupcInstance>();
   private readonly shared: SharedSettings;
   private readonly http: ControlHttpServer | undefined;

@@ -1,28 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import type { AnswerSink, ConnectionOpener, LoadConnection, LoadShape } from './load-connection';
+import type { LoadReport } from './load-report';
 import { LatencyHistogram } from './latency-histogram';
-import { AnswerSink, LoadgenConnection } from './loadgen-connection';
+import { LoadgenConnection } from './loadgen-connection';
 import type { LoadgenOptions } from './loadgen-options';
-
-export interface LoadReport {
-  mode: string;
-  connections: number;
-  framing: string;
-  /** seconds measured (after warm-up, until the last measured answer). */
-  measuredSeconds: number;
-  sent: number;
-  answered: number;
-  /** executes sent but never answered (connection closed, or drain timeout). */
-  unanswered: number;
-  duplicates: number;
-  unknown: number;
-  exactlyOnce: boolean;
-  /** answers by `result` code, whole run. */
-  results: Record<string, number>;
-  /** answers per second in the measured window. */
-  throughput: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  errors: string[];
-}
 
 const OPEN_LOOP_TICK_MS = 2;
 const MAX_ERRORS_KEPT = 10;
@@ -34,7 +15,7 @@ const MAX_ERRORS_KEPT = 10;
  * measured executes, waits for what is outstanding, and reports.
  */
 export class LoadGenerator implements AnswerSink {
-  private conns: LoadgenConnection[] = [];
+  private conns: LoadConnection[] = [];
   private readonly histogram = new LatencyHistogram();
   private readonly results: Record<string, number> = {};
   private readonly errors: string[] = [];
@@ -50,12 +31,23 @@ export class LoadGenerator implements AnswerSink {
   private readonly timers: NodeJS.Timeout[] = [];
   private finish: (() => void) | undefined;
 
-  constructor(private readonly o: LoadgenOptions) {}
+  /** `open` defaults to SIPSVC connections to a gateway (`o` must then be LoadgenOptions). */
+  constructor(
+    private readonly o: LoadShape,
+    private readonly open: ConnectionOpener = (_i, sink) =>
+      LoadgenConnection.open(o as LoadgenOptions, sink),
+  ) {}
 
   async run(): Promise<LoadReport> {
-    this.conns = await Promise.all(
-      Array.from({ length: this.o.connections }, () => LoadgenConnection.open(this.o, this)),
+    const opened = await Promise.allSettled(
+      Array.from({ length: this.o.connections }, (_, i) => this.open(i, this)),
     );
+    const failed = opened.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const r of opened) if (r.status === 'fulfilled') r.value.close();
+      throw failed.reason;
+    }
+    this.conns = opened.map((r) => (r as PromiseFulfilledResult<LoadConnection>).value);
     const done = new Promise<void>((resolve) => (this.finish = resolve));
     this.startedAt = performance.now();
     this.measureFrom = this.startedAt + this.o.warmup * 1000;
@@ -80,7 +72,7 @@ export class LoadGenerator implements AnswerSink {
     return this.report();
   }
 
-  answer(conn: LoadgenConnection, result: number, sendTime: number, now: number): void {
+  answer(conn: LoadConnection, result: number, sendTime: number, now: number): void {
     this.results[result] = (this.results[result] ?? 0) + 1;
     if (sendTime >= this.measureFrom) {
       this.histogram.record((now - sendTime) * 1000);
@@ -94,7 +86,7 @@ export class LoadGenerator implements AnswerSink {
     }
   }
 
-  closed(conn: LoadgenConnection, why: string): void {
+  closed(conn: LoadConnection, why: string): void {
     if (!this.conns.includes(conn)) return; // failed during auth: run() rejects
     this.error(`connection closed: ${why}`);
     if (this.conns.every((c) => c.closed)) {
@@ -105,7 +97,7 @@ export class LoadGenerator implements AnswerSink {
     }
   }
 
-  private send(c: LoadgenConnection): void {
+  private send(c: LoadConnection): void {
     if (performance.now() >= this.measureFrom) this.measuredSent++;
     c.sendExecute();
   }
@@ -196,21 +188,4 @@ export class LoadGenerator implements AnswerSink {
       errors: this.errors,
     };
   }
-}
-
-export function formatReport(r: LoadReport): string {
-  const results = Object.entries(r.results)
-    .map(([code, n]) => `${code}: ${n}`)
-    .join(', ');
-  const l = r.latencyMs;
-  return [
-    `mode          ${r.mode}, ${r.connections} connections, ${r.framing}`,
-    `sent          ${r.sent}`,
-    `answered      ${r.answered} (unanswered ${r.unanswered}, duplicate ${r.duplicates}, unknown ${r.unknown})`,
-    `results       ${results || '-'}`,
-    `throughput    ${r.throughput} answers/s over ${r.measuredSeconds} s`,
-    `latency ms    p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}  mean ${l.mean}`,
-    `exactly once  ${r.exactlyOnce ? 'yes' : 'NO'}`,
-    ...r.errors.map((e) => `error         ${e}`),
-  ].join('\n');
 }

@@ -9,6 +9,7 @@ import {
   type SipsvcFraming,
 } from '../../../libs/sipsvc-protocol/src/frame-encoder';
 import { ExactlyOnceTracker } from './exactly-once-tracker';
+import type { AnswerSink, LoadConnection } from './load-connection';
 
 export interface ConnectionTarget {
   host: string;
@@ -21,12 +22,6 @@ export interface ConnectionTarget {
   params: string[];
 }
 
-/** what the generator learns from each answer (called synchronously from the socket read). */
-export interface AnswerSink {
-  answer(conn: LoadgenConnection, result: number, sendTime: number, now: number): void;
-  closed(conn: LoadgenConnection, why: string): void;
-}
-
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -34,7 +29,7 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  * `reqNo` is this connection's sequence number, and hands each answer to the generator.
  * The execute text is built from a prefix and suffix computed once (only the reqNo varies).
  */
-export class LoadgenConnection {
+export class LoadgenConnection implements LoadConnection {
   readonly tracker = new ExactlyOnceTracker();
   private readonly decoder: FrameDecoder;
   private readonly encode: FrameEncoder;

@@ -8,7 +8,8 @@
  * config/insupclient.yaml (the test client). Prints a summary (or one JSON line with --json);
  * exits 1 when some execute did not get exactly one answer, 2 on a usage or connect error.
  */
-import { formatReport, LoadGenerator } from './load-generator';
+import { LoadGenerator } from './load-generator';
+import { formatReport } from './load-report';
 import { parseLoadgenArgs } from './loadgen-options';
 
 async function main(): Promise<number> {

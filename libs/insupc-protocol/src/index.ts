@@ -4,3 +4,4 @@ export * from './frame';
 export * from './encoder';
 export * from './messages';
 export * from './frame-decoder';
+export * from './frame-format';

@@ -77,3 +77,53 @@ describe('FileStore.writeAtomic', () => {
     expect(await files.read(path)).toBe('text');
   });
 });
+
+describe('FileStore.removeLeftoverTemps (issue 14: temps a kill -9 left behind)', () => {
+  let dir: string;
+  const files = new FileStore();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'insupclient-leftover-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("removes write-file-atomic's temps of that file only", async () => {
+    const target = join(dir, 'stats.json');
+    writeFileSync(target, '{}');
+    const names = [
+      'stats.json.3170471946', // a killed writer's: <file>.<decimal hash>
+      'stats.json.42',
+      'stats.json.bak',
+      'stats.json.1a2b',
+      'other.json.3170471946',
+    ];
+    for (const n of names) writeFileSync(join(dir, n), 'partial');
+    const removed = await files.removeLeftoverTemps(target);
+    expect(removed.sort()).toEqual(['stats.json.3170471946', 'stats.json.42']);
+    expect(readdirSync(dir).sort()).toEqual(
+      ['other.json.3170471946', 'stats.json', 'stats.json.1a2b', 'stats.json.bak'].sort(),
+    );
+  });
+
+  it('recognises the temp names write-file-atomic really uses', async () => {
+    const target = join(dir, 'oam.json');
+    // what a write leaves when it dies between the temp's write and the rename
+    const { _getTmpname } = jest.requireActual<{ _getTmpname(f: string): string }>(
+      'write-file-atomic',
+    );
+    writeFileSync(_getTmpname(target), '{"appSta');
+    await expect(files.removeLeftoverTemps(target)).resolves.toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('looks beside the target of a symlink, and a missing directory is no error', async () => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'oam.json'), '{}');
+    writeFileSync(join(dir, 'real', 'oam.json.123456'), '{');
+    symlinkSync(join(dir, 'real', 'oam.json'), join(dir, 'link.json'));
+    await expect(files.removeLeftoverTemps(join(dir, 'link.json'))).resolves.toEqual([
+      'oam.json.123456',
+    ]);
+    await expect(files.removeLeftoverTemps(join(dir, 'none', 'x.json'))).resolves.toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { removeLeftoverTemps } from './leftover-temps';
 
 /**
  * File I/O for the OAM state file and the statistics file, behind a class so services can
@@ -19,6 +20,11 @@ export class FileStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
+  }
+
+  /** deletes the temps a killed writer left beside `path` (see leftover-temps.ts). */
+  removeLeftoverTemps(path: string): Promise<string[]> {
+    return removeLeftoverTemps(path);
   }
 
   async writeAtomic(path: string, text: string): Promise<void> {

@@ -1,0 +1,322 @@
+/**
+ * `npm run soak -- --rate 1000 --duration 3600 [--b-duration S] [--connections 4] [--sample 10]`:
+ * the seed's endurance tests (UT_08) on this machine.
+ *
+ * The INSUPC simulator (this script forked with --simulator-child: two MA instances), the built
+ * gateway (shipped config except: log level warn to a file, and the overload guards — TPS
+ * limit, max-sessions, queue capacities — at ten times the offered load, so a stall of the
+ * shared machine shows as latency instead of refusals; the fault-injection spec covers the
+ * guards) and the open-loop load generator, each its own process. Phase UT_08_001 runs `--rate` executes/s for `--duration` s; phase UT_08_002 then
+ * pushes INSUPC-2 to MB (Main, Block) and runs `--b-duration` s more (default: `--duration`). The gateway is
+ * preloaded with scripts/soak-probe.ts, which reports RSS, heap and event-loop delay every
+ * `--sample` s; each sample is printed as it comes.
+ *
+ * Pass (exit 0): every execute answered exactly once with result 0 (completion 100 %) and the
+ * slowest answer under 3 s. A mean latency of 100 ms or more is reported as a WARN (the seed
+ * calls it a recommendation).
+ */
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
+import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
+import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
+import type { ProbeSample } from './soak-probe';
+
+const dist = join(__dirname, '..');
+const root = join(dist, '..');
+const MAX_LATENCY_MS = 3000;
+/** every child, so an interrupted soak (Ctrl-C, SIGTERM) leaves none running. */
+const children = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+const MEAN_LATENCY_MS = 100;
+
+interface SoakOptions {
+  rate: number;
+  duration: number;
+  bDuration: number;
+  connections: number;
+  sample: number;
+}
+
+function options(argv: string[]): SoakOptions {
+  const num = (name: string, dflt: number, min = 1): number => {
+    const i = argv.indexOf(`--${name}`);
+    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
+    if (!Number.isFinite(v) || v < min) throw new Error(`--${name} must be a number >= ${min}`);
+    return v;
+  };
+  const duration = num('duration', 60);
+  return {
+    rate: num('rate', 1000),
+    duration,
+    bDuration: num('b-duration', duration, 0),
+    connections: Math.floor(num('connections', 4)),
+    sample: num('sample', 10),
+  };
+}
+
+type SimCommand = { push: string; status: string } | 'stop' | 'queries';
+
+/** Child role: the simulator, silent; reports its ports; pushes a DB_STATUS on request. */
+async function simulatorChild(): Promise<void> {
+  const sim = await startSimulator({
+    instances: [
+      { name: 'INSUPC-1', dbStatus: 'MA' },
+      { name: 'INSUPC-2', dbStatus: 'MA' },
+    ],
+    logger: false,
+  });
+  process.on('message', (msg: SimCommand) => {
+    if (msg === 'stop') void sim.stop().then(() => process.exit(0));
+    else if (msg === 'queries') {
+      const q = (name: string): number =>
+        sim.stats().instances[name]?.received.DB_QUERY_REQUEST ?? 0;
+      process.send!({ queries: { 'INSUPC-1': q('INSUPC-1'), 'INSUPC-2': q('INSUPC-2') } });
+    } else {
+      sim.resetStats();
+      sim.setDbStatus(msg.push, msg.status as never, true);
+      process.send!({ pushed: msg.push });
+    }
+  });
+  process.send!({ ports: [sim.port('INSUPC-1'), sim.port('INSUPC-2')] });
+}
+
+function gatewayConfig(
+  o: SoakOptions,
+  http: number,
+  sipsvc: number,
+  insupc: number[],
+  dir: string,
+) {
+  const clients = insupc
+    .map((port, i) => `    - { name: INSUPC-${i + 1}, host: 127.0.0.1, port: ${port} }`)
+    .join('\n');
+  return `# written by scripts/soak.ts
+application:
+  state-server: { stat-file: "" }
+server: { host: 127.0.0.1, port: ${http} }
+tcp:
+  server: { host: 127.0.0.1, port: ${sipsvc} }
+security:
+  allowed-clients:
+    - { ip: "127.0.0.1", mac: "000000000001", auth-key: "TEST_AUTH_KEY_001" }
+insupc:
+  recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} }
+  clients:
+${clients}
+tps: { max-tps: ${Math.ceil(o.rate * 10)}, window-size: 1000 }
+message: { max-sessions: ${Math.max(10000, o.rate * 100)} }
+worker: { queue-capacity: ${Math.max(10000, o.rate * 100)} }
+sipsvc: { recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} } }
+oam:
+  config: { path: ${join(dir, 'oam-conf.json')} }
+logging: { level: warn }
+`;
+}
+
+interface PhaseResult {
+  name: string;
+  report: LoadReport;
+  samples: ProbeSample[];
+  gatewayCpu: number;
+}
+
+class Gateway {
+  samples: ProbeSample[] = [];
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: { soakProbe?: ProbeSample }) => {
+      if (!m.soakProbe) return;
+      this.samples.push(m.soakProbe);
+      const s = m.soakProbe;
+      console.log(
+        `  sample  rss ${s.rssMiB} MiB  heap ${s.heapUsedMiB} MiB  event-loop delay mean ${s.eldMeanMs} ms p99 ${s.eldP99Ms} ms max ${s.eldMaxMs} ms`,
+      );
+    });
+  }
+}
+
+async function phase(
+  name: string,
+  seconds: number,
+  o: SoakOptions,
+  gw: Gateway,
+  sipsvcPort: number,
+): Promise<PhaseResult> {
+  console.log(`${name}: ${o.rate} executes/s for ${seconds} s over ${o.connections} connections`);
+  gw.samples = [];
+  const cpuBefore = await cpuSeconds(gw.child.pid!);
+  const report = await runLoadgen(
+    dist,
+    root,
+    [
+      '--port',
+      String(sipsvcPort),
+      '--connections',
+      String(o.connections),
+      '--rate',
+      String(o.rate),
+      '--duration',
+      String(seconds),
+      '--drain-timeout',
+      '35',
+    ],
+    (child) => children.add(child),
+  );
+  const gatewayCpu = (await cpuSeconds(gw.child.pid!)) - cpuBefore;
+  return { name, report, samples: gw.samples, gatewayCpu };
+}
+
+/** least-squares slope of `ys` sampled every `stepS` seconds, per hour. */
+function slopePerHour(ys: number[], stepS: number): number {
+  const n = ys.length;
+  if (n < 3) return 0;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, i) => {
+    num += (i - mx) * (y - my);
+    den += (i - mx) ** 2;
+  });
+  return (num / den) * (3600 / stepS);
+}
+
+/** Prints the phase's summary and returns the reasons it failed (none: passed). */
+function summarise(p: PhaseResult, o: SoakOptions): string[] {
+  const r = p.report;
+  const ok = r.results['0'] ?? 0;
+  const completion = r.sent > 0 ? (100 * ok) / r.sent : 0;
+  const l = r.latencyMs;
+  const s = p.samples;
+  const rss = s.map((x) => x.rssMiB);
+  const heap = s.map((x) => x.heapUsedMiB);
+  const eldMax = Math.max(0, ...s.map((x) => x.eldMaxMs));
+  const eldP99 = Math.max(0, ...s.map((x) => x.eldP99Ms));
+  const results = Object.entries(r.results)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  // a trend over a few samples says nothing: shown from 5 minutes of samples
+  const trend = (xs: number[]): string =>
+    xs.length * o.sample >= 300 ? `, trend ${slopePerHour(xs, o.sample).toFixed(1)} MiB/h` : '';
+  const range = (xs: number[]): string =>
+    xs.length
+      ? `${xs[0]} → ${xs[xs.length - 1]} (min ${Math.min(...xs)}, max ${Math.max(...xs)})`
+      : '-';
+  console.log(
+    [
+      `${p.name} result`,
+      `  sent ${r.sent}, answered ${r.answered}, results {${results}}, exactly once: ${r.exactlyOnce ? 'yes' : 'NO'}`,
+      `  completion   ${completion.toFixed(3)} %`,
+      `  latency ms   mean ${l.mean}  p50 ${l.p50}  p99 ${l.p99}  max ${l.max}`,
+      `  throughput   ${r.throughput}/s over ${r.measuredSeconds} s; gateway CPU ${p.gatewayCpu.toFixed(1)} s`,
+      `  RSS MiB      ${range(rss)}${trend(rss)}`,
+      `  heap MiB     ${range(heap)}${trend(heap)}`,
+      `  event loop   worst ${o.sample} s p99 ${eldP99} ms, max ${eldMax} ms`,
+      ...r.errors.map((e) => `  error        ${e}`),
+    ].join('\n'),
+  );
+  const failures: string[] = [];
+  if (!r.exactlyOnce || ok !== r.sent || r.sent === 0)
+    failures.push(`${p.name}: completion ${completion.toFixed(3)} % (must be 100 %)`);
+  if (l.max >= MAX_LATENCY_MS)
+    failures.push(`${p.name}: max latency ${l.max} ms (must be < ${MAX_LATENCY_MS} ms)`);
+  if (l.mean >= MEAN_LATENCY_MS)
+    console.log(
+      `  WARN         mean latency ${l.mean} ms (seed recommends < ${MEAN_LATENCY_MS} ms)`,
+    );
+  return failures;
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'insupclient-soak-'));
+  const sim = fork(__filename, ['--simulator-child'], { stdio: 'inherit' });
+  children.add(sim);
+  let gateway: ChildProcess | undefined;
+  const failures: string[] = [];
+  try {
+    const insupcPorts = await new Promise<number[]>((resolve, reject) => {
+      sim.once('message', (m) => resolve((m as { ports: number[] }).ports));
+      sim.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+    });
+    const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
+    const configPath = join(dir, 'gateway.yaml');
+    writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupcPorts, dir));
+    const logPath = join(dir, 'gateway.log');
+    const log = openSync(logPath, 'w');
+    gateway = spawn(
+      process.execPath,
+      [
+        '-r',
+        join(dist, 'scripts/soak-probe.js'),
+        join(dist, 'src/main.js'),
+        '--config',
+        configPath,
+      ],
+      {
+        stdio: ['ignore', log, 'inherit', 'ipc'],
+        cwd: root,
+        env: { ...process.env, SOAK_PROBE_MS: String(o.sample * 1000) },
+      },
+    );
+    children.add(gateway);
+    const gw = new Gateway(gateway);
+    const abort = (who: string) => (code: number | null) => {
+      console.error(`soak: ${who} exited (${code}) during the run`);
+      process.exit(1);
+    };
+    sim.on('exit', abort('simulator'));
+    gateway.on('exit', abort('gateway'));
+    await waitReady(httpPort, gateway);
+    console.log(
+      `soak: ${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), node ${process.version}; simulator, gateway and load generator share them`,
+    );
+    const normal = await phase('UT_08_001 (two MA servers)', o.duration, o, gw, sipsvcPort);
+    failures.push(...summarise(normal, o));
+    if (o.bDuration > 0) {
+      sim.send({ push: 'INSUPC-2', status: 'MB' });
+      await new Promise((r) => sim.once('message', r));
+      const b = await phase('UT_08_002 (INSUPC-2 pushed to MB)', o.bDuration, o, gw, sipsvcPort);
+      failures.push(...summarise(b, o));
+      sim.send('queries');
+      const q = await new Promise<Record<string, number>>((r) =>
+        sim.once('message', (m) => r((m as { queries: Record<string, number> }).queries)),
+      );
+      console.log(`  queries per server while INSUPC-2 was MB: ${JSON.stringify(q)}`);
+      if (q['INSUPC-2'] > 0) failures.push(`UT_08_002: INSUPC-2 (MB) got ${q['INSUPC-2']} queries`);
+    }
+    if (gateway.exitCode !== null) failures.push(`gateway exited (${gateway.exitCode})`);
+    const logLines = readFileSync(logPath, 'utf8').split('\n').filter(Boolean);
+    console.log(`gateway log: ${logLines.length} WARN/ERROR line(s)`);
+    for (const line of logLines.slice(0, 5)) console.log(`  ${line.slice(0, 240)}`);
+  } finally {
+    sim.removeAllListeners('exit');
+    gateway?.removeAllListeners('exit');
+    if (gateway && gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await exited(gateway);
+    }
+    sim.send('stop');
+    await exited(sim);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const f of failures) console.log(`FAIL ${f}`);
+  console.log(failures.length === 0 ? 'soak: PASS' : 'soak: FAIL');
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+if (process.argv.includes('--simulator-child')) {
+  void simulatorChild();
+} else {
+  main().catch((e: unknown) => {
+    console.error(`soak: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The gateway and the INSUPC simulator as real processes (built by `npm run test:e2e`), for
+ * the fault-injection and crash-safety specs: configs written to a temp dir, ports chosen
+ * up front so a killed process can be started again on the same ones.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { http } from './http';
+import { waitFor } from './wait-for';
+
+const DIST = join(__dirname, '..', '..', 'dist');
+export const GATEWAY_MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(DIST, 'src', 'main.js');
+const SIMULATOR_MAIN = join(DIST, 'apps', 'insupc-simulator', 'src', 'main.js');
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+export class WorkDir {
+  readonly path = mkdtempSync(join(tmpdir(), 'insupclient-reliab-'));
+  file(name: string): string {
+    return join(this.path, name);
+  }
+  write(name: string, text: string): string {
+    writeFileSync(this.file(name), text);
+    return this.file(name);
+  }
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+export class RealProcess {
+  private out = '';
+  readonly exited: Promise<number | null>;
+  constructor(readonly proc: ChildProcess) {
+    proc.stdout?.on('data', (b: Buffer) => (this.out = (this.out + b.toString()).slice(-200000)));
+    proc.stderr?.on('data', (b: Buffer) => (this.out = (this.out + b.toString()).slice(-200000)));
+    this.exited = new Promise((r) =>
+      proc.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
+    );
+  }
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+  output(): string {
+    return this.out;
+  }
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.alive) this.proc.kill(signal);
+    await this.exited;
+  }
+}
+
+function spawnNode(main: string, args: string[]): RealProcess {
+  if (!existsSync(main)) throw new Error(`${main} missing: run "npm run build" first`);
+  return new RealProcess(
+    spawn(process.execPath, [main, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, INSUPCLIENT_CONFIG: '' },
+    }),
+  );
+}
+
+export interface SimulatorPorts {
+  http: number;
+  instances: number[];
+}
+
+export async function simulatorPorts(instances = 2): Promise<SimulatorPorts> {
+  const ports: number[] = [];
+  for (let i = 0; i < instances; i++) ports.push(await freePort());
+  return { http: await freePort(), instances: ports };
+}
+
+/** The simulator process on `ports`, ready once its control API answers. */
+export async function startSimulatorProcess(
+  dir: WorkDir,
+  ports: SimulatorPorts,
+): Promise<RealProcess> {
+  const instances = ports.instances
+    .map((p, i) => `  - { name: INSUPC-${i + 1}, host: 127.0.0.1, port: ${p}, dbStatus: MA }`)
+    .join('\n');
+  const config = dir.write(
+    'simulator.yaml',
+    `http: { enabled: true, host: 127.0.0.1, port: ${ports.http} }\ninstances:\n${instances}\n`,
+  );
+  const sim = spawnNode(SIMULATOR_MAIN, ['--config', config, '--log-level', 'error']);
+  await waitFor(
+    async () => {
+      if (!sim.alive) throw new Error(`simulator exited:\n${sim.output()}`);
+      const r = await http(ports.http, 'GET', '/api/simulator/config').catch(() => undefined);
+      return r?.status === 200;
+    },
+    15000,
+    'simulator control API up',
+  );
+  return sim;
+}
+
+export interface GatewayPorts {
+  http: number;
+  sipsvc: number;
+}
+
+/** The gateway process with `yaml` (its ports are in it), ready once /health/ready is 200. */
+export async function startGatewayProcess(
+  dir: WorkDir,
+  ports: GatewayPorts,
+  yaml: string,
+  name = 'gateway.yaml',
+): Promise<RealProcess> {
+  const gw = spawnNode(GATEWAY_MAIN, ['--config', dir.write(name, yaml)]);
+  await waitFor(
+    async () => {
+      if (!gw.alive) throw new Error(`gateway exited:\n${gw.output()}`);
+      const r = await http(ports.http, 'GET', '/health/ready').catch(() => undefined);
+      return r?.status === 200;
+    },
+    20000,
+    'gateway ready',
+  );
+  return gw;
+}
