@@ -12,6 +12,7 @@ import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
 import { reqNoText } from './execute-request';
 import { ExecuteLatency } from './execute-latency';
 import { ExecuteOutcomes } from './execute-outcomes';
+import { LOAD_LEVELS } from './load-level';
 import { LoadSampler } from './load-sampler';
 import { RequestSession, SessionPhase } from './request-session';
 import { reply as failure } from './result-mapping';
@@ -86,6 +87,7 @@ export class ExecuteService
     this.log.log(
       `InsupcRecvQueue initialization started - capacity: ${rq.capacity}, threads: ${rq.threadCount}`,
     );
+    this.log.log(`InsupcRecvQueue initialization completed - ${rq.threadCount} threads started`);
     this.scheduleSweep();
     this.loadJob = this.scheduler.every(LOAD_MONITOR_JOB, LOAD_INTERVAL_MS, this.load.sampleNow);
   }
@@ -153,6 +155,10 @@ export class ExecuteService
 
   insupcRecvQueueSize(): number {
     return this.queries.recvQueue.size;
+  }
+
+  loadLevel(): number {
+    return LOAD_LEVELS.indexOf(this.load.level);
   }
 
   refuseNew(): void {
