@@ -350,7 +350,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
       'segw.connections.insupc-tunnel.remote_addrs: no address',
     );
     expect(r.stdout + r.stderr).toContain(
-      "insupc.clients[0].segw-connection: unknown SEGW connection 'nope'",
+      "insupc.clients[0].segw-connection: 'nope' is not a key of segw.connections",
     );
   });
 });

@@ -92,6 +92,10 @@ export class SegwFailoverManager
     return [...this.controllers.values()].map((c) => c.view());
   }
 
+  connectionStates(): { name: string; state: string }[] {
+    return [...this.controllers.values()].map((c) => ({ name: c.name, state: c.state }));
+  }
+
   recentHistory(limit?: number): FailoverHistoryEntry[] {
     return this.history.latest(limit);
   }

@@ -102,30 +102,19 @@ export function connectionProblems(name: string, conn: unknown): string[] {
   return out;
 }
 
-/** What config validation needs of the SEGW and INSUPC sections (camelCase, validated). */
+/** What config validation needs of the SEGW section (camelCase, validated). */
 export interface SegwValidationInput {
   segw: { enabled: boolean; connections: Record<string, unknown> };
-  insupc: { clients: ReadonlyArray<{ segwConnection?: string }> };
 }
 
 /**
- * Start-up rules of section 5.1 and 5.3: every connection usable, at least one when
- * enabled, and every `insupc.clients[].segw-connection` naming a defined connection.
+ * Start-up rules of section 5.1: with `segw.enabled`, at least one connection and every one
+ * usable. (References from `insupc.clients[].segw-connection` are a rule of config-rules.)
  */
 export function segwConfigProblems(c: SegwValidationInput): string[] {
-  const out: string[] = [];
+  if (!c.segw.enabled) return [];
   const names = Object.keys(c.segw.connections ?? {});
-  if (c.segw.enabled) {
-    if (names.length === 0)
-      out.push('segw.connections: segw.enabled is true but no connection is defined');
-    for (const name of names) out.push(...connectionProblems(name, c.segw.connections[name]));
-  }
-  c.insupc.clients.forEach((client, i) => {
-    const ref = client.segwConnection;
-    if (ref !== undefined && !names.includes(ref))
-      out.push(
-        `insupc.clients[${i}].segw-connection: unknown SEGW connection '${ref}' (not under segw.connections)`,
-      );
-  });
-  return out;
+  if (names.length === 0)
+    return ['segw.connections: segw.enabled is true but no connection is defined'];
+  return names.flatMap((name) => connectionProblems(name, c.segw.connections[name]));
 }
