@@ -2,8 +2,25 @@ import { createServer, Server, Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ViciClient, ViciClosedError, ViciError } from './vici-client';
-import { decodePacket, encodePacket, PacketType, ViciFrameDecoder, ViciPacket } from './vici-wire';
+import { ViciClient, ViciClientOptions, ViciClosedError, ViciError } from './vici-client';
+import {
+  decodePacket,
+  encodePacket,
+  PacketType,
+  ViciFrameDecoder,
+  ViciPacket,
+  ViciSection,
+} from './vici-wire';
+
+/** Everything a case opened; closed in afterEach, so a failed assertion leaks no handle. */
+const openDaemons: Array<{ close: () => Promise<void> }> = [];
+const openClients: ViciClient[] = [];
+
+async function connect(path: string, options?: ViciClientOptions): Promise<ViciClient> {
+  const c = await ViciClient.connect(path, options);
+  openClients.push(c);
+  return c;
+}
 
 /** A scripted VICI daemon on a unix socket: `onPacket` answers each client packet. */
 async function fakeDaemon(onPacket: (p: ViciPacket, send: (b: Buffer) => void, s: Socket) => void) {
@@ -18,18 +35,23 @@ async function fakeDaemon(onPacket: (p: ViciPacket, send: (b: Buffer) => void, s
     s.on('error', () => undefined);
   });
   await new Promise<void>((r) => server.listen(path, r));
-  return {
+  const daemon = {
     path,
     close: () => {
       sockets.forEach((s) => s.destroy());
       return new Promise<void>((r) => server.close(() => r()));
     },
   };
+  openDaemons.push(daemon);
+  return daemon;
 }
 
 describe('ViciClient', () => {
-  let client: ViciClient | undefined;
-  afterEach(() => client?.close());
+  let client: ViciClient;
+  afterEach(async () => {
+    openClients.splice(0).forEach((c) => c.close());
+    await Promise.all(openDaemons.splice(0).map((d) => d.close()));
+  });
 
   it('streams list-sas: registers, delivers events arriving mid-command, unregisters', async () => {
     const seen: string[] = [];
@@ -56,13 +78,11 @@ describe('ViciClient', () => {
         );
       }
     });
-    client = await ViciClient.connect(d.path);
+    client = await connect(d.path);
     const sas: string[] = [];
     await client.streamedRequest('list-sas', 'list-sa', {}, (m) => sas.push(...Object.keys(m)));
     expect(sas).toEqual(['a', 'b']);
     expect(seen).toEqual(['3:list-sa', '0:list-sas', '4:list-sa']);
-    client.close();
-    await d.close();
   });
 
   it('runs one command at a time and matches answers in order', async () => {
@@ -72,13 +92,11 @@ describe('ViciClient', () => {
         5,
       ),
     );
-    client = await ViciClient.connect(d.path);
+    client = await connect(d.path);
     const answers = await Promise.all(
-      ['version', 'stats', 'get-pools'].map((c) => client!.request(c)),
+      ['version', 'stats', 'get-pools'].map((c) => client.request(c)),
     );
     expect(answers.map((a) => a.echo)).toEqual(['version', 'stats', 'get-pools']);
-    client.close();
-    await d.close();
   });
 
   it('probes events: EVENT_UNKNOWN resolves false; events reach subscribers any time', async () => {
@@ -88,19 +106,18 @@ describe('ViciClient', () => {
       const known = p.name !== 'alert';
       send(encodePacket({ type: known ? PacketType.EVENT_CONFIRM : PacketType.EVENT_UNKNOWN }));
     });
-    client = await ViciClient.connect(d.path);
+    client = await connect(d.path);
     const events: string[] = [];
+    let delivered!: () => void;
+    const arrived = new Promise<void>((r) => (delivered = r));
     expect(await client.subscribe('alert', () => undefined)).toBe(false);
-    expect(await client.subscribe('ike-updown', (_n, m) => events.push(m.up as string))).toBe(true);
+    const onUpDown = (_n: string, m: ViciSection) => (events.push(m.up as string), delivered());
+    expect(await client.subscribe('ike-updown', onUpDown)).toBe(true);
     sock!.write(
       encodePacket({ type: PacketType.EVENT, name: 'ike-updown', message: { up: 'yes' } }),
     );
-    await new Promise<void>((r) => {
-      const t = setInterval(() => events.length && (clearInterval(t), r()), 2);
-    });
+    await arrived;
     expect(events).toEqual(['yes']);
-    client.close();
-    await d.close();
   });
 
   it('reports an unknown command, and fails waiting and queued commands when the socket dies', async () => {
@@ -108,28 +125,44 @@ describe('ViciClient', () => {
       if (p.name === 'nope') send(encodePacket({ type: PacketType.CMD_UNKNOWN }));
       else s.destroy(); // daemon dies with the command outstanding
     });
-    client = await ViciClient.connect(d.path);
+    client = await connect(d.path);
     await expect(client.request('nope')).rejects.toThrow(ViciError);
-    const closed = new Promise((r) => client!.once('close', r));
+    const closed = new Promise((r) => client.once('close', r));
     const a = client.request('version');
     const b = client.request('stats');
     await expect(a).rejects.toBeInstanceOf(ViciClosedError);
     await expect(b).rejects.toBeInstanceOf(ViciClosedError);
     await closed;
     await expect(client.request('version')).rejects.toBeInstanceOf(ViciClosedError);
-    await d.close();
   });
 
-  it('closes the connection on garbage from the daemon and on a command that never answers', async () => {
+  // Two cases, not one: with a command timeout on the garbage case, a busy machine could
+  // let the timer win over the garbage and the request would fail as a timeout instead.
+  it('closes the connection on garbage from the daemon: the waiting command gets ViciClosedError', async () => {
     const d = await fakeDaemon((p, send) => {
       if (p.name === 'garbage') send(Buffer.from([0, 0, 0, 1, 99]));
     });
-    client = await ViciClient.connect(d.path, { commandTimeoutMs: 50 });
-    await expect(client.request('garbage')).rejects.toBeInstanceOf(ViciClosedError);
-    client = await ViciClient.connect(d.path, { commandTimeoutMs: 50 });
-    await expect(client.request('silence')).rejects.toThrow('no answer');
+    client = await connect(d.path);
+    const closed = new Promise<Error | undefined>((r) => client.once('close', r));
+    const garbage = client.request('garbage');
+    const queued = client.request('version');
+    await expect(garbage).rejects.toThrow(
+      new ViciClosedError('VICI connection closed: unknown packet type 99'),
+    );
+    await expect(queued).rejects.toBeInstanceOf(ViciClosedError);
+    expect((await closed)?.message).toBe('unknown packet type 99');
     expect(client.isClosed).toBe(true);
-    await d.close();
+  });
+
+  it('closes the connection on a command that never answers: the command gets a timeout ViciError', async () => {
+    const d = await fakeDaemon(() => undefined);
+    client = await connect(d.path, { commandTimeoutMs: 50 });
+    const silence = client.request('silence');
+    const queued = client.request('stats');
+    await expect(silence).rejects.toThrow("no answer to 'silence' in 50 ms");
+    await expect(silence).rejects.not.toBeInstanceOf(ViciClosedError);
+    await expect(queued).rejects.toBeInstanceOf(ViciClosedError);
+    expect(client.isClosed).toBe(true);
   });
 
   it('rejects connecting to a socket nobody listens on', async () => {
@@ -148,7 +181,7 @@ describe('ViciClient', () => {
       }
     });
     const reported: string[] = [];
-    client = await ViciClient.connect(d.path, {
+    client = await connect(d.path, {
       onSubscriberError: (e, event) => reported.push(`${event}: ${(e as Error).message}`),
     });
     const got: string[] = [];
@@ -161,6 +194,5 @@ describe('ViciClient', () => {
     expect(got).toEqual(['1', '2']);
     expect(reported).toEqual(['ike-updown: subscriber bug', 'ike-updown: subscriber bug']);
     expect(client.isClosed).toBe(false);
-    await d.close();
   });
 });

@@ -39,7 +39,11 @@ interface Job {
   reject: (e: Error) => void;
 }
 
-type Waiter = (packet: ViciPacket) => void;
+/** The one request waiting for its answer. */
+interface Waiter {
+  answer: (packet: ViciPacket) => void;
+  fail: (e: Error) => void;
+}
 
 /**
  * A VICI client on one stream socket. Like strongSwan's Python and Go clients: one reader
@@ -182,25 +186,22 @@ export class ViciClient extends EventEmitter {
     if (this.closed) return Promise.reject(new ViciClosedError('VICI connection closed'));
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const done = () => {
+      // Exactly one of answer, shutdown (ViciClosedError) or timeout (ViciError) settles it.
+      const settle = (outcome: () => void) => {
         if (timer) clearTimeout(timer);
-        this.off('close', onClose);
         this.waiter = null;
+        outcome();
       };
-      const onClose = (e?: Error) => {
-        done();
-        reject(new ViciClosedError(`VICI connection closed${e ? `: ${e.message}` : ''}`));
+      this.waiter = {
+        answer: (p) => settle(() => resolve(p)),
+        fail: (e) => settle(() => reject(e)),
       };
-      this.waiter = (p) => {
-        done();
-        resolve(p);
-      };
-      this.once('close', onClose);
       if (this.options.commandTimeoutMs) {
         timer = setTimeout(() => {
-          done();
-          reject(
-            new ViciError(`no answer to '${packet.name}' in ${this.options.commandTimeoutMs} ms`),
+          settle(() =>
+            reject(
+              new ViciError(`no answer to '${packet.name}' in ${this.options.commandTimeoutMs} ms`),
+            ),
           );
           this.close();
         }, this.options.commandTimeoutMs);
@@ -251,7 +252,7 @@ export class ViciClient extends EventEmitter {
         const set = this.subscribers.get(p.name ?? '');
         if (set) for (const h of [...set]) this.deliver(h, p.name ?? '', p.message ?? {});
       } else if (this.waiter) {
-        this.waiter(p);
+        this.waiter.answer(p);
       } else {
         this.socket.destroy();
         this.shutdown(new ViciError(`unsolicited packet type ${p.type}`));
@@ -276,6 +277,8 @@ export class ViciClient extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     const err = new ViciClosedError(`VICI connection closed${error ? `: ${error.message}` : ''}`);
+    // Settled here, not through a 'close' listener: a throwing listener cannot strand it.
+    this.waiter?.fail(err);
     for (const job of this.queue.splice(0)) job.reject(err);
     this.subscribers.clear();
     this.emit('close', error);
