@@ -9,8 +9,10 @@ import {
   ViciPacket,
   ViciSection,
 } from './vici-wire';
+import { SerialRequestQueue } from './vici-request-queue';
+import { ViciEventHandler, ViciSubscribers } from './vici-subscribers';
 
-export type ViciEventHandler = (name: string, message: ViciSection) => void;
+export type { ViciEventHandler } from './vici-subscribers';
 
 export class ViciError extends Error {
   override name = 'ViciError';
@@ -34,11 +36,6 @@ export interface ViciClientOptions {
   onSubscriberError?: (error: unknown, event: string) => void;
 }
 
-interface Job {
-  run: () => void;
-  reject: (e: Error) => void;
-}
-
 /** The one request waiting for its answer. */
 interface Waiter {
   answer: (packet: ViciPacket) => void;
@@ -53,9 +50,8 @@ interface Waiter {
  */
 export class ViciClient extends EventEmitter {
   private readonly decoder = new ViciFrameDecoder();
-  private readonly subscribers = new Map<string, Set<ViciEventHandler>>();
-  private readonly queue: Job[] = [];
-  private busy = false;
+  private readonly subscribers: ViciSubscribers;
+  private readonly queue = new SerialRequestQueue();
   private waiter: Waiter | null = null;
   private closed = false;
 
@@ -64,6 +60,7 @@ export class ViciClient extends EventEmitter {
     private readonly options: ViciClientOptions,
   ) {
     super();
+    this.subscribers = new ViciSubscribers(options.onSubscriberError);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.shutdown(e));
     socket.on('close', () => this.shutdown());
@@ -113,11 +110,11 @@ export class ViciClient extends EventEmitter {
       if (!(await this.register(event)))
         throw new ViciError(`event '${event}' unknown to the daemon`);
       const handler: ViciEventHandler = (_n, m) => onEvent(m);
-      this.addHandler(event, handler);
+      this.subscribers.add(event, handler);
       try {
         return await this.command(command, args);
       } finally {
-        this.removeHandler(event, handler);
+        this.subscribers.remove(event, handler);
         if (!this.closed && !this.subscribers.has(event)) await this.unregister(event);
       }
     });
@@ -131,50 +128,16 @@ export class ViciClient extends EventEmitter {
     return this.enqueue(async () => {
       const already = this.subscribers.has(event);
       if (!already && !(await this.register(event))) return false;
-      this.addHandler(event, handler);
+      this.subscribers.add(event, handler);
       return true;
     });
   }
 
   // ------------------------------------------------------------ internals
 
-  private addHandler(event: string, h: ViciEventHandler): void {
-    let set = this.subscribers.get(event);
-    if (!set) this.subscribers.set(event, (set = new Set()));
-    set.add(h);
-  }
-
-  private removeHandler(event: string, h: ViciEventHandler): void {
-    const set = this.subscribers.get(event);
-    if (!set) return;
-    set.delete(h);
-    if (set.size === 0) this.subscribers.delete(event);
-  }
-
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new ViciClosedError('VICI connection closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({
-        run: () => {
-          fn()
-            .then(resolve, reject)
-            .finally(() => {
-              this.busy = false;
-              this.next();
-            });
-        },
-        reject,
-      });
-      this.next();
-    });
-  }
-
-  private next(): void {
-    if (this.busy || this.closed) return;
-    const job = this.queue.shift();
-    if (!job) return;
-    this.busy = true;
-    job.run();
+    return this.queue.run(fn);
   }
 
   /** Sends one packet and waits for the next non-event packet. */
@@ -249,8 +212,7 @@ export class ViciClient extends EventEmitter {
     }
     for (const p of packets) {
       if (p.type === PacketType.EVENT) {
-        const set = this.subscribers.get(p.name ?? '');
-        if (set) for (const h of [...set]) this.deliver(h, p.name ?? '', p.message ?? {});
+        this.subscribers.dispatch(p.name ?? '', p.message ?? {});
       } else if (this.waiter) {
         this.waiter.answer(p);
       } else {
@@ -261,25 +223,13 @@ export class ViciClient extends EventEmitter {
     }
   }
 
-  private deliver(h: ViciEventHandler, event: string, message: ViciSection): void {
-    try {
-      h(event, message);
-    } catch (e) {
-      try {
-        this.options.onSubscriberError?.(e, event);
-      } catch {
-        // the reporter itself failed: nothing more to do for it here
-      }
-    }
-  }
-
   private shutdown(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
     const err = new ViciClosedError(`VICI connection closed${error ? `: ${error.message}` : ''}`);
     // Settled here, not through a 'close' listener: a throwing listener cannot strand it.
     this.waiter?.fail(err);
-    for (const job of this.queue.splice(0)) job.reject(err);
+    this.queue.stop(err);
     this.subscribers.clear();
     this.emit('close', error);
   }
