@@ -20,13 +20,12 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
-import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
+import { dist, root, stop } from './bench-processes';
 import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
+import { gatewayConfig, options, SoakOptions } from './lib/soak-config';
+import { PhaseResult, summarise } from './lib/soak-report';
 import type { ProbeSample } from './soak-probe';
 
-const dist = join(__dirname, '..');
-const root = join(dist, '..');
-const MAX_LATENCY_MS = 3000;
 /** every child, so an interrupted soak (Ctrl-C, SIGTERM) leaves none running. */
 const children = new Set<ChildProcess>();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -34,32 +33,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     process.exit(130);
   });
-}
-const MEAN_LATENCY_MS = 100;
-
-interface SoakOptions {
-  rate: number;
-  duration: number;
-  bDuration: number;
-  connections: number;
-  sample: number;
-}
-
-function options(argv: string[]): SoakOptions {
-  const num = (name: string, dflt: number, min = 1): number => {
-    const i = argv.indexOf(`--${name}`);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!Number.isFinite(v) || v < min) throw new Error(`--${name} must be a number >= ${min}`);
-    return v;
-  };
-  const duration = num('duration', 60);
-  return {
-    rate: num('rate', 1000),
-    duration,
-    bDuration: num('b-duration', duration, 0),
-    connections: Math.floor(num('connections', 4)),
-    sample: num('sample', 10),
-  };
 }
 
 type SimCommand = { push: string; status: string } | 'stop' | 'queries';
@@ -86,46 +59,6 @@ async function simulatorChild(): Promise<void> {
     }
   });
   process.send!({ ports: [sim.port('INSUPC-1'), sim.port('INSUPC-2')] });
-}
-
-function gatewayConfig(
-  o: SoakOptions,
-  http: number,
-  sipsvc: number,
-  insupc: number[],
-  dir: string,
-) {
-  const clients = insupc
-    .map((port, i) => `    - { name: INSUPC-${i + 1}, host: 127.0.0.1, port: ${port} }`)
-    .join('\n');
-  return `# written by scripts/soak.ts
-application:
-  state-server: { stat-file: "" }
-server: { host: 127.0.0.1, port: ${http} }
-tcp:
-  server: { host: 127.0.0.1, port: ${sipsvc} }
-security:
-  allowed-clients:
-    - { ip: "127.0.0.1", mac: "000000000001", auth-key: "TEST_AUTH_KEY_001" }
-insupc:
-  recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} }
-  clients:
-${clients}
-tps: { max-tps: ${Math.ceil(o.rate * 10)}, window-size: 1000 }
-message: { max-sessions: ${Math.max(10000, o.rate * 100)} }
-worker: { queue-capacity: ${Math.max(10000, o.rate * 100)} }
-sipsvc: { recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} } }
-oam:
-  config: { path: ${join(dir, 'oam-conf.json')} }
-logging: { level: warn }
-`;
-}
-
-interface PhaseResult {
-  name: string;
-  report: LoadReport;
-  samples: ProbeSample[];
-  gatewayCpu: number;
 }
 
 class Gateway {
@@ -171,67 +104,6 @@ async function phase(
   );
   const gatewayCpu = (await cpuSeconds(gw.child.pid!)) - cpuBefore;
   return { name, report, samples: gw.samples, gatewayCpu };
-}
-
-/** least-squares slope of `ys` sampled every `stepS` seconds, per hour. */
-function slopePerHour(ys: number[], stepS: number): number {
-  const n = ys.length;
-  if (n < 3) return 0;
-  const mx = (n - 1) / 2;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  ys.forEach((y, i) => {
-    num += (i - mx) * (y - my);
-    den += (i - mx) ** 2;
-  });
-  return (num / den) * (3600 / stepS);
-}
-
-/** Prints the phase's summary and returns the reasons it failed (none: passed). */
-function summarise(p: PhaseResult, o: SoakOptions): string[] {
-  const r = p.report;
-  const ok = r.results['0'] ?? 0;
-  const completion = r.sent > 0 ? (100 * ok) / r.sent : 0;
-  const l = r.latencyMs;
-  const s = p.samples;
-  const rss = s.map((x) => x.rssMiB);
-  const heap = s.map((x) => x.heapUsedMiB);
-  const eldMax = Math.max(0, ...s.map((x) => x.eldMaxMs));
-  const eldP99 = Math.max(0, ...s.map((x) => x.eldP99Ms));
-  const results = Object.entries(r.results)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
-  // a trend over a few samples says nothing: shown from 5 minutes of samples
-  const trend = (xs: number[]): string =>
-    xs.length * o.sample >= 300 ? `, trend ${slopePerHour(xs, o.sample).toFixed(1)} MiB/h` : '';
-  const range = (xs: number[]): string =>
-    xs.length
-      ? `${xs[0]} → ${xs[xs.length - 1]} (min ${Math.min(...xs)}, max ${Math.max(...xs)})`
-      : '-';
-  console.log(
-    [
-      `${p.name} result`,
-      `  sent ${r.sent}, answered ${r.answered}, results {${results}}, exactly once: ${r.exactlyOnce ? 'yes' : 'NO'}`,
-      `  completion   ${completion.toFixed(3)} %`,
-      `  latency ms   mean ${l.mean}  p50 ${l.p50}  p99 ${l.p99}  max ${l.max}`,
-      `  throughput   ${r.throughput}/s over ${r.measuredSeconds} s; gateway CPU ${p.gatewayCpu.toFixed(1)} s`,
-      `  RSS MiB      ${range(rss)}${trend(rss)}`,
-      `  heap MiB     ${range(heap)}${trend(heap)}`,
-      `  event loop   worst ${o.sample} s p99 ${eldP99} ms, max ${eldMax} ms`,
-      ...r.errors.map((e) => `  error        ${e}`),
-    ].join('\n'),
-  );
-  const failures: string[] = [];
-  if (!r.exactlyOnce || ok !== r.sent || r.sent === 0)
-    failures.push(`${p.name}: completion ${completion.toFixed(3)} % (must be 100 %)`);
-  if (l.max >= MAX_LATENCY_MS)
-    failures.push(`${p.name}: max latency ${l.max} ms (must be < ${MAX_LATENCY_MS} ms)`);
-  if (l.mean >= MEAN_LATENCY_MS)
-    console.log(
-      `  WARN         mean latency ${l.mean} ms (seed recommends < ${MEAN_LATENCY_MS} ms)`,
-    );
-  return failures;
 }
 
 async function main(): Promise<void> {
@@ -299,10 +171,7 @@ async function main(): Promise<void> {
   } finally {
     sim.removeAllListeners('exit');
     gateway?.removeAllListeners('exit');
-    if (gateway && gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await exited(gateway);
-    }
+    await stop(gateway);
     sim.send('stop');
     await exited(sim);
     rmSync(dir, { recursive: true, force: true });
