@@ -21,7 +21,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
 import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
-import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
+import { exited, freePort } from './bench-processes';
+import { cpuSeconds, runLoadgen, waitReady } from './lib/processes';
 import type { ProbeSample } from './soak-probe';
 
 const dist = join(__dirname, '..');
