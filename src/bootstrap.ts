@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +8,11 @@ import { AppModule, GatewayOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
 import { SipsvcServer } from './sipsvc/sipsvc.server';
+
+export interface StartOptions extends GatewayOptions {
+  /** warnings about the config file (original key names used), logged once at start-up. */
+  configWarnings?: readonly string[];
+}
 
 export interface Gateway {
   app: INestApplication;
@@ -26,10 +31,12 @@ export interface Gateway {
  */
 export async function startGateway(
   config: AppConfig,
-  options: GatewayOptions = {},
+  { configWarnings = [], ...options }: StartOptions = {},
 ): Promise<Gateway> {
   const app = await NestFactory.create(AppModule.forRoot(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  const configLog = new NestLogger('Config');
+  for (const warning of configWarnings) configLog.warn(warning);
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT and drains before closing.
   // Swagger's routes go onto the HTTP server now, ahead of Nest's middleware: gate them here.
   app.use(['/docs', '/docs-json', '/docs-yaml'], adminTokenGate(config));

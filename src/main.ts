@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import pino from 'pino';
-import { startGateway } from './bootstrap';
-import { ConfigError, loadConfigFile, resolveConfigPath } from './config/config.loader';
+import { runConfigCommand } from './config/config-cli';
+import { ConfigError, LoadedConfig, loadConfig, resolveConfigPath } from './config/config.loader';
 import { raiseOpenFilesLimit } from './lifecycle/fd-limit';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
 
 async function main(): Promise<void> {
   const path = resolveConfigPath(process.argv, process.env);
-  let config;
+  let loaded: LoadedConfig;
   try {
-    config = loadConfigFile(path);
+    loaded = loadConfig(path);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     // No app logger exists yet: write the same JSON shape synchronously, then stop.
@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const gateway = await startGateway(config, { configPath: path });
+  const { config, warnings } = loaded;
+  // Loaded here, not at the top: `config check` / `migrate` need none of the gateway's modules.
+  const { startGateway } = await import('./bootstrap');
+  const gateway = await startGateway(config, { configPath: path, configWarnings: warnings });
   const log = new Logger('Main');
   installSignalHandlers(
     (signal) => gateway.shutdown(signal),
@@ -32,7 +35,18 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  pino(pino.destination({ dest: 2, sync: true })).fatal({ err: e }, 'insupclient failed to start');
-  process.exit(1);
-});
+if (process.argv[2] === 'config') {
+  process.exitCode = runConfigCommand(process.argv.slice(3), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+  });
+} else {
+  main().catch((e: unknown) => {
+    pino(pino.destination({ dest: 2, sync: true })).fatal(
+      { err: e },
+      'insupclient failed to start',
+    );
+    process.exit(1);
+  });
+}

@@ -1,4 +1,6 @@
 /** e2e specs start real servers on ephemeral ports and talk over real sockets. */
+const ciReports = require('../jest.ci');
+
 module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test'],
@@ -8,4 +10,5 @@ module.exports = {
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
+  ...ciReports('e2e'),
 };

@@ -1,11 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { CONFIG_FILE_PATH } from './config-file-path';
 import { AppConfig } from './config.schema';
 
 /**
- * Makes the validated {@link AppConfig} injectable by its class (typed access everywhere)
- * and registers the same object with @nestjs/config for code that prefers ConfigService.
+ * Makes the validated {@link AppConfig} injectable by its class (typed access everywhere).
+ * The one entry point: loading and validation happen before Nest starts (config.loader.ts),
+ * so `config check` and the start-up share them; see docs/decisions.md for why
+ * @nestjs/config is not used.
  */
 @Global()
 @Module({})
@@ -14,13 +15,6 @@ export class AppConfigModule {
   static forRoot(config: AppConfig, configPath?: string): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          load: [() => config as unknown as Record<string, unknown>],
-        }),
-      ],
       providers: [
         { provide: AppConfig, useValue: config },
         ...(configPath ? [{ provide: CONFIG_FILE_PATH, useValue: configPath }] : []),

@@ -34,6 +34,8 @@ export interface SipsvcStateSource {
   };
   /** messages waiting in the SIPSVC receive queue. */
   recvQueueSize(): number;
+  /** metrics: open connections by state, without building the per-connection list. */
+  connectionCounts?(): { authenticated: number; pending: number };
   /** graceful shutdown step 1: close the listener (existing connections stay). */
   stopAccepting(): Promise<void>;
 }
@@ -79,6 +81,8 @@ export interface SessionStateSource {
   workerQueueSize(): number;
   /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
   insupcRecvQueueSize?(): number;
+  /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
+  loadLevel?(): number;
   /** graceful shutdown: refuse new executes with a clear error from now on. */
   refuseNew(): void;
   /** resolves when no request session is open (or at once when none is). */
@@ -88,4 +92,6 @@ export interface SessionStateSource {
 export interface SegwStateSource {
   /** for /health/ready when segw.enabled: every managed connection UP (or CONNECTING?). */
   readiness(): { ready: boolean; detail: Record<string, unknown> };
+  /** metrics: each managed connection's state (UP, CONNECTING, DOWN, FAILED). */
+  connectionStates?(): { name: string; state: string }[];
 }

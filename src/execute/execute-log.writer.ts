@@ -10,6 +10,7 @@ import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppConfig } from '../config/config.schema';
+import { LogFiles } from '../logging/log-files';
 
 /** SUCCESS, TIMEOUT, DROPPED, or ERROR(<SIPSVC result>) (operations spec §4). */
 export type ExecuteOutcome = 'SUCCESS' | 'TIMEOUT' | 'DROPPED' | `ERROR(${number})`;
@@ -31,12 +32,40 @@ export class FileExecuteLogSink implements ExecuteLogSink {
   private stream: WriteStream | null = null;
   private droppedLines = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(readonly path: string) {}
 
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    this.stream = createWriteStream(this.path, { flags: 'a' });
-    this.stream.on('error', (err) => this.log.error(`Execute log ${this.path}: ${err.message}`));
+    this.stream = await this.openStream();
+  }
+
+  /**
+   * logrotate: lines already written finish in the old (renamed) file, later ones go to the
+   * new one. If the new file cannot be opened the old stream stays in use.
+   */
+  async reopen(): Promise<void> {
+    if (!this.stream) return;
+    await mkdir(dirname(this.path), { recursive: true });
+    const next = await this.openStream();
+    const old = this.stream;
+    if (!old) {
+      next.end(); // closed meanwhile
+      return;
+    }
+    this.stream = next;
+    old.end();
+  }
+
+  private openStream(): Promise<WriteStream> {
+    const stream = createWriteStream(this.path, { flags: 'a' });
+    return new Promise((resolve, reject) => {
+      stream.once('error', reject);
+      stream.once('open', () => {
+        stream.off('error', reject);
+        stream.on('error', (err) => this.log.error(`Execute log ${this.path}: ${err.message}`));
+        resolve(stream);
+      });
+    });
   }
 
   write(line: string): void {
@@ -70,6 +99,7 @@ export class ExecuteLogWriter implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     @Optional() @Inject(EXECUTE_LOG_SINK) private readonly injectedSink?: ExecuteLogSink,
+    @Optional() private readonly logFiles?: LogFiles,
   ) {}
 
   get enabled(): boolean {
@@ -86,6 +116,7 @@ export class ExecuteLogWriter implements OnModuleInit, OnApplicationShutdown {
     const file = new FileExecuteLogSink(path);
     await file.open();
     this.sink = file;
+    this.logFiles?.register(file);
   }
 
   record(

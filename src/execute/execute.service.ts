@@ -12,6 +12,7 @@ import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
 import { reqNoText } from './execute-request';
 import { ExecuteLatency } from './execute-latency';
 import { ExecuteOutcomes } from './execute-outcomes';
+import { LOAD_LEVELS } from './load-level';
 import { LoadSampler } from './load-sampler';
 import { RequestSession, SessionPhase } from './request-session';
 import { reply as failure } from './result-mapping';
@@ -73,7 +74,7 @@ export class ExecuteService
         concurrency: () => this.config.worker.concurrency,
       },
       this.queries.start,
-      this.admitQueued,
+      this.queries.admit,
     );
     this.load = new LoadSampler(config, {
       workerQueueSize: () => this.workers.size(),
@@ -86,6 +87,7 @@ export class ExecuteService
     this.log.log(
       `InsupcRecvQueue initialization started - capacity: ${rq.capacity}, threads: ${rq.threadCount}`,
     );
+    this.log.log(`InsupcRecvQueue initialization completed - ${rq.threadCount} threads started`);
     this.scheduleSweep();
     this.loadJob = this.scheduler.every(LOAD_MONITOR_JOB, LOAD_INTERVAL_MS, this.load.sampleNow);
   }
@@ -155,6 +157,10 @@ export class ExecuteService
     return this.queries.recvQueue.size;
   }
 
+  loadLevel(): number {
+    return LOAD_LEVELS.indexOf(this.load.level);
+  }
+
   refuseNew(): void {
     this.admission.refusing = true;
   }
@@ -175,24 +181,6 @@ export class ExecuteService
   }
 
   // ---- pipeline -----------------------------------------------------------------------
-
-  /**
-   * A waiting session reaches a free slot: one whose client left or whose session timeout
-   * passed while it waited (the sweep runs only every few hundred ms) ends here, unsent.
-   */
-  private readonly admitQueued = (s: RequestSession): boolean => {
-    if (s.done) return false;
-    if (s.connection.closed) {
-      this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), 'DROPPED');
-      return false;
-    }
-    if (this.scheduler.now() - s.startedAt >= this.config.message.sessionTimeout) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
-      return false;
-    }
-    return true;
-  };
 
   /** The SIPSVC connection closed: its sessions end now; their INSUPC answers will be dropped. */
   private watchClose(ctx: SipsvcConnectionContext): void {

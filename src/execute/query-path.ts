@@ -4,7 +4,7 @@ import { errorText } from '../common/error-text';
 import { LogThrottle } from '../common/log-throttle';
 import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcReply } from '../contracts/sipsvc-message';
-import { SipsvcResult } from '../contracts/sipsvc-result';
+import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 import { AppConfig } from '../config/config.schema';
 import { ExecuteOutcome } from './execute-log.writer';
 import { errorOutcome } from './execute-outcomes';
@@ -31,7 +31,7 @@ export class QueryPath {
   private readonly answerDropLogs = new LogThrottle();
 
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly insupc: InsupcQueryPort,
     private readonly ends: SessionEnds,
     private readonly now: () => number,
@@ -45,6 +45,24 @@ export class QueryPath {
       (err) => this.log.error(`INSUPC answer processing failed: ${errorText(err)}`),
     );
   }
+
+  /**
+   * A waiting session reaches a free slot: one whose client left or whose session timeout
+   * passed while it waited (the sweep runs only every few hundred ms) ends here, unsent.
+   */
+  readonly admit = (s: RequestSession): boolean => {
+    if (s.done) return false;
+    if (s.connection.closed) {
+      this.ends.finish(s, failure(SipsvcResult.INTERNAL_ERROR, 'Client disconnected'), 'DROPPED');
+      return false;
+    }
+    if (this.now() - s.startedAt >= this.config.message.sessionTimeout) {
+      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+      this.ends.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
+      return false;
+    }
+    return true;
+  };
 
   /** Worker slot granted: hand the query to the INSUPC transport. */
   readonly start = (s: RequestSession): void => {

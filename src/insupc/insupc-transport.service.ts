@@ -105,13 +105,6 @@ export class InsupcTransport
       this.log.log(
         `INSUPC pool ${pool.name}: ${pool.host}:${pool.port}, ${pool.config.connectionPoolSize} connection(s)`,
       );
-      const { readTimeout, heartbeatInterval } = pool.config;
-      if (readTimeout <= heartbeatInterval) {
-        // a healthy but idle connection would be closed before its next heartbeat answer
-        this.log.warn(
-          `INSUPC pool ${pool.name}: read-timeout ${readTimeout}ms <= heartbeat-interval ${heartbeatInterval}ms; idle connections will be closed`,
-        );
-      }
       for (const c of pool.all()) c.start();
     }
     this.warnOversizedExecutes();

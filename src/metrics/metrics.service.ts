@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ExecuteLatency } from '../execute/execute-latency';
-import { Counter, Gauge, Histogram, Metric, register } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { StatisticsService } from '../statistics/statistics.service';
+import { ensureDefaultMetrics, OwnedMetrics } from './owned-metrics';
 
 /**
  * Execute latency buckets (seconds): fine from 0.25 ms to 10 ms, where a healthy gateway's
@@ -19,15 +20,14 @@ export const EXECUTE_BUCKETS = [
  * objects (`collect`), so the hot paths do no double bookkeeping; only the execute latency
  * histogram is observed per request, through {@link observeExecute}.
  *
- * Several gateways may live in one process (e2e specs): the newest one owns the metric
- * names, and a gateway unregisters only the metrics it registered.
+ * The gauges operators alert on are in {@link OperatorGauges}.
  */
 /** numeric fields of a snapshot section, as metrics reads them */
 type Counts = Record<string, number>;
 
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
-  private readonly owned: Array<{ name: string; metric: Metric }> = [];
+  private readonly owned = new OwnedMetrics();
   private readonly executeDuration: Histogram<'result'>;
   /** histogram children by SIPSVC result code (a handful), so observing allocates nothing. */
   private readonly executeByResult = new Map<number, Histogram.Internal<'result'>>();
@@ -36,8 +36,9 @@ export class MetricsService implements OnModuleDestroy {
     private readonly stats: StatisticsService,
     @Optional() latency?: ExecuteLatency,
   ) {
+    ensureDefaultMetrics();
     latency?.subscribe(this);
-    this.executeDuration = this.own(
+    this.executeDuration = this.owned.add(
       new Histogram({
         name: 'insupclient_execute_duration_seconds',
         help: 'Time from an execute request to its answer, by SIPSVC result code',
@@ -60,18 +61,7 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const { name, metric } of this.owned) {
-      if (register.getSingleMetric(name) === metric) register.removeSingleMetric(name);
-    }
-  }
-
-  private own<M extends Metric>(metric: M): M {
-    // every prom-client metric has its name at runtime; the typings leave it out of Metric.
-    const name = (metric as unknown as { name: string }).name;
-    if (register.getSingleMetric(name)) register.removeSingleMetric(name);
-    register.registerMetric(metric);
-    this.owned.push({ name, metric });
-    return metric;
+    this.owned.unregisterAll();
   }
 
   private registerMirrors(): void {
@@ -79,7 +69,7 @@ export class MetricsService implements OnModuleDestroy {
     const server = () =>
       this.stats.snapshot('').server as Counts & { commands: Record<string, Counts> };
     const clients = () => Object.entries(this.stats.snapshot('').client) as [string, Counts][];
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_requests_total',
         help: 'SIPSVC requests by command and outcome (attempt, success, failure)',
@@ -95,7 +85,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_connections_total',
         help: 'SIPSVC connections by event (accepted, authenticated, rejected)',
@@ -110,7 +100,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_sipsvc_rejections_total',
         help: 'SIPSVC requests refused or lost by reason (tps, queue, timeout, dropped_response)',
@@ -126,7 +116,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_requests_total',
         help: 'INSUPC queries by server and outcome (request, success, failure, timeout)',
@@ -143,7 +133,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_failures_total',
         help: 'INSUPC answers with a failing RESULT byte, by server and result',
@@ -158,7 +148,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Counter({
         name: 'insupclient_insupc_connection_events_total',
         help: 'INSUPC connection events by server (connection_loss, reconnect, logon_failure, unmatched_response)',
@@ -175,7 +165,7 @@ export class MetricsService implements OnModuleDestroy {
         },
       }),
     );
-    this.own(
+    this.owned.add(
       new Gauge({
         name: 'insupclient_insupc_db_status_info',
         help: 'Current DB_STATUS of each INSUPC server (1 on the label with the status)',

@@ -51,6 +51,17 @@ describe('applyHotReload', () => {
     expect(logging.insupcFrames).toBe(true);
   });
 
+  it('takes its hot keys from @Key({ hot: true }): logging.insupc-frames applies, level does not', () => {
+    const live = validateConfig(base());
+    const fresh = validateConfig({ ...base(), logging: { insupcFrames: true, level: 'debug' } });
+    expect(applyHotReload(live, fresh)).toEqual({
+      applied: ['logging.insupc-frames'],
+      restartRequired: ['logging.level'],
+    });
+    expect(live.logging.insupcFrames).toBe(true);
+    expect(live.logging.level).toBe('info');
+  });
+
   it('reports nothing when the file did not change', () => {
     expect(applyHotReload(validateConfig(base()), validateConfig(base()))).toEqual({
       applied: [],

@@ -3,55 +3,40 @@
  * by their users at use time from the one live AppConfig object, so applying them is an
  * in-place assignment; every other difference needs a restart and is only reported.
  */
-import { camelToKebab } from '../config/config.loader';
+import { camelToKebab, hotKeys, verbatimPaths } from '../config/config-model';
 import { AppConfig } from '../config/config.schema';
 
+/** One hot key (`@Key({ hot: true })`): read and assigned through its path. */
 interface HotKey {
+  /** camelCase dotted path, as diffPaths reports it. */
   path: string;
-  apply(live: AppConfig, fresh: AppConfig): void;
+  /** the operator's spelling. */
+  yaml: string;
   read(c: AppConfig): unknown;
+  apply(live: AppConfig, fresh: AppConfig): void;
 }
 
-export const HOT_RELOAD_KEYS: readonly HotKey[] = [
-  {
-    path: 'security.allowedClients',
-    read: (c) => c.security.allowedClients,
-    apply: (l, f) => (l.security.allowedClients = f.security.allowedClients),
-  },
-  {
-    path: 'security.adminToken',
-    read: (c) => c.security.adminToken,
-    apply: (l, f) => (l.security.adminToken = f.security.adminToken),
-  },
-  { path: 'tps.maxTps', read: (c) => c.tps.maxTps, apply: (l, f) => (l.tps.maxTps = f.tps.maxTps) },
-  {
-    path: 'tps.windowSize',
-    read: (c) => c.tps.windowSize,
-    apply: (l, f) => (l.tps.windowSize = f.tps.windowSize),
-  },
-  {
-    path: 'message.maxSessions',
-    read: (c) => c.message.maxSessions,
-    apply: (l, f) => (l.message.maxSessions = f.message.maxSessions),
-  },
-  {
-    path: 'message.sessionTimeout',
-    read: (c) => c.message.sessionTimeout,
-    apply: (l, f) => (l.message.sessionTimeout = f.message.sessionTimeout),
-  },
-  {
-    path: 'tcp.server.maxConnections',
-    read: (c) => c.tcp.server.maxConnections,
-    apply: (l, f) => (l.tcp.server.maxConnections = f.tcp.server.maxConnections),
-  },
-  {
-    path: 'logging.insupcFrames',
-    read: (c) => c.logging.insupcFrames,
-    apply: (l, f) => (l.logging.insupcFrames = f.logging.insupcFrames),
-  },
-];
+function hotKey(segments: string[], yaml: string): HotKey {
+  const parentOf = (c: AppConfig): Record<string, unknown> =>
+    segments
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>(
+        (node, seg) => node[seg] as Record<string, unknown>,
+        c as unknown as Record<string, unknown>,
+      );
+  const leaf = segments[segments.length - 1];
+  return {
+    path: segments.join('.'),
+    yaml,
+    read: (c) => parentOf(c)[leaf],
+    apply: (live, fresh) => (parentOf(live)[leaf] = parentOf(fresh)[leaf]),
+  };
+}
+
+export const HOT_RELOAD_KEYS: readonly HotKey[] = hotKeys().map((k) => hotKey(k.path, k.yaml));
 
 const HOT_PATHS = new Set(HOT_RELOAD_KEYS.map((k) => k.path));
+const VERBATIM = verbatimPaths();
 
 /** `tcp.server.maxConnections` → `tcp.server.max-connections` (the operator's spelling). */
 export const yamlKey = (camelPath: string): string =>
@@ -73,7 +58,7 @@ export function applyHotReload(live: AppConfig, fresh: AppConfig): ReloadOutcome
   for (const key of HOT_RELOAD_KEYS) {
     if (same(key.read(live), key.read(fresh))) continue;
     key.apply(live, fresh);
-    applied.push(yamlKey(key.path));
+    applied.push(key.yaml);
   }
   return { applied, restartRequired: restartRequired.map(yamlKey) };
 }
@@ -82,7 +67,7 @@ export function applyHotReload(live: AppConfig, fresh: AppConfig): ReloadOutcome
 function diffPaths(a: unknown, b: unknown, path: string): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObj(a) && isObj(b) && !(path === 'segw.connections')) {
+  if (isObj(a) && isObj(b) && !VERBATIM.has(path)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].flatMap((k) => diffPaths(a[k], b[k], path ? `${path}.${k}` : k));
   }

@@ -130,6 +130,10 @@ export class SegwFailoverManager
     }));
   }
 
+  connectionStates(): { name: string; state: string }[] {
+    return [...this.managed.values()].map(({ policy: p }) => ({ name: p.name, state: p.state }));
+  }
+
   recentHistory(limit?: number): FailoverHistoryEntry[] {
     return this.history.latest(limit);
   }

@@ -79,6 +79,7 @@ export class SipsvcServer
     this.log.log(
       `SipsvcRecvQueue initialization started - capacity: ${capacity}, threads: ${threadCount}`,
     );
+    this.log.log(`SipsvcRecvQueue initialization completed - ${threadCount} threads started`);
     // half-open: a client that sends its requests then FIN still gets its answers
     const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) =>
       this.accept(socket),
@@ -135,6 +136,11 @@ export class SipsvcServer
 
   recvQueueSize(): number {
     return this.queue.size;
+  }
+
+  connectionCounts(): { authenticated: number; pending: number } {
+    const authenticated = this.registry.authenticated;
+    return { authenticated, pending: this.registry.size - authenticated };
   }
 
   stopAccepting(): Promise<void> {

@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderConfigReference, renderConfigYaml } from './config-docs';
+import { allKeys } from './config-model';
+import { loadConfig, parseConfig } from './config.loader';
+import { AppConfig } from './config.schema';
+
+const read = (path: string) => readFileSync(join(__dirname, '../..', path), 'utf8');
+
+describe('generated configuration files', () => {
+  it.each([
+    ['config/insupclient.yaml', renderConfigYaml],
+    ['docs/configuration.md', renderConfigReference],
+  ])('%s is what the config classes generate (else run npm run config:docs)', (path, render) => {
+    expect(read(path)).toBe(render());
+  });
+
+  it('the generated YAML loads to exactly the defaults plus its example entries', () => {
+    const config = parseConfig(renderConfigYaml());
+    const defaults = new AppConfig();
+    expect({ ...config, insupc: { ...config.insupc, clients: [] } }).toEqual({
+      ...defaults,
+      security: { ...defaults.security, allowedClients: config.security.allowedClients },
+    });
+    expect(config.insupc.clients).toHaveLength(1);
+  });
+
+  it('every other shipped config file (deploy/**/insupclient.yaml) passes config check', () => {
+    const deploy = join(__dirname, '../../deploy');
+    const shipped = existsSync(deploy)
+      ? readdirSync(deploy, { recursive: true, encoding: 'utf8' }).filter((f) =>
+          f.endsWith('insupclient.yaml'),
+        )
+      : [];
+    for (const file of shipped) {
+      expect({ file, warnings: loadConfig(join(deploy, file), {}).warnings }).toEqual({
+        file,
+        warnings: [],
+      });
+    }
+  });
+
+  it('the reference lists every key, and every key has a description', () => {
+    const reference = renderConfigReference();
+    for (const key of allKeys()) {
+      expect(key.options.doc.trim()).not.toBe('');
+      if (!key.options.section) expect(reference).toContain(`| \`${key.yaml}\` |`);
+    }
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Semantic and cross-field rules: checked after every key is valid on its own, at start-up,
+ * by `config check` and on a reload. Each finding names the keys involved the way the
+ * operator writes them; an error stops start-up, a warning is logged at start-up.
+ */
+import { AppConfig } from './config.schema';
+
+export interface RuleFinding {
+  level: 'error' | 'warn';
+  message: string;
+}
+
+export type ConfigRule = (config: AppConfig) => RuleFinding[];
+
+const error = (message: string): RuleFinding => ({ level: 'error', message });
+const warn = (message: string): RuleFinding => ({ level: 'warn', message });
+
+/**
+ * An idle connection's only frames are heartbeat answers, one per heartbeat-interval: a
+ * shorter read-timeout closes it every time (error); an equal one races the answer (the
+ * seed's own UT_02_007 file has 10000 = 10000, so it is a warning, not a refusal).
+ */
+const readTimeoutAboveHeartbeat: ConfigRule = (c) =>
+  c.insupc.clients.flatMap(({ readTimeout, heartbeatInterval }, i): RuleFinding[] => {
+    const keys = `insupc.clients[${i}].read-timeout (${readTimeout}) and insupc.clients[${i}].heartbeat-interval (${heartbeatInterval})`;
+    if (readTimeout < heartbeatInterval) {
+      return [
+        error(
+          `${keys}: read-timeout must be greater than heartbeat-interval, or every idle connection is closed before its next heartbeat`,
+        ),
+      ];
+    }
+    if (readTimeout === heartbeatInterval) {
+      return [
+        {
+          level: 'warn',
+          message: `${keys} are equal: an idle connection may be closed just before its heartbeat is answered; make read-timeout greater`,
+        },
+      ];
+    }
+    return [];
+  });
+
+/** `segw-connection` names a managed connection (operations spec §5.3). */
+const segwConnectionKnown: ConfigRule = (c) =>
+  c.insupc.clients.flatMap((client, i) => {
+    const name = client.segwConnection;
+    if (name === undefined || Object.hasOwn(c.segw.connections, name)) return [];
+    const known = Object.keys(c.segw.connections);
+    return [
+      error(
+        `insupc.clients[${i}].segw-connection: '${name}' is not a key of segw.connections (${known.length ? known.join(', ') : 'none defined'})`,
+      ),
+    ];
+  });
+
+/** Limits that make another one pointless: almost always a typo. */
+const limitsInOrder: ConfigRule = ({ tcp: { server }, segw: { policy } }) => [
+  ...(server.maxPendingPerIp > server.maxPendingConnections
+    ? [
+        warn(
+          `tcp.server.max-pending-per-ip (${server.maxPendingPerIp}) is above tcp.server.max-pending-connections (${server.maxPendingConnections}): the per-address limit never applies`,
+        ),
+      ]
+    : []),
+  ...(policy.backoffBase > policy.backoffMax
+    ? [
+        warn(
+          `segw.policy.backoff-base (${policy.backoffBase}) is above segw.policy.backoff-max (${policy.backoffMax}): every retry waits backoff-max`,
+        ),
+      ]
+    : []),
+];
+
+/**
+ * Every rule, in order. The definitions under `segw.connections` (remote_addrs, local,
+ * remote, children; operations spec §5.1) are validated by the SEGW feature's own pure
+ * functions: add that rule here (e.g. `(c) => validateSegwConnections(c.segw).map(error)`
+ * with `segw.connections.<name>.<key>: <why>` lines) so it runs with the others.
+ */
+export const CONFIG_RULES: readonly ConfigRule[] = [
+  readTimeoutAboveHeartbeat,
+  segwConnectionKnown,
+  limitsInOrder,
+];
+
+export function checkConfigRules(config: AppConfig): { errors: string[]; warnings: string[] } {
+  const findings = CONFIG_RULES.flatMap((rule) => rule(config));
+  const of = (level: RuleFinding['level']) =>
+    findings.filter((f) => f.level === level).map((f) => f.message);
+  return { errors: of('error'), warnings: of('warn') };
+}
