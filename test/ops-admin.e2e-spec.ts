@@ -406,7 +406,10 @@ function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+]+|NaN|[+-]Inf)$/.exec(line);
+    // prom-client writes NaN as "Nan" (an event-loop lag read before its first sample); Prometheus parses it
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+]+|[Nn]a[Nn]|[+-]Inf)$/.exec(
+      line,
+    );
     if (!m) throw new Error(`not Prometheus text: ${line}`);
     samples.set(m[1], Number(m[2]));
   }

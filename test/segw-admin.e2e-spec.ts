@@ -4,7 +4,8 @@
  * root, no lab), so /segw, /segw/history, the actions, /health/ready, /stat, /metrics, the
  * admin token and the VICI reconnect are checked even where the strongSwan lab cannot run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
   ViciSection,
 } from '../libs/vici/src';
 import { startGateway, Gateway } from '../src/bootstrap';
+import { AppConfig } from '../src/config/config.schema';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
@@ -92,7 +94,21 @@ class FakeCharon {
         return void reply({ daemon: 'charon', version: 'fake' });
       case 'load-conn':
         for (const [name, conn] of Object.entries(m)) {
-          this.loaded.set(name, ((conn as ViciSection).remote_addrs as string[])[0]);
+          // like charon: a list key sent as a plain value is refused
+          const c = conn as ViciSection;
+          const children = Object.values((c.children ?? {}) as ViciSection) as ViciSection[];
+          const plain = [
+            ...['local_addrs', 'remote_addrs', 'proposals'].filter((k) => typeof c[k] === 'string'),
+            ...children.flatMap((ch) =>
+              ['local_ts', 'esp_proposals'].filter((k) => typeof ch[k] === 'string'),
+            ),
+          ];
+          if (plain.length)
+            return void reply({
+              success: 'no',
+              errmsg: `unknown option: ${plain[0]}, config discarded`,
+            });
+          this.loaded.set(name, (c.remote_addrs as string[])[0]);
         }
         return void reply({ success: 'yes' });
       case 'initiate': {
@@ -130,6 +146,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-segw-admin-'));
   const charon = new FakeCharon(join(dir, 'charon.vici'));
   let gw: Gateway;
+  let config: AppConfig;
   const get = (path: string) => http(gw.httpPort, 'GET', path, { token: TOKEN });
   const post = (path: string) => http(gw.httpPort, 'POST', path, { token: TOKEN });
   const tunnel = async (): Promise<SegwConn> => (await get('/segw')).body.connections[0];
@@ -141,23 +158,26 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   beforeAll(async () => {
     await charon.start();
     charon.reachable.add(A).add(B);
-    gw = await startGateway(
-      testConfig({
-        security: { adminToken: TOKEN },
-        segw: {
-          enabled: true,
-          viciSocket: charon.path,
-          policy: { maxRetries: 1, backoffBase: 10, backoffMax: 60_000, initiateTimeout: 500 },
-          connections: {
-            'insupc-tunnel': {
-              remote_addrs: ` ${A}, ,${B} `,
-              children: { 'insupc-child': { local_ts: ['10.1.0.0/24'] } },
-            },
+    config = testConfig({
+      security: { adminToken: TOKEN },
+      segw: {
+        enabled: true,
+        viciSocket: charon.path,
+        historyFile: join(dir, 'segw-history.json'),
+        policy: { maxRetries: 1, backoffBase: 10, backoffMax: 60_000, initiateTimeout: 500 },
+        connections: {
+          'insupc-tunnel': {
+            remote_addrs: ` ${A}, ,${B} `,
+            local_addrs: '%any',
+            local: { auth: 'psk', id: 'client@test' },
+            remote: { auth: 'psk', id: 'segw@test' },
+            children: { 'insupc-child': { local_ts: '10.1.0.0/24, 10.1.1.0/24' } },
           },
-          secrets: [{ type: 'ike', id: 'client@test', secret: 'psk' }],
         },
-      }),
-    );
+        secrets: [{ type: 'ike', id: 'client@test', secret: 'psk' }],
+      },
+    });
+    gw = await startGateway(config);
   });
 
   afterAll(async () => {
@@ -258,10 +278,33 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
       status: 'down',
       connections: { 'insupc-tunnel': 'FAILED' },
     });
-    // operator action retries at once
+    const [failed] = (await get('/segw/history?limit=1')).body.history;
+    expect(failed).toMatchObject({
+      connection: 'insupc-tunnel',
+      reason: expect.stringMatching(/^initiate: /),
+      result: 'failed: max-retries',
+    });
+    // operator action retries at once; the recovery is an entry of its own
     charon.reachable.add(A);
     expect((await post('/segw/insupc-tunnel/actions/primary')).status).toBe(202);
     await waitFor(upOn(A), 5000, 'UP again after the operator action');
+    const h = (await get('/segw/history?limit=2')).body.history;
+    expect(h.map((e: { reason: string; result: string }) => [e.reason, e.result])).toEqual([
+      ['recovered-from-failed', 'success'],
+      ['manual-primary', 'success'],
+    ]);
+  });
+
+  it('restarted gateway: the history of the previous run is reloaded from segw.history-file', async () => {
+    const before = (await get('/segw/history?limit=1000')).body.history;
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(dir, 'segw-history.json'))).toBe(true);
+    await gw.close();
+    gw = await startGateway(config);
+    const after = (await get('/segw/history?limit=1000')).body.history;
+    // the same entries, the first of the new run (if it already switched) on top
+    expect(after.slice(after.length - before.length)).toEqual(before);
+    await waitFor(upOn(A), 5000, 'UP after the gateway restart');
   });
 
   it('charon restarted: reconnected within about a second, connection re-loaded and UP', async () => {
@@ -278,5 +321,36 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(charon.loaded.get('insupc-tunnel')).toBe(A);
     expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.status).toBe('up');
+  });
+
+  it('a bad connection definition stops the gateway process at start-up, naming the key', () => {
+    const main = join(__dirname, '..', 'dist', 'src', 'main.js');
+    const yaml = join(dir, 'bad-segw.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1, segw-connection: nope }] }',
+        'segw:',
+        '  enabled: true',
+        '  connections:',
+        '    insupc-tunnel:',
+        '      remote_addrs: " , "',
+        '      local: { auth: psk }',
+        '      remote: { auth: psk }',
+        '      children: { insupc-child: { local_ts: 10.1.0.0/24 } }',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [main, '--config', yaml], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, INSUPCLIENT_CONFIG: '' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain(
+      'segw.connections.insupc-tunnel.remote_addrs: no address',
+    );
+    expect(r.stdout + r.stderr).toContain(
+      "insupc.clients[0].segw-connection: 'nope' is not a key of segw.connections",
+    );
   });
 });

@@ -185,19 +185,20 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
           { ip: '127.0.0.1', mac: '000000000001', 'auth-key': 'TEST_AUTH_KEY_001' },
         ],
       },
-      // A dead path must be noticed within about a second: short heartbeats and timeouts.
+      // Section 5.3's measurement settings: the INSUPC side sees a dead path within 800 ms.
       insupc: {
         clients: [
           {
             name: 'INSUPC-1',
             host: '10.2.0.1',
             port: INSUPC_PORT,
+            'segw-connection': 'insupc-tunnel',
             'connect-timeout': 1000,
             'read-timeout': 1000,
             'retry-interval': 200,
-            'heartbeat-interval': 300,
+            'heartbeat-interval': 500,
             'heartbeat-timeout': 300,
-            'heartbeat-max-misses': 2,
+            'heartbeat-max-misses': 1,
           },
         ],
       },
@@ -206,13 +207,17 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       segw: {
         enabled: true,
         'vici-socket': env.SEGW_LAB_VICI,
+        'history-file': join(dir, 'segw-history.json'),
         policy: {
           'max-retries': 3,
           'backoff-base': 200,
           'backoff-max': 60000,
           'initiate-timeout': 5000,
+          'probe-timeout': 1000,
+          'insupc-loss-probe': true,
         },
-        ...labTunnel(env),
+        // DPD as in production: alone it would take over 30 s to see a dead SEGW
+        ...labTunnel(env, '30s'),
       },
     };
     // JSON is YAML: no serializer needed.
@@ -286,6 +291,12 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 70_000);
 
+  /** INSUPC-loss probes the initiator charon started so far (its log, appended across runs). */
+  const lossProbes = () =>
+    readFileSync(join(LAB_ENV.LAB_DIR, 'init', 'charon.log'), 'utf8').split(
+      'initiating IKE_SA insupc-tunnel-probe',
+    ).length - 1;
+
   /** On a failure, the logs of every child say why. */
   const explain = async <T>(body: () => Promise<T>): Promise<T> => {
     try {
@@ -328,7 +339,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       expect(s2.instances[serverOf(2)].received.DB_QUERY_REQUEST ?? 0).toBe(0);
     }));
 
-  it('SEGW 1 killed: executes fail, then succeed again via SEGW 2 (outage printed)', () =>
+  it('SEGW 1 killed (DPD 30 s): the INSUPC loss probe finds it dead, first good execute via SEGW 2 within 3 s', () =>
     explain(async () => {
       const from = results.length;
       const killedAt = Date.now();
@@ -357,13 +368,13 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       }
       const kinds = [...byKind].map(([kind, n]) => `${n}x ${kind}`).join(', ');
       process.stderr.write(
-        `\nSEGW data plane: SEGW 1 killed -> first good execute via SEGW 2 after ${failoverMs} ms; ` +
+        `\nSEGW data plane (fast detection, DPD 30 s): SEGW 1 killed -> first good execute via SEGW 2 after ${failoverMs} ms; ` +
           `outage (first failed execute sent -> first good answered) ${outageMs} ms, ` +
           `${failures.length} failed executes (${kinds})\n`,
       );
       // Every failed execute got an answer from the gateway (never silence, never a drop).
       expect(failures.every((r) => r.result !== null)).toBe(true);
-      expect(outageMs).toBeLessThan(15_000);
+      expect(failoverMs).toBeLessThan(3000);
 
       // Stable on SEGW 2: the next five answers all come from behind it.
       await pollFor(
@@ -379,7 +390,7 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
       expect(h.history[0]).toMatchObject({
         from: SEGW_ADDR[1],
         to: SEGW_ADDR[2],
-        reason: 'ike-down',
+        reason: 'insupc-lost',
         result: 'success',
       });
       const s2 = await getJsonIn<SimulatorStats>(
@@ -388,5 +399,26 @@ describeLab('SEGW failover through real strongSwan (lab, data plane)', () => {
         '/api/simulator/stats',
       );
       expect(s2.instances[serverOf(2)].received.DB_QUERY_REQUEST).toBeGreaterThanOrEqual(6);
+    }));
+
+  it('INSUPC simulator behind SEGW 2 killed, SEGW 2 alive: the probe answers, no failover, the log line', () =>
+    explain(async () => {
+      const before = await getJsonIn<HistoryView>('init', ADMIN_PORT, '/segw/history?limit=1000');
+      const probesBefore = lossProbes();
+      const sim = children.find((c) => c.name === 'simulator-segw2')!;
+      sim.proc.kill('SIGKILL');
+      await sim.exited;
+      const line = `SEGW ${SEGW_ADDR[2]} answers; INSUPC loss through 'insupc-tunnel' is not the tunnel`;
+      const gatewayLog = children.find((c) => c.name === 'gateway')!.log;
+      await pollFor(
+        'the probe answered',
+        () => (readFileSync(gatewayLog, 'utf8').includes(line) ? true : undefined),
+        10_000,
+      );
+      const segw = await getJsonIn<SegwView>('init', ADMIN_PORT, '/segw');
+      expect(segw.connections[0]).toMatchObject({ state: 'UP', current: SEGW_ADDR[2] });
+      const after = await getJsonIn<HistoryView>('init', ADMIN_PORT, '/segw/history?limit=1000');
+      expect(after.history).toEqual(before.history);
+      expect(lossProbes()).toBe(probesBefore + 1);
     }));
 });

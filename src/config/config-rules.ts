@@ -3,6 +3,7 @@
  * by `config check` and on a reload. Each finding names the keys involved the way the
  * operator writes them; an error stops start-up, a warning is logged at start-up.
  */
+import { segwConfigProblems } from '../segw/swanctl-connection';
 import { AppConfig } from './config.schema';
 
 export interface RuleFinding {
@@ -73,13 +74,15 @@ const limitsInOrder: ConfigRule = ({ tcp: { server }, segw: { policy } }) => [
 ];
 
 /**
- * Every rule, in order. The definitions under `segw.connections` (remote_addrs, local,
- * remote, children; operations spec §5.1) are validated by the SEGW feature's own pure
- * functions: add that rule here (e.g. `(c) => validateSegwConnections(c.segw).map(error)`
- * with `segw.connections.<name>.<key>: <why>` lines) so it runs with the others.
+ * The definitions under `segw.connections` (remote_addrs, local, remote, children, list keys;
+ * operations spec §5.1), by the SEGW feature's own pure functions.
  */
+const segwConnectionsUsable: ConfigRule = (c) => segwConfigProblems(c).map(error);
+
+/** Every rule, in order. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   readTimeoutAboveHeartbeat,
+  segwConnectionsUsable,
   segwConnectionKnown,
   limitsInOrder,
 ];

@@ -114,6 +114,22 @@ export class ConnectionFailover {
   }
 }
 
+export interface SegwConnectionView {
+  name: string;
+  addresses: string[];
+  current: string;
+  state: SegwState;
+  retries: number;
+  lastChange: string;
+}
+
+/** What `GET /segw` shows of one connection. */
+export function viewOf(f: ConnectionFailover): SegwConnectionView {
+  const { name, current, state, retries } = f;
+  const lastChange = new Date(f.lastChange).toISOString();
+  return { name, addresses: [...f.addresses], current, state, retries, lastChange };
+}
+
 /** Keeps the last `capacity` items; oldest first. */
 export class RingBuffer<T> {
   private readonly items: T[] = [];

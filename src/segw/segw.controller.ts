@@ -11,11 +11,8 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import {
-  HISTORY_CAPACITY,
-  SegwFailoverManager,
-  UnknownSegwConnectionError,
-} from './segw-failover.manager';
+import { SegwFailoverManager, UnknownSegwConnectionError } from './segw-failover.manager';
+import { HISTORY_CAPACITY } from './segw-history';
 
 /** Admin API for SEGW failover (operations spec section 5). */
 @ApiTags('segw')

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ViciClient, ViciInput, ViciSection } from '../../libs/vici/src';
+import { errorText } from '../common/error-text';
 import { InitiateResult, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
 
 /** Slack above charon's own initiate timeout before the client gives the socket up. */
@@ -21,6 +22,8 @@ export class ViciIpsecControl implements IpsecControl {
     this.close();
     const client = await ViciClient.connect(this.socketPath, {
       commandTimeoutMs: this.maxCommandMs + COMMAND_SLACK_MS,
+      onSubscriberError: (e, event) =>
+        this.log.error(`VICI event '${event}' handler failed: ${errorText(e)}`),
     });
     this.client = client;
     client.once('close', (e?: Error) => {
@@ -96,7 +99,7 @@ export class ViciIpsecControl implements IpsecControl {
       if (!established) this.log.debug(`probe '${name}': ${String(r.errmsg ?? 'failed')}`);
       return established;
     } catch (e) {
-      this.log.debug(`probe '${name}': ${(e as Error).message}`);
+      this.log.debug(`probe '${name}': ${errorText(e)}`);
       return false;
     } finally {
       if (client && !client.isClosed) {

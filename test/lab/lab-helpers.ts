@@ -12,11 +12,12 @@ export type LabEnv = Record<string, string>;
 
 /**
  * `describe` when the lab can run here, else `describe.skip` after a loud banner naming
- * `what` was skipped. Only `check`'s exit 3 means "cannot run here"; any other failure is
+ * `what` was skipped. `check` never installs anything (that is `segw-lab.sh install`, run
+ * before jest), so collecting the specs stays quick. Only `check`'s exit 3 means "cannot run here"; any other failure is
  * a broken lab, so the suite runs and fails on it.
  */
 export function describeIfLabRuns(what: string, env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync('bash', [LAB_SCRIPT, 'check'], { env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('bash', [LAB_SCRIPT, 'check'], { env, encoding: 'utf8', timeout: 30_000 });
   if (r.status === 0) return describe;
   const why = (r.stderr || r.stdout || `exit ${r.status}`).trim();
   if (r.status !== 3) {
@@ -52,26 +53,36 @@ export function labDown(env: NodeJS.ProcessEnv): void {
   spawnSync('bash', [LAB_SCRIPT, 'down'], { env, stdio: 'ignore', timeout: 60_000 });
 }
 
-/** The segw `connections` and `secrets` config for the lab's tunnel 'insupc-tunnel'. */
-export function labTunnel(lab: LabEnv) {
+/**
+ * operations.md section 5's example connection, verbatim but for the lab's addresses and
+ * identities: `remote_addrs` and `local_addrs` as comma strings, the rest as YAML lists.
+ */
+export function specTunnel(lab: LabEnv, remoteAddrs = lab.SEGW_LAB_ADDRS) {
   return {
-    connections: {
-      'insupc-tunnel': {
-        remote_addrs: lab.SEGW_LAB_ADDRS,
-        version: 2,
-        proposals: [lab.SEGW_LAB_PROPOSALS],
-        dpd_delay: lab.SEGW_LAB_DPD,
-        local: { auth: 'psk', id: lab.SEGW_LAB_LOCAL_ID },
-        remote: { auth: 'psk', id: lab.SEGW_LAB_REMOTE_ID },
-        children: {
-          'insupc-child': {
-            local_ts: [lab.SEGW_LAB_LOCAL_TS],
-            remote_ts: [lab.SEGW_LAB_REMOTE_TS],
-            esp_proposals: [lab.SEGW_LAB_PROPOSALS],
-          },
-        },
+    remote_addrs: remoteAddrs,
+    local_addrs: '%any',
+    version: 2,
+    proposals: [lab.SEGW_LAB_PROPOSALS],
+    local: { auth: 'psk', id: lab.SEGW_LAB_LOCAL_ID },
+    remote: { auth: 'psk', id: lab.SEGW_LAB_REMOTE_ID },
+    children: {
+      'insupc-child': {
+        local_ts: [lab.SEGW_LAB_LOCAL_TS],
+        remote_ts: [lab.SEGW_LAB_REMOTE_TS],
+        esp_proposals: [lab.SEGW_LAB_PROPOSALS],
       },
     },
-    secrets: [{ type: 'ike', id: lab.SEGW_LAB_LOCAL_ID, secret: lab.SEGW_LAB_PSK }],
+  };
+}
+
+export const labSecrets = (lab: LabEnv) => [
+  { type: 'ike', id: lab.SEGW_LAB_LOCAL_ID, secret: lab.SEGW_LAB_PSK },
+];
+
+/** The segw `connections` and `secrets` for the lab's tunnel 'insupc-tunnel', DPD at `dpd`. */
+export function labTunnel(lab: LabEnv, dpd = lab.SEGW_LAB_DPD) {
+  return {
+    connections: { 'insupc-tunnel': { ...specTunnel(lab), dpd_delay: dpd } },
+    secrets: labSecrets(lab),
   };
 }

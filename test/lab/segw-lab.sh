@@ -18,6 +18,7 @@
 #                             Behind every SEGW the same inner address 10.2.0.1 answers
 #                             (the core network); from init it is reached only through
 #                             the tunnel, from source 10.1.0.1.
+#   segw-lab.sh install       install the packages below with apt-get (CI runs it before jest)
 #   segw-lab.sh check        exit 0 when this machine can host the lab, 3 when it cannot
 #   segw-lab.sh stop-init     kill the initiator's charon (the gateway's VICI peer)
 #   segw-lab.sh start-init    start the initiator's charon again (empty: no connections)
@@ -26,7 +27,7 @@
 #
 # Requires root, iproute2, and Debian's strongswan-charon, strongswan-swanctl,
 # libcharon-extra-plugins (kernel-libipsec lives there, not in strongswan-charon) and
-# iputils-ping (the script installs them with apt-get when missing). ESP runs in user
+# iputils-ping (`install` installs them with apt-get; `check` and `up` never do). ESP runs in user
 # space (charon's kernel-libipsec plugin over a TUN device), so the lab works on kernels
 # whose XFRM lacks ESP. Exit status 3 means the machine cannot host
 # the lab (no network namespaces, no XFRM): a test must report that as skipped, never
@@ -57,17 +58,27 @@ segw_addr() { echo "10.99.$1.2"; }
 init_addr() { echo "10.99.$1.1"; }
 count() { cat "$LAB_DIR/count" 2>/dev/null || echo 0; }
 
+PKGS="strongswan-charon strongswan-swanctl libcharon-extra-plugins iputils-ping iproute2 util-linux"
+have_packages() {
+  [ -x "$CHARON" ] && [ -e "$LIBIPSEC" ] && command -v swanctl >/dev/null && command -v ping >/dev/null \
+    && command -v ip >/dev/null && command -v unshare >/dev/null
+}
+
+# The package install is a step of its own (CI runs it before jest): test collection only
+# checks, it never waits on apt-get.
+cmd_install() {
+  [ "$(id -u)" = 0 ] || cannot "needs root to install $PKGS"
+  have_packages && { echo "segw-lab: packages present" >&2; return 0; }
+  command -v apt-get >/dev/null || cannot "strongSwan is missing and there is no apt-get to install it"
+  echo "segw-lab: installing $PKGS" >&2
+  # shellcheck disable=SC2086
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PKGS) >&2 \
+    || cannot "could not install strongSwan with apt-get"
+}
+
 need_tools() {
   [ "$(id -u)" = 0 ] || cannot "needs root"
-  if [ ! -x "$CHARON" ] || [ ! -e "$LIBIPSEC" ] || ! command -v swanctl >/dev/null \
-    || ! command -v ping >/dev/null || ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
-    local pkgs="strongswan-charon strongswan-swanctl libcharon-extra-plugins iputils-ping iproute2 util-linux"
-    echo "segw-lab: installing $pkgs" >&2
-    command -v apt-get >/dev/null || cannot "strongSwan is missing and there is no apt-get to install it"
-    # shellcheck disable=SC2086
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs) >&2 \
-      || cannot "could not install strongSwan with apt-get"
-  fi
+  have_packages || cannot "strongSwan packages missing: run 'bash test/lab/segw-lab.sh install' first ($PKGS)"
   command -v ip >/dev/null || cannot "iproute2 (ip) is missing"
   [ -x "$CHARON" ] || cannot "charon is missing ($CHARON)"
   command -v swanctl >/dev/null || cannot "swanctl is missing"
@@ -340,6 +351,7 @@ case "${1:-}" in
   mend-segw) cmd_mend_segw "${2:-}" ;;
   selftest) cmd_selftest ;;
   check) need_tools ;;
+  install) cmd_install ;;
   stop-init) stop_charon "$LAB_DIR/init"; echo "segw-lab: initiator charon killed" >&2 ;;
   start-init) start_charon "$(init_ns)" "$LAB_DIR/init"; echo "segw-lab: initiator charon started" >&2 ;;
   exec)

@@ -135,4 +135,32 @@ describe('ViciClient', () => {
   it('rejects connecting to a socket nobody listens on', async () => {
     await expect(ViciClient.connect('/nonexistent/vici.sock')).rejects.toThrow();
   });
+
+  it('a throwing event subscriber is reported; other subscribers, later events and commands go on', async () => {
+    const d = await fakeDaemon((p, send) => {
+      if (p.type === PacketType.EVENT_REGISTER) {
+        send(encodePacket({ type: PacketType.EVENT_CONFIRM }));
+      } else if (p.name === 'version') {
+        const event = (n: string) =>
+          encodePacket({ type: PacketType.EVENT, name: 'ike-updown', message: { n } });
+        send(Buffer.concat([event('1'), event('2')]));
+        send(encodePacket({ type: PacketType.CMD_RESPONSE, message: { version: '6' } }));
+      }
+    });
+    const reported: string[] = [];
+    client = await ViciClient.connect(d.path, {
+      onSubscriberError: (e, event) => reported.push(`${event}: ${(e as Error).message}`),
+    });
+    const got: string[] = [];
+    await client.subscribe('ike-updown', () => {
+      throw new Error('subscriber bug');
+    });
+    await client.subscribe('ike-updown', (_n, m) => got.push(String(m.n)));
+    const r = await client.request('version');
+    expect(r.version).toBe('6');
+    expect(got).toEqual(['1', '2']);
+    expect(reported).toEqual(['ike-updown: subscriber bug', 'ike-updown: subscriber bug']);
+    expect(client.isClosed).toBe(false);
+    await d.close();
+  });
 });

@@ -26,6 +26,12 @@ export interface ViciClientOptions {
    * never be matched to its command again: on expiry the connection is closed.
    */
   commandTimeoutMs?: number;
+  /**
+   * Told when an event subscriber throws. The exception stops at the client: the other
+   * subscribers, later packets and the socket carry on (a subscriber's bug must not take
+   * the process or the session down). Default: ignored.
+   */
+  onSubscriberError?: (error: unknown, event: string) => void;
 }
 
 interface Job {
@@ -243,13 +249,25 @@ export class ViciClient extends EventEmitter {
     for (const p of packets) {
       if (p.type === PacketType.EVENT) {
         const set = this.subscribers.get(p.name ?? '');
-        if (set) for (const h of [...set]) h(p.name ?? '', p.message ?? {});
+        if (set) for (const h of [...set]) this.deliver(h, p.name ?? '', p.message ?? {});
       } else if (this.waiter) {
         this.waiter(p);
       } else {
         this.socket.destroy();
         this.shutdown(new ViciError(`unsolicited packet type ${p.type}`));
         return;
+      }
+    }
+  }
+
+  private deliver(h: ViciEventHandler, event: string, message: ViciSection): void {
+    try {
+      h(event, message);
+    } catch (e) {
+      try {
+        this.options.onSubscriberError?.(e, event);
+      } catch {
+        // the reporter itself failed: nothing more to do for it here
       }
     }
   }
