@@ -20,8 +20,8 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
-import { dist, root, stop } from './bench-processes';
-import { cpuSeconds, exited, freePort, runLoadgen, waitReady } from './lib/processes';
+import { dist, exited, freePort, root, stop } from './bench-processes';
+import { cpuSeconds, runLoadgen, waitReady } from './lib/processes';
 import { gatewayConfig, options, SoakOptions } from './lib/soak-config';
 import { PhaseResult, summarise } from './lib/soak-report';
 import type { ProbeSample } from './soak-probe';

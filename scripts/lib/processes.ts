@@ -1,23 +1,12 @@
 /**
- * Process plumbing shared by the bench and soak scripts: free loopback ports, the built
- * gateway's readiness, child exit, and the load generator run as its own process.
+ * Process plumbing of the soak script (free ports and child exit come from the bench's
+ * bench-processes.ts): the built gateway's readiness, the load generator as its own process,
+ * a child's CPU time.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { LoadReport } from '../../apps/sipsvc-loadgen/src/load-report';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitReady(httpPort: number, gateway: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20000;
@@ -32,12 +21,6 @@ export async function waitReady(httpPort: number, gateway: ChildProcess): Promis
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('gateway not ready within 20 s');
-}
-
-export function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
 /** Runs dist/apps/sipsvc-loadgen with `args` and resolves with its JSON report. */
