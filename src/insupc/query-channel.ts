@@ -9,6 +9,7 @@ import {
   readSqlOutput,
   ResultCode,
 } from '../../libs/insupc-protocol/src';
+import { TickCork } from '../common/io/tick-cork';
 import { LogThrottle } from '../common/log-throttle';
 import type { ConnectionOwner } from './connection-owner';
 import { InsupcQueryError } from '../contracts/insupc-query.port';
@@ -40,7 +41,8 @@ export interface QueryWire {
  */
 export class QueryChannel {
   readonly pending = new PendingRequests();
-  private corked: Socket | null = null;
+  /** queries sent in one tick (one drain of the SIPSVC receive queue) leave in one writev. */
+  private readonly cork = new TickCork();
   private backlogged = false;
   private readonly unknownTx = new LogThrottle();
 
@@ -103,7 +105,7 @@ export class QueryChannel {
     request.sentAt = this.wire.now();
     this.pending.add(transactionId, request);
     this.owner.counters.requests++;
-    this.corkUntilNextTick(socket);
+    this.cork.hold(socket);
     this.wire.write(socket, frame);
   }
 
@@ -161,20 +163,4 @@ export class QueryChannel {
   reset(): void {
     this.backlogged = false;
   }
-
-  /**
-   * Queries sent in the same tick (one drain of the SIPSVC receive queue) leave in one writev
-   * rather than one syscall each; uncorked on process.nextTick, before any I/O or timer.
-   */
-  private corkUntilNextTick(socket: Socket): void {
-    if (this.corked) return;
-    this.corked = socket;
-    socket.cork();
-    process.nextTick(this.uncork);
-  }
-
-  private readonly uncork = (): void => {
-    this.corked?.uncork();
-    this.corked = null;
-  };
 }
