@@ -1,11 +1,10 @@
 /** One cell of the bench matrix: one path at one shape, measured from outside. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import type { LoadReport } from '../apps/sipsvc-loadgen/src/load-report';
 import type { BenchOptions, PathName, Shape } from './bench-options';
 import type { ProbeReport } from './bench-probe-report';
-import { dist, procStats, root, sampleRss } from './bench-processes';
+import { procStats, sampleRss } from './bench-processes';
+import { runLoadgen } from './lib/processes';
 
 export interface CellResult {
   path: PathName;
@@ -62,7 +61,7 @@ export async function runCell(
   const load1 = loadavg()[0];
   const peakRss = sampleRss(middle?.pid);
   const started = performance.now();
-  const report = await runLoadgen(path, [
+  const report = await runLoadgen(path === 'gateway' ? 'sipsvc-loadgen' : 'insupc-loadgen', [
     '--port',
     t.ports[path].join(','),
     ...(gateway ? ['--framing', o.framing] : []),
@@ -111,31 +110,6 @@ export async function runCell(
   }
   if (gateway && o.probe) cell.probe = (await probe(middle!, 'dump')) as ProbeReport;
   return cell;
-}
-
-function runLoadgen(path: PathName, args: string[]): Promise<LoadReport> {
-  const app = path === 'gateway' ? 'sipsvc-loadgen' : 'insupc-loadgen';
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(dist, 'apps', app, 'src/main.js'), ...args, '--json'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        cwd: root,
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      try {
-        const report = JSON.parse(out.trim().split('\n').pop() ?? '') as LoadReport;
-        if (code !== 0) report.errors.push(`load generator exited ${code}`);
-        resolve(report);
-      } catch {
-        reject(new Error(`${app} exited ${code} without a report`));
-      }
-    });
-  });
 }
 
 function probe(gateway: ChildProcess, command: 'reset' | 'dump'): Promise<unknown> {

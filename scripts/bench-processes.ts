@@ -1,35 +1,10 @@
 /** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy. */
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-options';
-
-export const dist = join(__dirname, '..');
-export const root = join(dist, '..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
-}
-
-export async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  await exited(child);
-}
+import { dist, exited, freePort, root, waitReady } from './lib/processes';
 
 export interface Simulators {
   children: ChildProcess[];
@@ -134,23 +109,8 @@ export async function startGateway(o: BenchOptions, insupc: number[], dir: strin
       env: { ...process.env, BENCH_PROBE_SIPSVC_PORT: String(sipsvcPort) },
     },
   );
-  await waitReady(httpPort, child);
+  await waitReady(httpPort, child, 30000);
   return { child, httpPort, sipsvcPort };
-}
-
-async function waitReady(httpPort: number, gateway: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    if (gateway.exitCode !== null) throw new Error(`gateway exited (${gateway.exitCode})`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('gateway not ready within 30 s');
 }
 
 /** HAProxy 2.6 in TCP mode, one thread, round robin over the simulator ports. */

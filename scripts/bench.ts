@@ -19,15 +19,14 @@ import { type BenchOptions, parseBenchArgs, type PathName } from './bench-option
 import {
   type Gateway,
   procStats,
-  root,
   startGateway,
   startHaproxy,
   startSimulators,
-  stop,
   stopSimulators,
   type Simulators,
 } from './bench-processes';
 import { formatProbe } from './bench-probe-report';
+import { root, stop } from './lib/processes';
 import { formatTable, medians, type MemoryReport, ratios } from './bench-report';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

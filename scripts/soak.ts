@@ -20,8 +20,16 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
-import { dist, exited, freePort, root, stop } from './bench-processes';
-import { cpuSeconds, runLoadgen, waitReady } from './lib/processes';
+import {
+  cpuSeconds,
+  dist,
+  exited,
+  freePort,
+  root,
+  runLoadgen,
+  stop,
+  waitReady,
+} from './lib/processes';
 import { gatewayConfig, options, SoakOptions } from './lib/soak-config';
 import { PhaseResult, summarise } from './lib/soak-report';
 import type { ProbeSample } from './soak-probe';
@@ -86,8 +94,7 @@ async function phase(
   gw.samples = [];
   const cpuBefore = await cpuSeconds(gw.child.pid!);
   const report = await runLoadgen(
-    dist,
-    root,
+    'sipsvc-loadgen',
     [
       '--port',
       String(sipsvcPort),

@@ -1,15 +1,47 @@
 /**
- * Process plumbing of the soak script (free ports and child exit come from the bench's
- * bench-processes.ts): the built gateway's readiness, the load generator as its own process,
+ * Process plumbing shared by the bench and soak scripts: where the build lies, free ports,
+ * child exit and stop, the built gateway's readiness, a load generator as its own process,
  * a child's CPU time.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { LoadReport } from '../../apps/sipsvc-loadgen/src/load-report';
 
-export async function waitReady(httpPort: number, gateway: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20000;
+/** the build output (dist/) and the repository root above it. */
+export const dist = join(__dirname, '../..');
+export const root = join(dist, '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+export async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  await exited(child);
+}
+
+export async function waitReady(
+  httpPort: number,
+  gateway: ChildProcess,
+  timeoutMs = 20000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gateway.exitCode !== null) throw new Error(`gateway exited (${gateway.exitCode})`);
     try {
@@ -20,21 +52,25 @@ export async function waitReady(httpPort: number, gateway: ChildProcess): Promis
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('gateway not ready within 20 s');
+  throw new Error(`gateway not ready within ${timeoutMs / 1000} s`);
 }
 
-/** Runs dist/apps/sipsvc-loadgen with `args` and resolves with its JSON report. */
+export type LoadgenApp = 'sipsvc-loadgen' | 'insupc-loadgen';
+
+/** Runs dist/apps/<app> with `args` from the repository root and resolves with its JSON report. */
 export function runLoadgen(
-  dist: string,
-  cwd: string,
+  app: LoadgenApp,
   args: string[],
   onSpawn: (child: ChildProcess) => void = () => undefined,
 ): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(dist, 'apps/sipsvc-loadgen/src/main.js'), ...args, '--json'],
-      { stdio: ['ignore', 'pipe', 'inherit'], cwd },
+      [join(dist, 'apps', app, 'src/main.js'), ...args, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: root,
+      },
     );
     onSpawn(child);
     let out = '';
@@ -45,7 +81,7 @@ export function runLoadgen(
         if (code !== 0) report.errors.push(`load generator exited ${code}`);
         resolve(report);
       } catch {
-        reject(new Error(`load generator exited ${code} without a report`));
+        reject(new Error(`${app} exited ${code} without a report`));
       }
     });
   });
