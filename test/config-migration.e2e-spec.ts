@@ -7,13 +7,12 @@
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { startGateway } from '../src/bootstrap';
 import { parseConfigWithWarnings } from '../src/config/config.loader';
-import { TempDir } from './ops-support';
+import { gatewayPorts, TempDir } from './support/real-processes';
 import { http } from './support/http';
 import { waitRoutable } from './support/simulator-clients';
 import { waitFor } from './support/wait-for';
@@ -21,14 +20,6 @@ import { waitFor } from './support/wait-for';
 const MAIN = process.env.INSUPCLIENT_E2E_MAIN || join(__dirname, '..', 'dist', 'src', 'main.js');
 const FIXTURES = join(__dirname, 'fixtures', 'original-config');
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Messages of the JSON log lines in `output` at `level` (pino: 40 = warn). */
 const messagesAt = (output: string, level: number): string[] =>
@@ -56,7 +47,7 @@ describe("the original service's application.yml (e2e)", () => {
   });
 
   it("the test guide's application.yaml starts the real process; migrate + check leave no alias", async () => {
-    const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
+    const { http: httpPort, sipsvc: sipsvcPort } = await gatewayPorts();
     const logFile = dir.file('logs/insupclient.log');
     const original = readFileSync(join(FIXTURES, 'test-guide-application.yaml'), 'utf8')
       .replace('192.168.1.100', '127.0.0.1')

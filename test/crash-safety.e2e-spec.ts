@@ -10,18 +10,18 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { http } from './support/http';
 import {
-  freePort,
+  gatewayPorts,
   GatewayPorts,
   RealProcess,
   startGatewayProcess,
-  WorkDir,
+  TempDir,
 } from './support/real-processes';
 import { SteadyLoad } from './support/steady-load';
 
 const KILLS = process.env.CRASH_SAFETY_LONG === '1' ? 100 : 6;
 
 describe('crash safety: kill -9 while state flips and snapshots are written (e2e)', () => {
-  const dir = new WorkDir();
+  const dir = new TempDir();
   let sim: InsupcSimulator;
   let ports: GatewayPorts;
   let gw: RealProcess | undefined;
@@ -29,7 +29,7 @@ describe('crash safety: kill -9 while state flips and snapshots are written (e2e
 
   beforeAll(async () => {
     sim = await startSimulator({ logger: false, instances: [{ name: 'INSUPC-1', port: 0 }] });
-    ports = { http: await freePort(), sipsvc: await freePort() };
+    ports = await gatewayPorts();
     dir.write('oam-conf.json', '{"appStates":{"insupclient":"RUNNING"}}');
     yaml = `
 application:

@@ -6,11 +6,11 @@
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { HostileInsupc } from './support/hostile-insupc';
 import {
-  freePort,
+  gatewayPorts,
   GatewayPorts,
   RealProcess,
   startGatewayProcess,
-  WorkDir,
+  TempDir,
 } from './support/real-processes';
 import { connectSipsvc } from './support/sipsvc-test-client';
 
@@ -31,12 +31,12 @@ ${extra}`;
 }
 
 describe('issue 14 INSUPC-side defects, from outside (e2e, real process)', () => {
-  const dir = new WorkDir();
+  const dir = new TempDir();
   let gw: RealProcess | undefined;
   let ports: GatewayPorts;
 
   beforeEach(async () => {
-    ports = { http: await freePort(), sipsvc: await freePort() };
+    ports = await gatewayPorts();
   });
   afterEach(async () => {
     await gw?.kill();

@@ -11,14 +11,14 @@
  */
 import { http } from './support/http';
 import {
-  freePort,
+  gatewayPorts,
   GatewayPorts,
   RealProcess,
   SimulatorPorts,
   simulatorPorts,
   startGatewayProcess,
   startSimulatorProcess,
-  WorkDir,
+  TempDir,
 } from './support/real-processes';
 import { LoadTally, SteadyLoad } from './support/steady-load';
 import { waitFor } from './support/wait-for';
@@ -115,7 +115,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-function gatewayYaml(gp: GatewayPorts, sp: SimulatorPorts, dir: WorkDir, small: boolean): string {
+function gatewayYaml(gp: GatewayPorts, sp: SimulatorPorts, dir: TempDir, small: boolean): string {
   const clients = sp.instances
     .map(
       (p, i) =>
@@ -147,7 +147,7 @@ logging: { level: warn }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('fault injection under load (e2e, real processes)', () => {
-  const dir = new WorkDir();
+  const dir = new TempDir();
   let sp: SimulatorPorts;
   let gp: GatewayPorts;
   let sim: RealProcess;
@@ -156,7 +156,7 @@ describe('fault injection under load (e2e, real processes)', () => {
 
   beforeAll(async () => {
     sp = await simulatorPorts(2);
-    gp = { http: await freePort(), sipsvc: await freePort() };
+    gp = await gatewayPorts();
     sim = await startSimulatorProcess(dir, sp);
   }, 30000);
 

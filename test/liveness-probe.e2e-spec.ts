@@ -7,8 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Gateway, startGateway } from '../src/bootstrap';
-import { TempDir } from './ops-support';
-import { freePort } from './support/gateway-process';
+import { freePort, TempDir } from './support/real-processes';
 import { testConfig } from './support/test-config';
 
 const PROBE = join(__dirname, '..', 'dist', 'src', 'health', 'liveness-probe.js');

@@ -8,14 +8,14 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { InsupcSimulator, startSimulator } from '../apps/insupc-simulator/src';
-import { TempDir } from './ops-support';
 import {
   freePort,
-  GatewayProcess,
-  killGatewayProcess,
-  startGatewayProcess,
+  gatewayPorts,
+  RealProcess,
+  spawnGateway,
+  TempDir,
   waitGatewayReady,
-} from './support/gateway-process';
+} from './support/real-processes';
 import { Haproxy } from './support/haproxy';
 import { http } from './support/http';
 import { ReconnectingLoadClient } from './support/reconnecting-load-client';
@@ -31,7 +31,7 @@ interface Instance {
   name: string;
   httpPort: number;
   sipsvcPort: number;
-  proc: GatewayProcess;
+  proc: RealProcess;
 }
 
 const oamDoc = (state: string) =>
@@ -59,8 +59,7 @@ describe('several instances behind HAProxy (e2e)', () => {
     writeOam('RUNNING');
     for (let n = 0; n < INSTANCES; n++) {
       const name = `gw${n}`;
-      const httpPort = await freePort();
-      const sipsvcPort = await freePort();
+      const { http: httpPort, sipsvc: sipsvcPort } = await gatewayPorts();
       const config = dir.write(
         `${name}.yaml`,
         `
@@ -79,7 +78,7 @@ oam: { config: { path: ${oamFile} } }
 logging: { level: info }
 `,
       );
-      instances.push({ name, httpPort, sipsvcPort, proc: startGatewayProcess(config) });
+      instances.push({ name, httpPort, sipsvcPort, proc: spawnGateway(config) });
     }
     for (const i of instances) await waitGatewayReady(i.proc, i.httpPort);
     haproxy = new Haproxy(
@@ -93,7 +92,7 @@ logging: { level: info }
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.stop().catch(() => undefined)));
     await haproxy?.stop();
-    for (const i of instances) await killGatewayProcess(i.proc);
+    for (const i of instances) await i.proc.kill();
     await sim?.stop();
     dir.remove();
   });

@@ -8,7 +8,8 @@ import { startGateway, Gateway } from '../src/bootstrap';
 import { loadConfigFile } from '../src/config/config.loader';
 import { AppConfig } from '../src/config/config.schema';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
-import { StatsServer, TempDir } from './ops-support';
+import { StatsServer } from './ops-support';
+import { TempDir } from './support/real-processes';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 

@@ -6,14 +6,13 @@
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
-import { TempDir } from './ops-support';
 import {
-  freePort,
-  GatewayProcess,
-  killGatewayProcess,
-  startGatewayProcess,
+  gatewayPorts,
+  RealProcess,
+  spawnGateway,
+  TempDir,
   waitGatewayReady,
-} from './support/gateway-process';
+} from './support/real-processes';
 import { http } from './support/http';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
 import { waitFor } from './support/wait-for';
@@ -46,7 +45,7 @@ describe('gateway logs as files (real process)', () => {
   const logFile = dir.file('logs/insupclient.log');
   const execFile = dir.file('logs/execute.log');
   let sim: InsupcSimulator;
-  let gw: GatewayProcess;
+  let gw: RealProcess;
   let httpPort: number;
   let sipsvcPort: number;
 
@@ -69,8 +68,7 @@ describe('gateway logs as files (real process)', () => {
         { name: 'INSUPC-3', dbStatus: 'MA', scenario: 'no_response' },
       ],
     });
-    httpPort = await freePort();
-    sipsvcPort = await freePort();
+    ({ http: httpPort, sipsvc: sipsvcPort } = await gatewayPorts());
     const client = (name: string, extra = '') =>
       `    - { name: ${name}, host: 127.0.0.1, port: ${sim.port(name)}, retry-interval: 500${extra} }`;
     const configPath = dir.write(
@@ -95,12 +93,12 @@ oam: { config: { path: ${dir.file('oam-conf.json')} } }
 logging: { level: info, file: ${logFile}, execute-file: ${execFile} }
 `,
     );
-    gw = startGatewayProcess(configPath);
+    gw = spawnGateway(configPath);
     await waitGatewayReady(gw, httpPort);
   });
 
   afterAll(async () => {
-    await killGatewayProcess(gw);
+    await gw?.kill();
     await sim?.stop();
     dir.remove();
   });

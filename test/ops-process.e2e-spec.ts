@@ -7,14 +7,13 @@
 import { connect } from 'node:net';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
-import { TempDir } from './ops-support';
 import {
-  freePort,
-  GatewayProcess,
-  killGatewayProcess,
-  startGatewayProcess,
+  gatewayPorts,
+  RealProcess,
+  spawnGateway,
+  TempDir,
   waitGatewayReady,
-} from './support/gateway-process';
+} from './support/real-processes';
 import { http } from './support/http';
 import { waitFor } from './support/wait-for';
 
@@ -45,12 +44,11 @@ describe('gateway process (e2e)', () => {
   let httpPort: number;
   let sipsvcPort: number;
   let configPath: string;
-  let running: GatewayProcess | undefined;
+  let running: RealProcess | undefined;
 
   beforeAll(async () => {
     sim = await startSimulator({ logger: false, instances: [{ name: 'INSUPC-1', port: 0 }] });
-    httpPort = await freePort();
-    sipsvcPort = await freePort();
+    ({ http: httpPort, sipsvc: sipsvcPort } = await gatewayPorts());
     dir.write('oam-conf.json', '{"appStates":{"insupclient":"RUNNING"}}');
     configPath = dir.write(
       'insupclient.yaml',
@@ -73,7 +71,7 @@ logging: { level: info }
   });
 
   afterEach(async () => {
-    await killGatewayProcess(running);
+    await running?.kill();
     running = undefined;
   });
 
@@ -82,8 +80,8 @@ logging: { level: info }
     dir.remove();
   });
 
-  async function start(): Promise<GatewayProcess> {
-    running = startGatewayProcess(configPath);
+  async function start(): Promise<RealProcess> {
+    running = spawnGateway(configPath);
     await waitGatewayReady(running, httpPort);
     return running;
   }
@@ -190,7 +188,7 @@ logging: { level: info }
       'security: { admin-token: 42 }\ntps: { max-tps: 0 }\n' +
         'insupc: { clients: [{ name: A, host: h, port: 1 }] }\n',
     );
-    running = startGatewayProcess(bad);
+    running = spawnGateway(bad);
     expect(await running.exited).toBe(1);
     const out = running.output();
     expect(out).toContain('tps.max-tps: must not be less than 1 (got 0)');

@@ -1,26 +1,6 @@
-/** Helpers for the operations e2e specs: temp files and a stand-in statistics server. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** A stand-in statistics server for the operations e2e specs. */
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-export class TempDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'insupclient-ops-'));
-  file(name: string): string {
-    return join(this.path, name);
-  }
-  write(name: string, text: string): string {
-    writeFileSync(this.file(name), text);
-    return this.file(name);
-  }
-  readJson(name: string): unknown {
-    return JSON.parse(readFileSync(this.file(name), 'utf8'));
-  }
-  remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
-  }
-}
 
 /** A local HTTP listener standing in for the statistics server; keeps every POSTed body. */
 export class StatsServer {

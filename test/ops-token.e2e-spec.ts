@@ -1,7 +1,7 @@
 /** `security.admin-token`: admin routes need the Bearer token; /health and /metrics do not. */
 import { startGateway, Gateway } from '../src/bootstrap';
 import { testConfig } from './support/test-config';
-import { TempDir } from './ops-support';
+import { TempDir } from './support/real-processes';
 import { http } from './support/http';
 
 describe('admin token (e2e)', () => {

@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
 import { startGateway, Gateway } from '../src/bootstrap';
-import { freePort } from './support/gateway-process';
+import { gatewayPorts } from './support/real-processes';
 import { http } from './support/http';
 import { simulatorClients, waitRoutable } from './support/simulator-clients';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
@@ -28,8 +28,7 @@ describe('seed configuration cases (UT_02) and client statistics (UT_05_003)', (
       activeScenario: 'query_error',
       apis: { known: [KNOWN_API] },
     });
-    httpPort = await freePort();
-    sipsvcPort = await freePort();
+    ({ http: httpPort, sipsvc: sipsvcPort } = await gatewayPorts());
     gw = await startGateway(
       testConfig({
         application: { name: 'insupclient', version: '0.0.1', systemName: 'AMAS-SES1' },

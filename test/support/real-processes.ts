@@ -1,10 +1,11 @@
 /**
- * The gateway and the INSUPC simulator as real processes (built by `npm run test:e2e`), for
- * the fault-injection and crash-safety specs: configs written to a temp dir, ports chosen
+ * The gateway and the INSUPC simulator as real processes (`node dist/.../main.js`, built by
+ * `npm run test:e2e`; INSUPCLIENT_E2E_MAIN points at another gateway build), for the specs
+ * that need signals, kills or several instances: configs written to a temp dir, ports chosen
  * up front so a killed process can be started again on the same ones.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +24,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export class WorkDir {
-  readonly path = mkdtempSync(join(tmpdir(), 'insupclient-reliab-'));
+export class TempDir {
+  readonly path = mkdtempSync(join(tmpdir(), 'insupclient-e2e-'));
   file(name: string): string {
     return join(this.path, name);
   }
   write(name: string, text: string): string {
     writeFileSync(this.file(name), text);
     return this.file(name);
+  }
+  readJson(name: string): unknown {
+    return JSON.parse(readFileSync(this.file(name), 'utf8'));
   }
   remove(): void {
     rmSync(this.path, { recursive: true, force: true });
@@ -82,7 +86,7 @@ export async function simulatorPorts(instances = 2): Promise<SimulatorPorts> {
 
 /** The simulator process on `ports`, ready once its control API answers. */
 export async function startSimulatorProcess(
-  dir: WorkDir,
+  dir: TempDir,
   ports: SimulatorPorts,
 ): Promise<RealProcess> {
   const instances = ports.instances
@@ -110,22 +114,41 @@ export interface GatewayPorts {
   sipsvc: number;
 }
 
+/** both listening ports of a gateway, free now. */
+export async function gatewayPorts(): Promise<GatewayPorts> {
+  return { http: await freePort(), sipsvc: await freePort() };
+}
+
+/** The gateway process with the config file at `configPath`; not waited for. */
+export function spawnGateway(configPath: string): RealProcess {
+  return spawnNode(GATEWAY_MAIN, ['--config', configPath]);
+}
+
+/** Resolves once GET /health/ready answers 200; fails at once if the process exits. */
+export async function waitGatewayReady(
+  gw: RealProcess,
+  httpPort: number,
+  timeoutMs = 20000,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      if (!gw.alive) throw new Error(`gateway exited:\n${gw.output()}`);
+      const r = await http(httpPort, 'GET', '/health/ready').catch(() => undefined);
+      return r?.status === 200;
+    },
+    timeoutMs,
+    `gateway ready on ${httpPort}`,
+  );
+}
+
 /** The gateway process with `yaml` (its ports are in it), ready once /health/ready is 200. */
 export async function startGatewayProcess(
-  dir: WorkDir,
+  dir: TempDir,
   ports: GatewayPorts,
   yaml: string,
   name = 'gateway.yaml',
 ): Promise<RealProcess> {
-  const gw = spawnNode(GATEWAY_MAIN, ['--config', dir.write(name, yaml)]);
-  await waitFor(
-    async () => {
-      if (!gw.alive) throw new Error(`gateway exited:\n${gw.output()}`);
-      const r = await http(ports.http, 'GET', '/health/ready').catch(() => undefined);
-      return r?.status === 200;
-    },
-    20000,
-    'gateway ready',
-  );
+  const gw = spawnGateway(dir.write(name, yaml));
+  await waitGatewayReady(gw, ports.http);
   return gw;
 }
