@@ -408,7 +408,7 @@ function parsePrometheus(text: string): Map<string, number> {
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     // prom-client writes NaN as "Nan" (an event-loop lag read before its first sample); Prometheus parses it
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+]+|[Nn]a[Nn]|[+-]Inf)$/.exec(
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|[Nn]a[Nn]|[+-]Inf)$/.exec(
       line,
     );
     if (!m) throw new Error(`not Prometheus text: ${line}`);
