@@ -1,6 +1,7 @@
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import type { SipsvcFraming } from '../../../libs/sipsvc-protocol/src/frame-encoder';
+import { finishLoadOptions, readArgs, readLoadShape } from './load-args';
 
 export interface LoadgenOptions {
   host: string;
@@ -62,58 +63,20 @@ export function testClientFrom(configPath: string): TestClient {
 }
 
 export function parseLoadgenArgs(argv: string[], cwd = process.cwd()): LoadgenOptions {
-  const given = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      json = true;
-      continue;
-    }
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n${USAGE}`);
-    const v = argv[++i];
-    if (v === undefined) throw new Error(`missing value for ${a}`);
-    given.set(a.slice(2), v);
-  }
-  const str = (name: string, dflt: string): string => {
-    const v = given.get(name) ?? dflt;
-    given.delete(name);
-    return v;
-  };
-  const num = (name: string, dflt: number, min = 0): number => {
-    const v = Number(str(name, String(dflt)));
-    if (!Number.isFinite(v) || v < min) throw new Error(`--${name} must be a number >= ${min}`);
-    return v;
-  };
-  const client = testClientFrom(str('config', `${cwd}/config/insupclient.yaml`));
-  const framing = str('framing', 'json-stream');
+  const r = readArgs(argv, USAGE);
+  const client = testClientFrom(r.str('config', `${cwd}/config/insupclient.yaml`));
+  const framing = r.str('framing', 'json-stream');
   if (framing !== 'json-stream' && framing !== 'length-prefixed') {
     throw new Error(`--framing must be json-stream or length-prefixed`);
   }
-  const o: LoadgenOptions = {
-    host: str('host', '127.0.0.1'),
-    port: num('port', 15021, 1),
+  return finishLoadOptions(r, {
+    host: r.str('host', '127.0.0.1'),
+    port: r.num('port', 15021, 1),
     framing,
-    connections: Math.floor(num('connections', 4, 1)),
-    window: Math.floor(num('window', 32, 1)),
-    rate: num('rate', 0),
-    duration: num('duration', 0),
-    count: Math.floor(num('count', 0)),
-    warmup: num('warmup', 0),
-    drainTimeout: num('drain-timeout', 10),
-    api: str('api', 'mcidGetProfile'),
-    params: str('params', '01012345678')
-      .split(',')
-      .filter((p) => p !== ''),
-    ip: str('ip', client.ip),
-    mac: str('mac', client.mac),
-    key: str('key', client.key),
-    json,
-  };
-  if (given.size > 0) throw new Error(`unknown flag --${[...given.keys()][0]}\n${USAGE}`);
-  if (o.duration === 0 && o.count === 0) o.duration = 10;
-  if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') {
-    throw new Error('--host must be a loopback address (127.0.0.1, localhost, ::1)');
-  }
-  return o;
+    ...readLoadShape(r),
+    ip: r.str('ip', client.ip),
+    mac: r.str('mac', client.mac),
+    key: r.str('key', client.key),
+    json: r.json,
+  });
 }
