@@ -10,9 +10,8 @@ import {
   formatResult,
   type Frame,
 } from '../../../libs/insupc-protocol/src';
-import { connectWithTimeout } from '../../../libs/sipsvc-protocol/src/connect-with-timeout';
-import { ExactlyOnceTracker } from '../../sipsvc-loadgen/src/exactly-once-tracker';
-import type { AnswerSink, LoadConnection } from '../../sipsvc-loadgen/src/load-connection';
+import type { AnswerSink } from '../../sipsvc-loadgen/src/load-connection';
+import { SocketLoadConnection } from '../../sipsvc-loadgen/src/socket-load-connection';
 
 export interface InsupcTarget {
   host: string;
@@ -32,50 +31,29 @@ const LOGON = { systemName: 'BENCH', logonId: 'bench', password: 'bench' };
  * connection's sequence number. The query is encoded once; each send copies it and patches
  * the TRANSACTION_ID. Each DB_QUERY_RESPONSE goes to the generator with its RESULT byte.
  */
-export class InsupcLoadConnection implements LoadConnection {
-  readonly tracker = new ExactlyOnceTracker();
+export class InsupcLoadConnection extends SocketLoadConnection {
   private readonly decoder: FrameDecoder;
   private readonly query: Buffer;
   private logonWaiter: ((frame: Frame) => void) | undefined;
-  private isClosed = false;
 
-  private constructor(
-    private readonly socket: Socket,
-    target: InsupcTarget,
-    private readonly sink: AnswerSink,
-  ) {
+  private constructor(socket: Socket, target: InsupcTarget, sink: AnswerSink) {
+    super(socket, sink);
     const header = { asId: target.asId, transactionId: 0, sessionId: target.sessionId };
     this.query = encodeDbQueryRequest(header, target.api, target.params);
     this.decoder = new FrameDecoder({ onFrame: (frame) => this.onFrame(frame) });
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      socket.cork(); // answers in one read trigger the next sends (closed loop): one write
+    this.listen((chunk) => {
       const error = this.decoder.push(chunk);
-      socket.uncork();
-      if (error) this.fail(`undecodable data from server: ${error.code} ${error.message}`);
+      return error ? `undecodable data from server: ${error.code} ${error.message}` : undefined;
     });
-    socket.on('error', (err) => this.fail(err.message));
-    socket.on('close', () => this.fail('connection closed'));
   }
 
-  static async open(
-    target: InsupcTarget,
-    sink: AnswerSink,
-    timeoutMs = 5000,
-  ): Promise<InsupcLoadConnection> {
-    const socket = await connectWithTimeout(target.host, target.port, timeoutMs);
-    const conn = new InsupcLoadConnection(socket, target, sink);
-    try {
-      await conn.logOn(target, timeoutMs);
-    } catch (e) {
-      socket.destroy();
-      throw e;
-    }
-    return conn;
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
+  static open(target: InsupcTarget, sink: AnswerSink, timeoutMs = 5000) {
+    return SocketLoadConnection.openWith(
+      target,
+      timeoutMs,
+      (socket) => new InsupcLoadConnection(socket, target, sink),
+      (conn) => conn.logOn(target, timeoutMs),
+    );
   }
 
   sendExecute(): void {
@@ -84,19 +62,6 @@ export class InsupcLoadConnection implements LoadConnection {
     this.query.copy(frame);
     frame.writeUInt32LE(seq >>> 0, Offset.TRANSACTION_ID);
     this.socket.write(frame);
-  }
-
-  cork(): void {
-    this.socket.cork();
-  }
-
-  uncork(): void {
-    this.socket.uncork();
-  }
-
-  close(): void {
-    this.isClosed = true;
-    this.socket.destroy();
   }
 
   private logOn(target: InsupcTarget, timeoutMs: number): Promise<void> {
@@ -123,12 +88,5 @@ export class InsupcLoadConnection implements LoadConnection {
     const now = performance.now();
     const sendTime = this.tracker.answer(frame.transactionId);
     this.sink.answer(this, frame.result, sendTime, now);
-  }
-
-  private fail(why: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.socket.destroy();
-    this.sink.closed(this, why);
   }
 }

@@ -1,6 +1,5 @@
 import { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connectWithTimeout } from '../../../libs/sipsvc-protocol/src/connect-with-timeout';
 import { createFrameDecoder } from '../../../libs/sipsvc-protocol/src/create-frame-decoder';
 import type { FrameDecoder } from '../../../libs/sipsvc-protocol/src/frame-decoder';
 import {
@@ -8,8 +7,8 @@ import {
   type FrameEncoder,
   type SipsvcFraming,
 } from '../../../libs/sipsvc-protocol/src/frame-encoder';
-import { ExactlyOnceTracker } from './exactly-once-tracker';
-import type { AnswerSink, LoadConnection } from './load-connection';
+import type { AnswerSink } from './load-connection';
+import { SocketLoadConnection } from './socket-load-connection';
 
 export interface ConnectionTarget {
   host: string;
@@ -29,74 +28,36 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  * `reqNo` is this connection's sequence number, and hands each answer to the generator.
  * The execute text is built from a prefix and suffix computed once (only the reqNo varies).
  */
-export class LoadgenConnection implements LoadConnection {
-  readonly tracker = new ExactlyOnceTracker();
+export class LoadgenConnection extends SocketLoadConnection {
   private readonly decoder: FrameDecoder;
   private readonly encode: FrameEncoder;
   private executePrefix = '';
   private executeSuffix = '';
   private authWaiter: ((msg: Record<string, unknown>) => void) | undefined;
-  private isClosed = false;
 
-  private constructor(
-    private readonly socket: Socket,
-    target: ConnectionTarget,
-    private readonly sink: AnswerSink,
-  ) {
+  private constructor(socket: Socket, target: ConnectionTarget, sink: AnswerSink) {
+    super(socket, sink);
     this.encode = frameEncoderFor(target.framing);
     this.decoder = createFrameDecoder(target.framing, MAX_ANSWER_BYTES, {
       frame: (bytes) => this.onFrame(bytes),
       violation: (reason) => this.fail(`undecodable data from gateway: ${reason}`),
     });
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      // answers in one read trigger the next sends (closed loop): one write for all of them
-      socket.cork();
-      this.decoder.push(chunk);
-      socket.uncork();
-    });
-    socket.on('error', (err) => this.fail(err.message));
-    socket.on('close', () => this.fail('connection closed'));
+    this.listen((chunk) => this.decoder.push(chunk));
   }
 
-  static async open(
-    target: ConnectionTarget,
-    sink: AnswerSink,
-    timeoutMs = 5000,
-  ): Promise<LoadgenConnection> {
-    const socket = await connectWithTimeout(target.host, target.port, timeoutMs);
-    const conn = new LoadgenConnection(socket, target, sink);
-    try {
-      await conn.authenticate(target, timeoutMs);
-    } catch (e) {
-      socket.destroy();
-      throw e;
-    }
-    return conn;
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
+  static open(target: ConnectionTarget, sink: AnswerSink, timeoutMs = 5000) {
+    return SocketLoadConnection.openWith(
+      target,
+      timeoutMs,
+      (socket) => new LoadgenConnection(socket, target, sink),
+      (conn) => conn.authenticate(target, timeoutMs),
+    );
   }
 
   /** sends one execute (the caller decides when). */
   sendExecute(): void {
     const seq = this.tracker.sent(performance.now());
     this.socket.write(this.encode(this.executePrefix + seq + this.executeSuffix));
-  }
-
-  /** batches the writes of several `sendExecute()` calls into one. */
-  cork(): void {
-    this.socket.cork();
-  }
-
-  uncork(): void {
-    this.socket.uncork();
-  }
-
-  close(): void {
-    this.isClosed = true;
-    this.socket.destroy();
   }
 
   private authenticate(target: ConnectionTarget, timeoutMs: number): Promise<void> {
@@ -147,12 +108,5 @@ export class LoadgenConnection implements LoadConnection {
     const sendTime = this.tracker.answer(Number(msg.reqNo));
     const result = typeof msg.result === 'number' ? msg.result : NaN;
     this.sink.answer(this, result, sendTime, now);
-  }
-
-  private fail(why: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.socket.destroy();
-    this.sink.closed(this, why);
   }
 }
