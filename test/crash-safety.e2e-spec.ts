@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { http } from './support/http';
 import {
+  gatewayFrontYaml,
   gatewayPorts,
   GatewayPorts,
   RealProcess,
@@ -34,11 +35,7 @@ describe('crash safety: kill -9 while state flips and snapshots are written (e2e
     yaml = `
 application:
   state-server: { interval: 100, stat-file: ${dir.file('stats.json')} }
-server: { host: 127.0.0.1, port: ${ports.http} }
-tcp: { server: { host: 127.0.0.1, port: ${ports.sipsvc} } }
-security:
-  allowed-clients:
-    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }
+${gatewayFrontYaml(ports)}
 insupc:
   clients:
     - { name: INSUPC-1, host: 127.0.0.1, port: ${sim.port('INSUPC-1')}, retry-interval: 50 }

@@ -10,6 +10,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { InsupcSimulator, startSimulator } from '../apps/insupc-simulator/src';
 import {
   freePort,
+  gatewayFrontYaml,
   gatewayPorts,
   RealProcess,
   spawnGateway,
@@ -66,11 +67,7 @@ describe('several instances behind HAProxy (e2e)', () => {
 application:
   state-server: { interval: 60000, stat-file: ${dir.file(`${name}-stats.json`)} }
   shutdown: { drain-timeout: 8000 }
-server: { host: 127.0.0.1, port: ${httpPort} }
-tcp: { server: { host: 127.0.0.1, port: ${sipsvcPort} } }
-security:
-  allowed-clients:
-    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }
+${gatewayFrontYaml({ http: httpPort, sipsvc: sipsvcPort })}
 insupc:
   clients:
     - { name: INSUPC-1, host: 127.0.0.1, port: ${sim.port('INSUPC-1')}, retry-interval: 50 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import {
+  gatewayFrontYaml,
   gatewayPorts,
   RealProcess,
   spawnGateway,
@@ -75,11 +76,7 @@ describe('gateway logs as files (real process)', () => {
       'insupclient.yaml',
       `
 application: { state-server: { stat-file: "" } }
-server: { host: 127.0.0.1, port: ${httpPort} }
-tcp: { server: { host: 127.0.0.1, port: ${sipsvcPort} } }
-security:
-  allowed-clients:
-    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }
+${gatewayFrontYaml({ http: httpPort, sipsvc: sipsvcPort })}
 sipsvc: { recv-queue: { capacity: 1, thread-count: 1 } }
 insupc:
   recv-queue: { capacity: 100, thread-count: 3 }

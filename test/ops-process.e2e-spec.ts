@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { startSimulator, InsupcSimulator } from '../apps/insupc-simulator/src';
 import { connectSipsvc } from './support/sipsvc-test-client';
 import {
+  gatewayFrontYaml,
   gatewayPorts,
   RealProcess,
   spawnGateway,
@@ -56,11 +57,7 @@ describe('gateway process (e2e)', () => {
 application:
   state-server: { interval: 60000, stat-file: ${dir.file('stats.json')} }
   shutdown: { drain-timeout: 5000 }
-server: { host: 127.0.0.1, port: ${httpPort} }
-tcp: { server: { host: 127.0.0.1, port: ${sipsvcPort} } }
-security:
-  allowed-clients:
-    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }
+${gatewayFrontYaml({ http: httpPort, sipsvc: sipsvcPort })}
 insupc:
   clients:
     - { name: INSUPC-1, host: 127.0.0.1, port: ${sim.port('INSUPC-1')}, retry-interval: 50 }

@@ -114,6 +114,17 @@ export interface GatewayPorts {
   sipsvc: number;
 }
 
+/** The gateway config's listeners on `ports` and its one allowed (test) client. */
+export function gatewayFrontYaml(ports: GatewayPorts): string {
+  return [
+    `server: { host: 127.0.0.1, port: ${ports.http} }`,
+    `tcp: { server: { host: 127.0.0.1, port: ${ports.sipsvc} } }`,
+    'security:',
+    '  allowed-clients:',
+    '    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }',
+  ].join('\n');
+}
+
 /** both listening ports of a gateway, free now. */
 export async function gatewayPorts(): Promise<GatewayPorts> {
   return { http: await freePort(), sipsvc: await freePort() };
