@@ -164,6 +164,21 @@ describe('SIPSVC hostile clients (e2e)', () => {
     await gatewayStillHealthy();
   });
 
+  it('an execute pipelined right behind auth is refused, the auth answer still arrives, then the close', async () => {
+    const c = await rawClient(gw.sipsvcPort);
+    c.s.write(AUTH + execute('not-yet-known', 'EARLY'));
+    await c.closed;
+    const answers = c.answers();
+    expect(answers).toHaveLength(2);
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reqNo: 'EARLY', result: 2 }),
+        expect.objectContaining({ cmd: 'auth', reqNo: 'A', result: 0 }),
+      ]),
+    );
+    await gatewayStillHealthy();
+  });
+
   it('a client that half-closes after its requests gets every answer, then the gateway closes', async () => {
     sim.setResponseDelay(50);
     const c = await rawClient(gw.sipsvcPort);

@@ -75,6 +75,29 @@ describe('RequestGate', () => {
     }
   });
 
+  it('a message pipelined behind an auth still in flight is refused, and the auth answer still goes out before the close', () => {
+    const { send, invoked } = gate();
+    const conn = new FakeConnection(false);
+    send(conn, '{"cmd":"auth","reqNo":"A"}');
+    expect(invoked).toEqual([{ cmd: 'auth', kind: ReplyKind.AUTH }]);
+    send(conn, '{"cmd":"execute","reqNo":"E"}');
+    expect(conn.written).toEqual([expect.objectContaining({ reqNo: 'E', result: 2 })]);
+    // not closed yet: the auth answer (awaitingReplies 1) is written first, then the settlement
+    // closes the connection because its input has ended
+    expect(conn.closing).toBe(false);
+    expect(conn.inputEnded).toBe(true);
+    send(conn, '{"cmd":"execute","reqNo":"E2"}');
+    expect(conn.written).toHaveLength(1);
+  });
+
+  it('a message before any auth is refused and the connection closes at once', () => {
+    const { send } = gate();
+    const conn = new FakeConnection(false);
+    send(conn, '{"cmd":"execute","reqNo":"E"}');
+    expect(conn.written).toEqual([expect.objectContaining({ reqNo: 'E', result: 2 })]);
+    expect(conn.closing).toBe(true);
+  });
+
   it('echoes string and number reqNo/seq, and cmd as received', () => {
     const { send } = gate();
     const conn = new FakeConnection(true);

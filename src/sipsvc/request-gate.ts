@@ -81,7 +81,10 @@ export class RequestGate<C extends GateConnection> {
         result: SipsvcResult.NOT_AUTHENTICATED,
         resultDesc: ResultText.NOT_AUTHENTICATED,
       });
-      conn.endAfterWrite(conn.lastActivityAt);
+      // An auth still being answered (a client pipelining behind it) gets its answer first:
+      // no more input, and the connection closes once that answer is written.
+      if (conn.awaitingReplies > 0) conn.inputEnded = true;
+      else conn.endAfterWrite(conn.lastActivityAt);
       return;
     }
     const isHeartbeat = cmd === SipsvcPattern.HEARTBEAT;
