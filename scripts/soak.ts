@@ -25,6 +25,7 @@ import {
   dist,
   exited,
   freePort,
+  GATEWAY_NODE_FLAGS,
   root,
   runLoadgen,
   stop,
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     gateway = spawn(
       process.execPath,
       [
+        ...GATEWAY_NODE_FLAGS,
         '-r',
         join(dist, 'scripts/soak-probe.js'),
         join(dist, 'src/main.js'),
