@@ -16,6 +16,12 @@ export const SessionPhase = {
 } as const;
 export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
 
+/** A session list's ends, held by {@link SessionTable} per SIPSVC connection. */
+export interface SessionList {
+  head: RequestSession | null;
+  tail: RequestSession | null;
+}
+
 /**
  * One execute awaiting its answer: the mapping between a SIPSVC request and its INSUPC
  * query. Holds what the answer and the execute log need, and the resolver of the handler's
@@ -37,6 +43,15 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   resolve: (reply: SipsvcReply) => void = noop;
   /** the statistics epoch its attempt was counted in (its outcome counts only there). */
   statsEpoch = 0;
+
+  // Links of the SessionTable's two lists (all sessions in start order; the sessions of one
+  // connection), owned by SessionTable and cleared when the session leaves them.
+  inTable = false;
+  tablePrev: RequestSession | null = null;
+  tableNext: RequestSession | null = null;
+  connectionList: SessionList | null = null;
+  connectionPrev: RequestSession | null = null;
+  connectionNext: RequestSession | null = null;
 
   constructor(
     readonly requestId: number,

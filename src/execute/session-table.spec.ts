@@ -48,4 +48,42 @@ describe('SessionTable', () => {
     expect(t.startedBy(20)).toEqual([mid]);
     expect(t.closeConnection(1).map((s) => s.startedAt)).toEqual([30]);
   });
+
+  it('keeps both orders when sessions leave from the middle, the ends and twice', () => {
+    const t = new SessionTable();
+    const [a, b, c, d] = [1, 2, 1, 1].map((conn, i) => session(t, conn, i));
+    t.add(b); // a second add changes nothing
+    expect(t.size).toBe(4);
+    expect(t.remove(c)).toBe(true); // middle of both lists
+    expect(t.remove(a)).toBe(true); // head of both
+    expect(t.remove(a)).toBe(false);
+    expect(t.all()).toEqual([b, d]);
+    expect(t.startedBy(2)).toEqual([b]);
+    const e = session(t, 1, 9);
+    expect(t.remove(e)).toBe(true); // tail of both
+    expect(t.all()).toEqual([b, d]);
+    expect(t.closeConnection(1)).toEqual([d]);
+    expect(t.size).toBe(2);
+  });
+
+  it('a session of a closed connection still leaves the table, and leaves no links behind', () => {
+    const t = new SessionTable();
+    const a = session(t, 1, 0);
+    const b = session(t, 1, 1);
+    expect(t.closeConnection(1)).toEqual([a, b]);
+    expect(t.remove(b)).toBe(true);
+    expect(t.remove(a)).toBe(true);
+    expect(t.size).toBe(0);
+    expect(t.all()).toEqual([]);
+    for (const s of [a, b]) {
+      expect([s.tablePrev, s.tableNext, s.connectionPrev, s.connectionNext]).toEqual([
+        null,
+        null,
+        null,
+        null,
+      ]);
+    }
+    const c = session(t, 1, 2); // the same connection id again starts a fresh list
+    expect(t.closeConnection(1)).toEqual([c]);
+  });
 });

@@ -63,4 +63,51 @@ describe('PendingRequests', () => {
     expect(fresh.outcome.error).toBeUndefined();
     expect(p.size).toBe(1);
   });
+
+  it('never hands out an id whose slot an older request still holds, and grows when half full', () => {
+    const p = new PendingRequests();
+    const held = request().r;
+    p.add(p.nextTransactionId(), held); // id 1, slot 1 of 64
+    for (let i = 0; i < 63; i++) {
+      const id = p.nextTransactionId();
+      p.add(id, request().r);
+      p.take(id);
+    }
+    // 2..64 went by; 65 shares slot 1 with the outstanding id 1
+    expect(p.nextTransactionId()).toBe(66);
+    for (let i = 0; i < 40; i++) p.add(p.nextTransactionId(), request().r);
+    expect(p.size).toBe(41);
+    expect(p.take(1)).toBe(held);
+    expect(p.size).toBe(40);
+    expect(p.failAll(new InsupcQueryError('CONNECTION_LOST', 'gone'))).toBe(40);
+  });
+
+  it('take() after growth still finds every outstanding request by its id', () => {
+    const p = new PendingRequests();
+    const byId = new Map<number, PendingRequest>();
+    for (let i = 0; i < 500; i++) {
+      const id = p.nextTransactionId();
+      const r = request().r;
+      p.add(id, r);
+      byId.set(id, r);
+    }
+    expect(p.size).toBe(500);
+    for (const [id, r] of byId) expect(p.take(id)).toBe(r);
+    expect(p.size).toBe(0);
+  });
+
+  it('rejects expired and failed requests oldest first, across the id wrap', () => {
+    const p = new PendingRequests();
+    const order: number[] = [];
+    const tagged = (tag: number, sentAt: number): PendingRequest => ({
+      sentAt,
+      resolve: () => undefined,
+      reject: () => order.push(tag),
+    });
+    (p as unknown as { lastId: number }).lastId = 0xfffffffd;
+    for (let tag = 0; tag < 5; tag++) p.add(p.nextTransactionId(), tagged(tag, tag));
+    expect(p.expire(2, new InsupcQueryError('TIMEOUT', 'late'))).toBe(2);
+    expect(p.failAll(new InsupcQueryError('CONNECTION_LOST', 'gone'))).toBe(3);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
 });
