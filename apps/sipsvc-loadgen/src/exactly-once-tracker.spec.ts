@@ -42,4 +42,23 @@ describe('ExactlyOnceTracker', () => {
     expect(t.outstanding).toBe(1);
     expect(t.exactlyOnce).toBe(false);
   });
+
+  it('keeps a request that stays unanswered while thousands pass it, and its send time', () => {
+    const t = new ExactlyOnceTracker();
+    const stuck = t.sent(7);
+    for (let i = 0; i < 5000; i++) expect(t.answer(t.sent(i))).toBe(i);
+    expect(t.outstanding).toBe(1);
+    expect(t.answer(stuck)).toBe(7);
+    expect(t.exactlyOnce).toBe(true);
+  });
+
+  it('a late second answer is a duplicate even when a newer request holds its slot', () => {
+    const t = new ExactlyOnceTracker();
+    const first = t.sent(1);
+    t.answer(first);
+    for (let i = 0; i < 300; i++) t.sent(i); // wraps the 256 slots: one reuses first's slot
+    expect(t.answer(first)).toBe(-1);
+    expect(t.duplicates).toBe(1);
+    expect(t.outstanding).toBe(300);
+  });
 });
