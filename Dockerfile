@@ -49,5 +49,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "dist/src/health/liveness-probe.js"]
 STOPSIGNAL SIGTERM
 # PID 1 is node itself (no shell): SIGTERM reaches the gateway's graceful drain.
-# --max-semi-space-size=8: see docs/benchmark.md ("Young generation"); npm start uses the same.
-ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/src/main.js"]
+ENTRYPOINT ["node", "dist/src/main.js"]

@@ -4,7 +4,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-options';
-import { dist, exited, freePort, GATEWAY_NODE_FLAGS, root, waitReady } from './lib/processes';
+import { dist, exited, freePort, root, waitReady } from './lib/processes';
 
 export interface Simulators {
   children: ChildProcess[];
@@ -91,8 +91,7 @@ export async function startGateway(o: BenchOptions, insupc: number[], dir: strin
   const configPath = join(dir, 'gateway.yaml');
   writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupc, dir));
   const profiles = join(root, '.bench-profiles');
-  // --node-arg comes later: V8 takes the last value of a repeated flag (A/B of a flag)
-  const nodeArgs = [...GATEWAY_NODE_FLAGS, ...o.gatewayNodeArgs];
+  const nodeArgs = [...o.gatewayNodeArgs];
   if (o.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profiles}`);
   if (o.traceGc) nodeArgs.push('--trace-gc');
   if (o.probe) nodeArgs.push('--require', join(__dirname, 'bench-probe.js'));

@@ -121,7 +121,7 @@ ok "HEALTHCHECK healthy"
 uid=$(podman exec "$GW" id -u)
 [ "$uid" != 0 ] || die "runs as root"
 pid1=$(podman exec "$GW" cat /proc/1/cmdline | tr '\0' ' ')
-[ "$pid1" = "node --max-semi-space-size=8 dist/src/main.js " ] || die "PID 1 is '$pid1'"
+[ "$pid1" = "node dist/src/main.js " ] || die "PID 1 is '$pid1'"
 ok "uid $uid ($(podman exec "$GW" id -un)), PID 1 = $pid1"
 
 [ "$(podman inspect "$GW" --format '{{.HostConfig.ReadonlyRootfs}}')" = true ] || die "not --read-only"

@@ -25,7 +25,6 @@ import {
   dist,
   exited,
   freePort,
-  GATEWAY_NODE_FLAGS,
   root,
   runLoadgen,
   stop,
@@ -134,7 +133,6 @@ async function main(): Promise<void> {
     gateway = spawn(
       process.execPath,
       [
-        ...GATEWAY_NODE_FLAGS,
         '-r',
         join(dist, 'scripts/soak-probe.js'),
         join(dist, 'src/main.js'),

@@ -13,14 +13,6 @@ import type { LoadReport } from '../../apps/sipsvc-loadgen/src/load-report';
 export const dist = join(__dirname, '../..');
 export const root = join(dist, '..');
 
-/**
- * The node flags the gateway runs with in production (Dockerfile ENTRYPOINT, `npm start`;
- * `gateway-node-flags.spec.ts` keeps them equal), so the bench and the soak measure the same
- * process. An 8 MiB semi-space instead of V8's 16: RSS under load ≈ 130 MB instead of ≈ 205,
- * and a lower p99 (docs/benchmark.md, "Young generation").
- */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
-
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
