@@ -1,18 +1,9 @@
-import { ConfigError, parseConfig, parseConfigWithWarnings } from './config.loader';
+import { parseConfig, parseConfigWithWarnings } from './config.loader';
 import { toMillis } from './duration';
+import { problemsOf } from './testing/config-problems';
 
 const client = (extra: string) =>
   `insupc:\n  clients:\n    - { name: A, host: 127.0.0.1, port: 19000${extra} }\n`;
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('duration strings for millisecond keys', () => {
   it.each([

@@ -1,25 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  envOverrideKeys,
-  parseConfig,
-  resolveConfigPath,
-  loadConfigFile,
-} from './config.loader';
+import { envOverrideKeys, parseConfig, resolveConfigPath, loadConfigFile } from './config.loader';
+import { problemsOf } from './testing/config-problems';
 
 const defaultYaml = readFileSync(join(__dirname, '../../config/insupclient.yaml'), 'utf8');
 const minimal = `insupc:\n  clients:\n    - { name: A, host: 127.0.0.1, port: 19000 }\n`;
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('config loader', () => {
   it('loads the shipped default file with the spec defaults', () => {
