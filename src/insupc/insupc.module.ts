@@ -4,6 +4,7 @@ import { INSUPC_STATE } from '../contracts/state-sources';
 import { INSUPC_QUERY } from '../contracts/insupc-query.port';
 import { InsupcTransport } from './insupc-transport.service';
 import { InsupcCounters } from './insupc.counters';
+import { DrainedServers } from './drained-servers';
 import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
 
 /**
@@ -14,11 +15,12 @@ import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
   imports: [SchedulerModule],
   providers: [
     InsupcCounters,
+    DrainedServers,
     InsupcTransport,
     { provide: INSUPC_SOCKET_CONNECTOR, useValue: tcpConnector },
     { provide: INSUPC_QUERY, useExisting: InsupcTransport },
     { provide: INSUPC_STATE, useExisting: InsupcTransport },
   ],
-  exports: [INSUPC_QUERY, INSUPC_STATE, InsupcCounters],
+  exports: [INSUPC_QUERY, INSUPC_STATE, InsupcCounters, DrainedServers],
 })
 export class InsupcModule {}
