@@ -88,6 +88,6 @@ describe('INSUPC routing past a server that stops reading (e2e)', () => {
     ).toEqual(Array(50).fill('HEALTHY'));
     expect(refused).toEqual([]);
     expect(gw.state.routableServerCount()).toBe(1);
-    expect(gw.state.describeServers().find((s) => s.name === 'STUCK')?.isAvailable).toBe(false);
+    expect(gw.state.describeServers().find((s) => s.name === 'STUCK')?.routable).toBe(false);
   });
 });

@@ -113,8 +113,9 @@ describe('INSUPC transport (e2e, simulator)', () => {
       activeRequests: 0,
       totalConnections: 2,
       isAvailable: true,
+      routable: true,
     });
-    expect(Date.parse(gw.server('INSUPC-1').lastStatusUpdate!)).not.toBeNaN();
+    expect(gw.server('INSUPC-1').lastStatusUpdate).toBeGreaterThan(Date.now() - 60_000);
     expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBe(2);
     expect(gw.state.routableServerCount()).toBe(1);
     expect(gw.logs.count('TCP_CONNECTION: ')).toBe(2);
@@ -222,7 +223,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
       5000,
       'DB_STATUS_RESPONSE',
     );
-    expect(gw.server('INSUPC-2')).toMatchObject({ dbStatus: 'MB', isAvailable: false });
+    expect(gw.server('INSUPC-2')).toMatchObject({
+      dbStatus: 'MB',
+      isAvailable: false,
+      routable: false,
+    });
     expect(gw.stats.insupc('INSUPC-2').dbStatus).toBe('MB');
     const messages = gw.logs.lines.map((l) => l.message);
     expect(messages).toContain(

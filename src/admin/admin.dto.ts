@@ -41,17 +41,20 @@ export class StatusDto {
   @ApiProperty() version!: string;
   @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
   @ApiProperty({ example: '2025-11-03 07:48:45' }) startTime!: string;
-  @ApiProperty({ description: 'open execute sessions (SIPSVC side)' })
+  @ApiProperty({ description: 'workers busy: queries handed to INSUPC (the original: active worker threads)' })
   serverSessionCount!: number;
-  @ApiProperty({ description: 'SIPSVC messages waiting in the SIPSVC receive queue' })
+  @ApiProperty({ description: 'executes waiting in the worker queue' })
   serverQueueSize!: number;
-  @ApiProperty({ description: 'queries written to INSUPC and awaiting an answer' })
+  @ApiProperty({ description: 'the same as serverSessionCount (the original)' })
   clientSessionCount!: number;
-  @ApiProperty({
-    description:
-      'executes waiting for a worker to send them + INSUPC answers waiting in the INSUPC receive queue',
-  })
+  @ApiProperty({ description: 'the same as serverQueueSize (the original)' })
   clientQueueSize!: number;
-  @ApiProperty({ description: 'execute → INSUPC mappings open (= serverSessionCount)' })
+  @ApiProperty({ description: 'execute sessions awaiting INSUPC (request → answer mappings)' })
   messageMappingSize!: number;
+  @ApiProperty({ description: 'added: SIPSVC messages waiting in the SIPSVC receive queue' })
+  sipsvcRecvQueueSize!: number;
+  @ApiProperty({ description: 'added: INSUPC answers waiting in the INSUPC receive queue' })
+  insupcRecvQueueSize!: number;
+  @ApiProperty({ description: 'added: queries written to INSUPC and awaiting an answer' })
+  insupcPendingRequests!: number;
 }

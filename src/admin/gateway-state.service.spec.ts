@@ -15,23 +15,27 @@ const insupc = { pendingRequests: () => 11 } as unknown as InsupcStateSource;
 const sessions = {
   messageMappingSize: () => 17,
   workerQueueSize: () => 5,
+  busyWorkers: () => 13,
   insupcRecvQueueSize: () => 7,
 } as unknown as SessionStateSource;
 
 describe('GatewayStateService.status', () => {
-  it('server* is the SIPSVC side, client* the INSUPC side', () => {
+  it("has the original's meanings: server* = busy workers and worker queue, client* = the same (UT_02_005)", () => {
     const s = new GatewayStateService(config, new ServiceStateService(), sipsvc, insupc, sessions);
     expect(s.status()).toMatchObject({
-      serverSessionCount: 17,
-      serverQueueSize: 3,
-      clientSessionCount: 11,
-      clientQueueSize: 5 + 7,
+      serverSessionCount: 13,
+      serverQueueSize: 5,
+      clientSessionCount: 13,
+      clientQueueSize: 5,
       messageMappingSize: 17,
+      sipsvcRecvQueueSize: 3,
+      insupcRecvQueueSize: 7,
+      insupcPendingRequests: 11,
     });
   });
 
   it('counts a missing source, or one without the INSUPC receive queue, as empty', () => {
-    const older = { messageMappingSize: () => 2, workerQueueSize: () => 4 };
+    const older = { messageMappingSize: () => 2, workerQueueSize: () => 4, busyWorkers: () => 1 };
     const s = new GatewayStateService(
       config,
       new ServiceStateService(),
@@ -40,10 +44,24 @@ describe('GatewayStateService.status', () => {
       older as unknown as SessionStateSource,
     );
     expect(s.status()).toMatchObject({
-      serverSessionCount: 2,
-      serverQueueSize: 0,
-      clientSessionCount: 0,
+      serverSessionCount: 1,
+      serverQueueSize: 4,
+      clientSessionCount: 1,
       clientQueueSize: 4,
+      messageMappingSize: 2,
+      sipsvcRecvQueueSize: 0,
+      insupcRecvQueueSize: 0,
+      insupcPendingRequests: 0,
     });
+  });
+});
+
+describe('GatewayStateService.state', () => {
+  it('times are epoch milliseconds (UT_06_004)', () => {
+    const s = new GatewayStateService(config, new ServiceStateService());
+    const before = Date.now();
+    const { timestamp } = s.state();
+    expect(typeof timestamp).toBe('number');
+    expect(timestamp).toBeGreaterThanOrEqual(before);
   });
 });

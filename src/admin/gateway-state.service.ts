@@ -34,29 +34,33 @@ export class GatewayStateService {
   ) {}
 
   /**
-   * `server*` is the SIPSVC side (the gateway serves SIPSVC), `client*` the INSUPC side (it
-   * is INSUPC's client): what SIPSVC sent that awaits processing vs. what awaits INSUPC.
+   * The original's meanings (seed UT_02_005, operations spec §3): `server*` are the worker
+   * pool (busy workers, worker queue) and `client*` the same two figures again; the SIPSVC
+   * and INSUPC sides are in added fields.
    */
   status(): StatusDto {
-    const mappings = this.sessions?.messageMappingSize() ?? 0;
-    const towardsInsupc =
-      (this.sessions?.workerQueueSize() ?? 0) + (this.sessions?.insupcRecvQueueSize?.() ?? 0);
+    const busyWorkers = this.sessions?.busyWorkers() ?? 0;
+    const workerQueue = this.sessions?.workerQueueSize() ?? 0;
     return {
       name: this.config.application.name,
       version: this.config.application.version,
       state: this.service.state,
       startTime: localDateTime(this.startedAt),
-      serverSessionCount: mappings,
-      serverQueueSize: this.sipsvc?.recvQueueSize() ?? 0,
-      clientSessionCount: this.insupc?.pendingRequests() ?? 0,
-      clientQueueSize: towardsInsupc,
-      messageMappingSize: mappings,
+      serverSessionCount: busyWorkers,
+      serverQueueSize: workerQueue,
+      clientSessionCount: busyWorkers,
+      clientQueueSize: workerQueue,
+      messageMappingSize: this.sessions?.messageMappingSize() ?? 0,
+      sipsvcRecvQueueSize: this.sipsvc?.recvQueueSize() ?? 0,
+      insupcRecvQueueSize: this.sessions?.insupcRecvQueueSize?.() ?? 0,
+      insupcPendingRequests: this.insupc?.pendingRequests() ?? 0,
     };
   }
 
+  /** GET /state (and its aliases): the original's field types, times in epoch ms. */
   state() {
     return {
-      timestamp: new Date().toISOString(),
+      timestamp: Date.now(),
       state: this.service.state,
       messageMappingSize: this.sessions?.messageMappingSize() ?? 0,
       sessionStats: this.sessions?.describeSessions() ?? { currentSessions: 0 },

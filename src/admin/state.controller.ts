@@ -8,7 +8,7 @@ import { VALIDATION } from './validation';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@Controller('state')
+@Controller()
 @UsePipes(new ValidationPipe(VALIDATION))
 export class StateController {
   constructor(
@@ -16,14 +16,17 @@ export class StateController {
     private readonly gateway: GatewayStateService,
   ) {}
 
-  /** Service state, sessions, SIPSVC connections and INSUPC servers. */
-  @Get()
+  /**
+   * Service state, sessions, SIPSVC connections and INSUPC servers. `/status` and
+   * `/api/state` are the original's informal routes to the same answer (operations spec §3).
+   */
+  @Get(['state', 'status', 'api/state'])
   @ApiOkResponse({ description: 'operations spec section 3, GET /state' })
   state() {
     return this.gateway.state();
   }
 
-  @Post()
+  @Post('state')
   @HttpCode(200)
   @ApiOkResponse({ type: StateChangeResult })
   async change(@Query() query: ChangeStateQuery): Promise<StateChangeResult> {

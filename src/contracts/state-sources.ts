@@ -10,16 +10,20 @@ export const INSUPC_STATE = Symbol('INSUPC_STATE');
 export const SESSION_STATE = Symbol('SESSION_STATE');
 export const SEGW_STATE = Symbol('SEGW_STATE');
 
+/**
+ * One SIPSVC connection in GET /state, with the original's types (seed UT_06_004, operations
+ * spec §3): times in epoch ms, 0 = never.
+ */
 export interface SipsvcConnectionState {
-  connectionId: number;
+  /** `conn_<ip>_<port>` */
+  connectionId: string;
   clientIp: string;
   clientPort: number;
   authenticated: boolean;
-  /** ISO-8601 */
-  connectionTime: string;
-  lastActivityTime: string;
+  connectionTime: number;
+  lastActivityTime: number;
   totalRequests: number;
-  lastHeartbeatTime: string | null;
+  lastHeartbeatTime: number;
 }
 
 export interface SipsvcStateSource {
@@ -45,12 +49,15 @@ export interface InsupcServerState {
   host: string;
   port: number;
   dbStatus: string;
-  /** ISO-8601, null before the first status. */
-  lastStatusUpdate: string | null;
+  /** epoch ms, 0 before the first status. */
+  lastStatusUpdate: number;
   availableConnections: number;
   activeRequests: number;
   totalConnections: number;
+  /** the original's meaning: routable and in MA (seed UT_06_004). */
   isAvailable: boolean;
+  /** routing may use the server now, in any tier (MA, DA, MS, DS). */
+  routable: boolean;
 }
 
 export interface InsupcStateSource {
@@ -79,6 +86,8 @@ export interface SessionStateSource {
   messageMappingSize(): number;
   /** executes waiting in the worker queue. */
   workerQueueSize(): number;
+  /** worker slots busy: queries handed to INSUPC and not yet let go of. */
+  busyWorkers(): number;
   /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
   insupcRecvQueueSize?(): number;
   /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */

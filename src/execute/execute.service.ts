@@ -153,6 +153,10 @@ export class ExecuteService
     return this.workers.size();
   }
 
+  busyWorkers(): number {
+    return this.workers.inFlight();
+  }
+
   insupcRecvQueueSize(): number {
     return this.queries.recvQueue.size;
   }

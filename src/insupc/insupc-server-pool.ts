@@ -113,16 +113,18 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   describe(): InsupcServerState {
     let activeRequests = 0;
     for (const c of this.connections) activeRequests += c.pending.size;
+    const routable = this.isRoutable();
     return {
       name: this.name,
       host: this.host,
       port: this.port,
       dbStatus: this.dbStatus,
-      lastStatusUpdate: this.lastStatusAt ? new Date(this.lastStatusAt).toISOString() : null,
+      lastStatusUpdate: this.lastStatusAt,
       availableConnections: this.readyCount,
       activeRequests,
       totalConnections: this.connections.length,
-      isAvailable: this.isRoutable(),
+      isAvailable: routable && this.dbStatus === 'MA',
+      routable,
     };
   }
 }

@@ -30,8 +30,8 @@ const sessions = {
 
 const insupc = {
   describeServers: () => [
-    { name: 'INSUPC-1', isAvailable: true },
-    { name: 'INSUPC-2', isAvailable: false },
+    { name: 'INSUPC-1', dbStatus: 'DA', routable: true, isAvailable: false },
+    { name: 'INSUPC-2', dbStatus: 'MB', routable: false, isAvailable: false },
   ],
   routableServerCount: () => 1,
 } as Partial<InsupcStateSource> as InsupcStateSource;

@@ -126,7 +126,7 @@ export class OperatorGauges implements OnModuleDestroy {
       ['server'],
       (g) => {
         for (const s of insupc?.describeServers() ?? [])
-          g.set({ server: s.name }, s.isAvailable ? 1 : 0);
+          g.set({ server: s.name }, s.routable ? 1 : 0);
       },
     );
     this.gauge('insupclient_insupc_routable_servers', 'INSUPC servers routable now', [], (g) => {

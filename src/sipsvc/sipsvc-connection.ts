@@ -140,16 +140,14 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   /** `wallOf` turns this connection's (scheduler clock) times into wall-clock ms. */
   describe(wallOf: (t: number) => number): SipsvcConnectionState {
     return {
-      connectionId: this.connectionId,
+      connectionId: `conn_${this.clientIp}_${this.clientPort}`,
       clientIp: this.clientIp,
       clientPort: this.clientPort,
       authenticated: this.authenticated,
-      connectionTime: new Date(wallOf(this.connectedAt)).toISOString(),
-      lastActivityTime: new Date(wallOf(this.lastActivityAt)).toISOString(),
+      connectionTime: Math.round(wallOf(this.connectedAt)),
+      lastActivityTime: Math.round(wallOf(this.lastActivityAt)),
       totalRequests: this.totalRequests,
-      lastHeartbeatTime: this.lastHeartbeatAt
-        ? new Date(wallOf(this.lastHeartbeatAt)).toISOString()
-        : null,
+      lastHeartbeatTime: this.lastHeartbeatAt ? Math.round(wallOf(this.lastHeartbeatAt)) : 0,
     };
   }
 
