@@ -99,7 +99,7 @@ export interface SessionStateSource {
 }
 
 export interface SegwStateSource {
-  /** for /health/ready when segw.enabled: VICI up and every managed connection UP (never with none). */
+  /** for the /health/ready details when segw.enabled (never gating): VICI up and every managed connection UP (never with none). */
   readiness(): { ready: boolean; detail: Record<string, unknown> };
   /** metrics: each managed connection's state (UP, CONNECTING, DOWN, FAILED). */
   connectionStates?(): { name: string; state: string }[];

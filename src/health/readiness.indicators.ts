@@ -45,7 +45,12 @@ export class InsupcRoutableIndicator {
   }
 }
 
-/** Readiness when `segw.enabled`: the SEGW tunnels, as their module judges them. */
+/**
+ * SEGW tunnels in the readiness details when `segw.enabled`, never gating it (operations spec
+ * §3, §5): a switch or an unreachable charon must not take the pod out of the Service while
+ * the INSUPC servers are routable, and when they are not, the INSUPC check says so. `status`
+ * is therefore always `up`; `allUp` is false while any tunnel is not UP or VICI is lost.
+ */
 @Injectable()
 export class SegwIndicator {
   constructor(
@@ -61,8 +66,11 @@ export class SegwIndicator {
   check(): HealthIndicatorResult {
     const session = this.health.check('segw');
     if (!this.segw)
-      return session.down({ message: 'segw.enabled but no SEGW module in this gateway' });
+      return session.up({
+        allUp: false,
+        message: 'segw.enabled but no SEGW module in this gateway',
+      });
     const { ready, detail } = this.segw.readiness();
-    return ready ? session.up(detail) : session.down(detail);
+    return session.up({ allUp: ready, ...detail });
   }
 }
