@@ -67,11 +67,14 @@ export class ExecuteOutcomes {
     this.latency.observeExecute(elapsedMs / 1000, reply.result);
   }
 
-  /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
-  droppedAnswer(s: RequestSession, elapsedMs: number): void {
+  /**
+   * an INSUPC answer that nobody will receive (late, client gone, receive queue full);
+   * `logged` false: the session's own finish writes its DROPPED line.
+   */
+  droppedAnswer(s: RequestSession, elapsedMs: number, logged = true): void {
     this.counters.droppedResponses++;
     this.dropped++;
-    this.executeLog.record('DROPPED', s.reqNo, s.apiName, s.server, elapsedMs);
+    if (logged) this.executeLog.record('DROPPED', s.reqNo, s.apiName, s.server, elapsedMs);
   }
 
   /** refused before any session existed */

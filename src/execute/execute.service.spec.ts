@@ -384,28 +384,45 @@ describe('ExecuteService', () => {
     expect(stats.droppedResponses).toBe(1);
   });
 
-  it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, client answered by timeout', async () => {
-    const { svc, insupc, stats, clock, sink } = await setup((c) => {
-      c.insupc.recvQueue.capacity = 1;
-      c.message.sessionTimeout = 1000;
-    });
-    const a = svc.handle(exec('A'), conn());
-    const b = svc.handle(exec('B'), conn());
-    insupc.calls[0].resolve({ server: 'S', result: 1 });
-    insupc.calls[1].resolve({ server: 'S', result: 1 });
-    await Promise.resolve(); // both answers arrive before the queue drains
-    await Promise.resolve();
-    await expect(a).resolves.toMatchObject({ result: 0 });
-    expect(stats.droppedResponses).toBe(1);
-    expect(sink.lines.some((l) => l.includes('DROPPED | reqId: B'))).toBe(true);
-    expect(svc.messageMappingSize()).toBe(1);
-    clock.t += 1000;
-    svc.expireTimedOut();
-    await expect(b).resolves.toMatchObject({ result: 6 });
-    expect(svc.messageMappingSize()).toBe(0);
+  it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, the client answered 18 at once', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { svc, insupc, stats, clock, sink } = await setup((c) => {
+        c.insupc.recvQueue.capacity = 1;
+      });
+      const a = svc.handle(exec('A'), conn());
+      const b = svc.handle(exec('B'), conn());
+      clock.t += 7;
+      insupc.calls[0].resolve({ server: 'S', result: 1 });
+      insupc.calls[1].resolve({ server: 'S', result: 1 });
+      await Promise.resolve(); // both answers arrive before the queue drains
+      await Promise.resolve();
+      // B is answered before the queue drains: no session is left for a late 6
+      expect(svc.messageMappingSize()).toBe(1);
+      await expect(b).resolves.toEqual({
+        result: 18,
+        resultCode: 18,
+        resultDesc: 'Server overloaded',
+      });
+      await expect(a).resolves.toMatchObject({ result: 0 });
+      expect(svc.messageMappingSize()).toBe(0);
+      expect(stats.droppedResponses).toBe(1);
+      expect(stats.execute).toEqual({ attempts: 2, success: 1, failure: 1 });
+      const bLines = sink.lines.filter((l) => l.includes('reqId: B '));
+      expect(bLines).toHaveLength(1);
+      expect(bLines[0]).toMatch(
+        / DROPPED \| reqId: B \| apiName: mcidGetProfile \| server: S \| elapsed: 7ms\n$/,
+      );
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: B, session age: 7ms, status: DROPPED',
+      ]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
-  it('UT_03_003 under overload: one `cleaning up mapping` ERROR a second, the rest counted', async () => {
+  it('UT_03_003 under overload: its ERROR lines once a second, the rest counted', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const { svc, insupc, stats, clock } = await setup((c) => {
@@ -421,19 +438,22 @@ describe('ExecuteService', () => {
       const lines = (): string[] =>
         errors.mock.calls
           .map((c) => String(c[0]))
-          .filter((l) => l.includes('cleaning up mapping to prevent garbage'));
+          .filter((l) => l.startsWith('INSUPC response dropped due to WorkerQueue Full'));
       await burst(50);
       expect(stats.droppedResponses).toBe(49);
       expect(lines()).toEqual([
-        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: R1, session age: 0ms, status: DROPPED',
       ]);
       await settle();
       clock.t += 1000;
       await burst(3);
       expect(lines()).toHaveLength(2);
       expect(lines()[1]).toBe(
-        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage (+48 more since the previous line)',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: R51, session age: 0ms, status: DROPPED (+48 more since the previous line)',
       );
+      expect(
+        errors.mock.calls.filter((c) => String(c[0]).includes('cleaning up mapping')),
+      ).toHaveLength(2);
       svc.onApplicationShutdown();
     } finally {
       errors.mockRestore();

@@ -254,4 +254,9 @@ export class ExecuteService
   dropAnswer(s: RequestSession): void {
     this.outcomes.droppedAnswer(s, this.scheduler.now() - s.startedAt);
   }
+
+  refuseAnswer(s: RequestSession): void {
+    this.outcomes.droppedAnswer(s, this.scheduler.now() - s.startedAt, false);
+    this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, ResultText.RECV_QUEUE_FULL), 'DROPPED');
+  }
 }

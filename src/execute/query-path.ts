@@ -14,8 +14,13 @@ import { reply as failure, replyFromAnswer, replyFromQueryError } from './result
 /** How the query path ends sessions (the pipeline does it, exactly once). */
 export interface SessionEnds {
   finish(s: RequestSession, reply: SipsvcReply, outcome: ExecuteOutcome | null): void;
-  /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
+  /** an INSUPC answer that nobody will receive (late, client gone). */
   dropAnswer(s: RequestSession): void;
+  /**
+   * an INSUPC answer the full receive queue cannot take: counted as dropped, and the client
+   * answered 18 at once (one DROPPED execute-log line).
+   */
+  refuseAnswer(s: RequestSession): void;
   /** the session's worker slot is free again (idempotent). */
   releaseSlot(s: RequestSession): void;
 }
@@ -90,17 +95,20 @@ export class QueryPath {
     }
     s.answer = answer;
     if (!this.recvQueue.offer(s)) {
-      // Seed UT_03_003: the answer cannot be processed; forget it, and let the session-timeout
-      // sweep answer the client (the session stays only as a timeout entry).
-      const suffix = this.answerDropLogs.take(this.now());
+      // Seed UT_03_003: the answer cannot be processed; the mapping is cleaned up with the
+      // seed's two ERROR lines, and the client is told at once rather than left to time out.
+      s.answer = undefined;
+      const now = this.now();
+      const suffix = this.answerDropLogs.take(now);
       if (suffix !== null) {
         this.log.error(
-          `Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage${suffix}`,
+          'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        );
+        this.log.error(
+          `INSUPC response dropped due to WorkerQueue Full - requestId: ${s.reqNo}, session age: ${now - s.startedAt}ms, status: DROPPED${suffix}`,
         );
       }
-      s.answer = undefined;
-      s.phase = SessionPhase.ANSWER_DROPPED;
-      this.ends.dropAnswer(s);
+      this.ends.refuseAnswer(s);
     }
   }
 

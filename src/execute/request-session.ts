@@ -8,11 +8,6 @@ export const SessionPhase = {
   QUEUED: 0,
   /** DB_QUERY handed to the INSUPC transport. */
   IN_FLIGHT: 1,
-  /**
-   * INSUPC answered but the receive queue was full: the answer is gone and the mapping to it
-   * cleaned up; the client is answered by the session-timeout sweep (seed UT_03_003).
-   */
-  ANSWER_DROPPED: 2,
 } as const;
 export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
 
