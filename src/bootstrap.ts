@@ -7,6 +7,7 @@ import { adminTokenGate } from './admin/admin-token.middleware';
 import { AppModule, GatewayOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
+import { listening } from './lifecycle/listen-error';
 import { SipsvcServer } from './sipsvc/sipsvc.server';
 
 export interface StartOptions extends GatewayOptions {
@@ -55,8 +56,18 @@ export async function startGateway(
   // Hybrid app: the SIPSVC JSON/TCP transport is a custom strategy provided by SipsvcModule.
   const sipsvc = app.get(SipsvcServer);
   app.connectMicroservice({ strategy: sipsvc }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(config.server.port, config.server.host);
+  try {
+    const { tcp, server } = config;
+    await listening('tcp.server.port', tcp.server.host, tcp.server.port, () =>
+      app.startAllMicroservices(),
+    );
+    await listening('server.port', server.host, server.port, () =>
+      app.listen(server.port, server.host),
+    );
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   return {
     app,

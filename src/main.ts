@@ -4,6 +4,7 @@ import pino from 'pino';
 import { runConfigCommand } from './config/config-cli';
 import { ConfigError, LoadedConfig, loadConfig, resolveConfigPath } from './config/config.loader';
 import { raiseOpenFilesLimit } from './lifecycle/fd-limit';
+import { ListenError } from './lifecycle/listen-error';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
 
 async function main(): Promise<void> {
@@ -43,10 +44,10 @@ if (process.argv[2] === 'config') {
   });
 } else {
   main().catch((e: unknown) => {
-    pino(pino.destination({ dest: 2, sync: true })).fatal(
-      { err: e },
-      'insupclient failed to start',
-    );
+    const fatal = pino(pino.destination({ dest: 2, sync: true }));
+    // a port that cannot be bound is one clear line naming it; anything else with its stack
+    if (e instanceof ListenError) fatal.fatal({ port: e.port, key: e.key }, e.message);
+    else fatal.fatal({ err: e }, 'insupclient failed to start');
     process.exit(1);
   });
 }
