@@ -39,7 +39,7 @@ describe('InsupcConnection and its peer', () => {
           const calls: number[] = Array(n).fill(0);
           for (let i = 0; i < n; i++) {
             const settle = () => void calls[i]++;
-            conn.send('api', [String(i)], { resolve: settle, reject: settle, sentAt: 0 });
+            conn.send('api', [String(i)], { resolve: settle, reject: settle, sentAt: 0, epoch: 0 });
           }
           const tids = socket()
             .frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST)

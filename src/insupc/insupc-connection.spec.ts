@@ -7,6 +7,7 @@ import {
   ResultCode,
 } from '../../libs/insupc-protocol/src';
 import { ConnectionState } from './connection-state';
+import { InsupcCounters } from './insupc.counters';
 import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { STOP_GRACE_MS } from './reconnecting-socket';
 import { captureLogs, flush, query, SESSION, setup } from './testing/connection-harness';
@@ -158,6 +159,27 @@ describe('InsupcConnection', () => {
       failureByResult: { '0x10': 1 },
       unmatchedResponses: 1,
     });
+  });
+
+  it('an answer to a query sent before a reset counts in the period of its query (never success > requests)', async () => {
+    const { conn, counters, socket, logon, h } = setup();
+    const stats = new InsupcCounters();
+    logon();
+    const old = query(conn, 'mcidGetProfile', ['1']);
+    const [before] = socket().frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST);
+    // /stat/init while it is in flight: the harness's counters stand for the set's entry
+    Object.assign(stats.server('INSUPC-1'), counters);
+    stats.reset();
+    Object.assign(counters, stats.server('INSUPC-1'));
+    const fresh = query(conn, 'mcidGetProfile', ['2']);
+    const [, after] = socket().frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST);
+    socket().receive(encodeDbQueryResponse(h(before.transactionId), ResultCode.SUCCESS));
+    socket().receive(
+      encodeDbQueryResponse(h(after.transactionId), ResultCode.QUERY_ERROR, { errorText: 'x' }),
+    );
+    await expect(old).resolves.toMatchObject({ result: ResultCode.SUCCESS });
+    await expect(fresh).resolves.toMatchObject({ result: 0x10 });
+    expect(counters).toMatchObject({ requests: 1, success: 0, failure: 1, epoch: 1 });
   });
 
   it('fails every request in flight with CONNECTION_LOST the moment the connection drops', async () => {

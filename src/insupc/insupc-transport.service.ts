@@ -164,7 +164,7 @@ export class InsupcTransport
     }
     if (routed) routed.server = pool.name;
     return new Promise<InsupcAnswer>((resolve, reject) =>
-      connection.send(apiName, inputParams, { resolve, reject, sentAt: 0 }),
+      connection.send(apiName, inputParams, { resolve, reject, sentAt: 0, epoch: 0 }),
     );
   }
 

@@ -5,6 +5,8 @@ export interface PendingRequest {
   reject(error: InsupcQueryError): void;
   /** when the request was written (Scheduler.now(), ms). */
   sentAt: number;
+  /** the statistics period it was written in (InsupcServerCounters.epoch). */
+  epoch: number;
 }
 
 const MAX_TRANSACTION_ID = 0xffffffff;

@@ -103,6 +103,7 @@ export class QueryChannel {
       return request.reject(new InsupcQueryError('INVALID_REQUEST', why, this.owner.name));
     }
     request.sentAt = this.wire.now();
+    request.epoch = this.owner.counters.epoch;
     this.pending.add(transactionId, request);
     this.owner.counters.requests++;
     this.cork.hold(socket);
@@ -123,7 +124,9 @@ export class QueryChannel {
       return;
     }
     const result = frame.result;
-    if (result === ResultCode.SUCCESS) counters.success++;
+    if (request.epoch !== counters.epoch) {
+      // sent before a /stat/init: counted in the period of its request, which is gone
+    } else if (result === ResultCode.SUCCESS) counters.success++;
     else {
       counters.failure++;
       const key = RESULT_KEYS[result];

@@ -100,7 +100,9 @@ export function query(
   api: string,
   params: string[],
 ): Promise<InsupcAnswer> {
-  return new Promise((resolve, reject) => conn.send(api, params, { resolve, reject, sentAt: 0 }));
+  return new Promise((resolve, reject) =>
+    conn.send(api, params, { resolve, reject, sentAt: 0, epoch: 0 }),
+  );
 }
 
 /** Every Nest log line's text, in order (Logger spied for the current test). */
