@@ -85,7 +85,7 @@ export class ExecuteOutcomes {
       const api = typeof body?.apiName === 'string' ? body.apiName : req.service;
       this.executeLog.record(
         errorOutcome(result),
-        reqNoText(req.reqNo),
+        reqNoText(req),
         typeof api === 'string' ? api : '-',
         '-',
         0,

@@ -2,7 +2,7 @@
  * Validation of an `execute` request's body (sipsvc-json-protocol.md §2). The transport has
  * already parsed the JSON and checked the token; everything here is still untrusted.
  */
-import { SipsvcRequest } from '../contracts/sipsvc-message';
+import { RAW_NUMBERS, SipsvcRequest } from '../contracts/sipsvc-message';
 
 export interface ExecuteCall {
   apiName: string;
@@ -76,9 +76,10 @@ export function decimalText(n: number): string | null {
   return text.includes('e') ? null : text;
 }
 
-/** reqNo as it goes into logs (the transport echoes the original value itself). */
-export function reqNoText(reqNo: unknown): string {
+/** reqNo as it goes into logs: as the client wrote it (the transport echoes it so too). */
+export function reqNoText(req: SipsvcRequest): string {
+  const reqNo = req.reqNo;
   if (typeof reqNo === 'string') return reqNo;
-  if (typeof reqNo === 'number') return String(reqNo);
+  if (typeof reqNo === 'number') return req[RAW_NUMBERS]?.reqNo ?? String(reqNo);
   return '-';
 }

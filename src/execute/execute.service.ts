@@ -103,7 +103,7 @@ export class ExecuteService
       this.sessions.nextId(),
       ctx,
       req.cmd,
-      reqNoText(req.reqNo),
+      reqNoText(req),
       req.seq,
       call.apiName,
       call.inputParams,

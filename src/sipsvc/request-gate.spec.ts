@@ -18,8 +18,10 @@ class FakeConnection implements GateConnection {
   lastHeartbeatAt = 0;
   totalRequests = 0;
   readonly written: Record<string, unknown>[] = [];
+  readonly texts: string[] = [];
   constructor(readonly authenticated: boolean) {}
   writeJson(json: string): void {
+    this.texts.push(json);
     this.written.push(JSON.parse(json) as Record<string, unknown>);
   }
   endAfterWrite(): void {
@@ -73,6 +75,22 @@ describe('RequestGate', () => {
     for (const k of ['cmd', 'reqNo', 'seq']) {
       if (k in reply) expect(['string', 'number']).toContain(typeof reply[k]);
     }
+  });
+
+  it('echoes a reqNo or seq beyond 2^53 (or written otherwise than JavaScript prints it) as the client sent it', () => {
+    const { send } = gate();
+    const conn = new FakeConnection(true);
+    send(
+      conn,
+      '{"cmd":"nope","token":"T","reqBody":{"reqNo":1},"reqNo" : 12345678901234567890,"seq":1.10}',
+    );
+    send(conn, '{"cmd":"nope","token":"T","reqNo":9007199254740993,"seq":"001"}');
+    send(conn, '{"cmd":"nope","token":"T","reqNo":42,"seq":7}');
+    expect(conn.texts[0]).toMatch(
+      /^\{"cmd":"nope","reqNo":12345678901234567890,"seq":1\.10,"result":1,/,
+    );
+    expect(conn.texts[1]).toMatch(/^\{"cmd":"nope","reqNo":9007199254740993,"seq":"001",/);
+    expect(conn.texts[2]).toMatch(/^\{"cmd":"nope","reqNo":42,"seq":7,/);
   });
 
   it('a message pipelined behind an auth still in flight is refused, and the auth answer still goes out before the close', () => {
