@@ -41,7 +41,9 @@ export class StatusDto {
   @ApiProperty() version!: string;
   @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
   @ApiProperty({ example: '2025-11-03 07:48:45' }) startTime!: string;
-  @ApiProperty({ description: 'workers busy: queries handed to INSUPC (the original: active worker threads)' })
+  @ApiProperty({
+    description: 'workers busy: queries handed to INSUPC (the original: active worker threads)',
+  })
   serverSessionCount!: number;
   @ApiProperty({ description: 'executes waiting in the worker queue' })
   serverQueueSize!: number;

@@ -122,7 +122,7 @@ describe('parseExecute', () => {
     expect(reqNoText(req(5))).toBe('5');
     expect(reqNoText(req({}))).toBe('-');
     // a number beyond 2^53 is logged as the client wrote it
-    expect(reqNoText(req(12345678901234567890, '12345678901234567890'))).toBe(
+    expect(reqNoText(req(Number('12345678901234567890'), '12345678901234567890'))).toBe(
       '12345678901234567890',
     );
   });
