@@ -47,3 +47,58 @@ describe('GatewayStateService.status', () => {
     });
   });
 });
+
+describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
+  function withConnections(n: number) {
+    let builds = 0;
+    const source = {
+      recvQueueSize: () => 0,
+      describeConnections: (limit = Infinity) => {
+        builds++;
+        const listed = Math.min(n, limit);
+        return {
+          total: n,
+          authenticated: n,
+          connections: Array.from({ length: listed }, (_, i) => ({ connectionId: `c${i}` })),
+        };
+      },
+    } as unknown as SipsvcStateSource;
+    const s = new GatewayStateService(config, new ServiceStateService(), source);
+    let now = 0;
+    s.now = () => now;
+    return { s, builds: () => builds, advance: (ms: number) => (now += ms) };
+  }
+
+  it('builds at most once per second, however many callers', () => {
+    const { s, builds, advance } = withConnections(3);
+    const first = s.stateJson();
+    for (let i = 0; i < 50; i++) expect(s.stateJson()).toBe(first);
+    advance(999);
+    s.stateJson();
+    expect(builds()).toBe(1);
+    advance(1);
+    s.stateJson();
+    expect(builds()).toBe(2);
+  });
+
+  it('lists at most limit connections (1000 by default); the counts stay exact', () => {
+    const { s } = withConnections(1500);
+    const byDefault = JSON.parse(s.stateJson()).sipsvcConnections;
+    expect(byDefault.total).toBe(1500);
+    expect(byDefault.authenticated).toBe(1500);
+    expect(byDefault.connections).toHaveLength(1000);
+    const two = JSON.parse(s.stateJson(2)).sipsvcConnections;
+    expect(two).toMatchObject({ total: 1500, authenticated: 1500 });
+    expect(two.connections).toHaveLength(2);
+  });
+
+  it('keeps a bounded number of distinct limits', () => {
+    const { s, builds } = withConnections(10);
+    for (let limit = 0; limit < 100; limit++) s.stateJson(limit);
+    expect(builds()).toBe(100);
+    s.stateJson(99);
+    expect(builds()).toBe(100);
+    s.stateJson(0);
+    expect(builds()).toBe(101);
+  });
+});

@@ -40,7 +40,9 @@ describe('InsupcConnection', () => {
     await flush();
     expect(socket().destroyed).toBe(true);
     expect(conn.state).toBe(ConnectionState.CLOSED);
-    expect(logs).toContainEqual(expect.stringContaining('DB_ACCESS_REQUEST not encodable: PASSWORD'));
+    expect(logs).toContainEqual(
+      expect.stringContaining('DB_ACCESS_REQUEST not encodable: PASSWORD'),
+    );
     expect(logs.join('\n')).not.toContain('LEAK');
   });
 

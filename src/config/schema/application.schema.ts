@@ -70,6 +70,13 @@ export class HttpServerConfig {
   @Min(0)
   @Max(65535)
   port = 15020;
+
+  @Key({
+    doc: 'admin HTTP connections open at once; one more is closed at once (the data path keeps its files)',
+  })
+  @IsInt()
+  @Min(1)
+  maxConnections = 256;
 }
 
 export class OamFileConfig {
