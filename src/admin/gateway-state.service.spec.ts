@@ -49,12 +49,13 @@ describe('GatewayStateService.status', () => {
 });
 
 describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
-  function withConnections(n: number) {
-    let builds = 0;
+  function withConnections(initial: number) {
+    let n = initial;
+    let lists = 0;
     const source = {
       recvQueueSize: () => 0,
       describeConnections: (limit = Infinity) => {
-        builds++;
+        if (limit > 0) lists++;
         const listed = Math.min(n, limit);
         return {
           total: n,
@@ -66,19 +67,37 @@ describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
     const s = new GatewayStateService(config, new ServiceStateService(), source);
     let now = 0;
     s.now = () => now;
-    return { s, builds: () => builds, advance: (ms: number) => (now += ms) };
+    return {
+      s,
+      lists: () => lists,
+      advance: (ms: number) => (now += ms),
+      connect: (k: number) => (n += k),
+    };
   }
 
-  it('builds at most once per second, however many callers', () => {
-    const { s, builds, advance } = withConnections(3);
-    const first = s.stateJson();
-    for (let i = 0; i < 50; i++) expect(s.stateJson()).toBe(first);
+  it('builds the connection list at most once per second, however many callers', () => {
+    const { s, lists, advance } = withConnections(3);
+    const first = JSON.parse(s.stateJson());
+    expect(first.sipsvcConnections.connections).toHaveLength(3);
+    for (let i = 0; i < 50; i++) {
+      expect(JSON.parse(s.stateJson()).sipsvcConnections).toEqual(first.sipsvcConnections);
+    }
     advance(999);
     s.stateJson();
-    expect(builds()).toBe(1);
+    expect(lists()).toBe(1);
     advance(1);
     s.stateJson();
-    expect(builds()).toBe(2);
+    expect(lists()).toBe(2);
+  });
+
+  it('keeps the counts and everything else exact at every call', () => {
+    const { s, connect } = withConnections(3);
+    s.stateJson();
+    connect(2);
+    const doc = JSON.parse(s.stateJson());
+    expect(doc.sipsvcConnections).toMatchObject({ total: 5, authenticated: 5 });
+    expect(doc.sipsvcConnections.connections).toHaveLength(3);
+    expect(Object.keys(doc)).toEqual(Object.keys(s.state()));
   });
 
   it('lists at most limit connections (1000 by default); the counts stay exact', () => {
@@ -93,12 +112,12 @@ describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
   });
 
   it('keeps a bounded number of distinct limits', () => {
-    const { s, builds } = withConnections(10);
-    for (let limit = 0; limit < 100; limit++) s.stateJson(limit);
-    expect(builds()).toBe(100);
-    s.stateJson(99);
-    expect(builds()).toBe(100);
-    s.stateJson(0);
-    expect(builds()).toBe(101);
+    const { s, lists } = withConnections(10);
+    for (let limit = 1; limit <= 100; limit++) s.stateJson(limit);
+    expect(lists()).toBe(100);
+    s.stateJson(100);
+    expect(lists()).toBe(100);
+    s.stateJson(1);
+    expect(lists()).toBe(101);
   });
 });

@@ -5,6 +5,7 @@ import {
   SESSION_STATE,
   SessionStateSource,
   SIPSVC_STATE,
+  SipsvcConnectionState,
   SipsvcStateSource,
 } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
@@ -19,12 +20,16 @@ const localDateTime = (d: Date) =>
 
 /** `?limit=` default of GET /state: connections listed (operations spec §8.5). */
 export const STATE_LIST_LIMIT = 1000;
-/** GET /state is built at most once per this, however many callers (operations spec §8.5). */
+/** GET /state's connection list is built at most once per this, however many callers (§8.5). */
 export const STATE_MAX_AGE_MS = 1000;
 /** distinct `?limit=` values kept at once within one STATE_MAX_AGE_MS. */
 const STATE_CACHE_ENTRIES = 8;
 
-interface BuiltState {
+/** stands for the connection list in the document until the cached list's JSON replaces it. */
+const CONNECTIONS_PLACEHOLDER = '@@sipsvc-connections@@';
+const PLACEHOLDER_JSON = JSON.stringify(CONNECTIONS_PLACEHOLDER);
+
+interface BuiltList {
   builtAt: number;
   json: string;
 }
@@ -36,8 +41,8 @@ interface BuiltState {
 @Injectable()
 export class GatewayStateService {
   private readonly startedAt = new Date();
-  /** GET /state as sent, by `limit`, each at most STATE_MAX_AGE_MS old. */
-  private readonly builtStates = new Map<number, BuiltState>();
+  /** GET /state's connection lists as sent, by `limit`, each at most STATE_MAX_AGE_MS old. */
+  private readonly builtLists = new Map<number, BuiltList>();
   /** monotonic ms; a seam for the unit spec. */
   now: () => number = () => performance.now();
 
@@ -71,22 +76,31 @@ export class GatewayStateService {
   }
 
   /**
-   * GET /state as JSON text, built (listing at most `limit` connections, the counts exact as
-   * of the build) and serialised at most once per second per `limit` and shared by every
-   * caller: 10,000 SIPSVC connections made each call 2 MB and tens of ms of event loop.
+   * GET /state as JSON text. The SIPSVC connection list (at most `limit` entries) is built
+   * and serialised at most once per second per `limit`, shared by every caller: with 10,000
+   * connections it was 2 MB and tens of ms of event loop per call. Everything else, counts
+   * included, is read at each call, so it is exact; the list may be up to a second old.
    */
   stateJson(limit = STATE_LIST_LIMIT): string {
+    const doc = this.state(0);
+    const listed: unknown = CONNECTIONS_PLACEHOLDER;
+    doc.sipsvcConnections.connections = listed as SipsvcConnectionState[];
+    return JSON.stringify(doc).replace(PLACEHOLDER_JSON, this.connectionListJson(limit));
+  }
+
+  private connectionListJson(limit: number): string {
     const now = this.now();
-    const cached = this.builtStates.get(limit);
+    const cached = this.builtLists.get(limit);
     if (cached && now - cached.builtAt < STATE_MAX_AGE_MS) return cached.json;
-    for (const [key, entry] of this.builtStates) {
-      if (now - entry.builtAt >= STATE_MAX_AGE_MS) this.builtStates.delete(key);
+    for (const [key, entry] of this.builtLists) {
+      if (now - entry.builtAt >= STATE_MAX_AGE_MS) this.builtLists.delete(key);
     }
-    if (this.builtStates.size >= STATE_CACHE_ENTRIES) {
-      this.builtStates.delete(this.builtStates.keys().next().value!);
+    if (this.builtLists.size >= STATE_CACHE_ENTRIES) {
+      this.builtLists.delete(this.builtLists.keys().next().value!);
     }
-    const json = JSON.stringify(this.state(limit));
-    this.builtStates.set(limit, { builtAt: now, json });
+    const list = this.sipsvc?.describeConnections(limit).connections ?? [];
+    const json = JSON.stringify(list);
+    this.builtLists.set(limit, { builtAt: now, json });
     return json;
   }
 
