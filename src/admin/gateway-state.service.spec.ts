@@ -60,7 +60,7 @@ describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
         return {
           total: n,
           authenticated: n,
-          connections: Array.from({ length: listed }, (_, i) => ({ connectionId: `c${i}` })),
+          connections: Array.from({ length: listed }, (_, i) => ({ connectionId: `c${i}$&$'` })),
         };
       },
     } as unknown as SipsvcStateSource;
@@ -98,6 +98,7 @@ describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
     expect(doc.sipsvcConnections).toMatchObject({ total: 5, authenticated: 5 });
     expect(doc.sipsvcConnections.connections).toHaveLength(3);
     expect(Object.keys(doc)).toEqual(Object.keys(s.state()));
+    expect(doc.sipsvcConnections.connections[0].connectionId).toBe("c0$&$'");
   });
 
   it('lists at most limit connections (1000 by default); the counts stay exact', () => {

@@ -85,7 +85,9 @@ export class GatewayStateService {
     const doc = this.state(0);
     const listed: unknown = CONNECTIONS_PLACEHOLDER;
     doc.sipsvcConnections.connections = listed as SipsvcConnectionState[];
-    return JSON.stringify(doc).replace(PLACEHOLDER_JSON, this.connectionListJson(limit));
+    const list = this.connectionListJson(limit);
+    // a function, so that `$&` and the like in the list are not replacement patterns
+    return JSON.stringify(doc).replace(PLACEHOLDER_JSON, () => list);
   }
 
   private connectionListJson(limit: number): string {
