@@ -54,7 +54,7 @@ cleanup() {
   podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
   podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" >/dev/null 2>&1 || true
   podman pod rm -f "$POD" "$K8S_POD" >/dev/null 2>&1 || true
-  podman volume rm -f "$VOL" "$VICI" insupclient-oam >/dev/null 2>&1 || true
+  podman volume rm -f "$VOL" "$VICI" insupclient-oam insupclient-secrets >/dev/null 2>&1 || true
   podman volume ls -q --filter name=insupclient-config- 2>/dev/null |
     xargs -r podman volume rm -f >/dev/null 2>&1 || true
   podman network rm -f "$NET" "$P-compose_default" >/dev/null 2>&1 || true
@@ -99,8 +99,12 @@ podman volume rm -f "$VOL" >/dev/null 2>&1 || true
 podman network create "$NET" >>"$LOG"
 podman run -d --name "$SIM" --network "$NET" -p "127.0.0.1:$SIM_HTTP_PORT:19080" \
   --entrypoint node "$IMAGE" dist/apps/insupc-simulator/src/main.js >>"$LOG" 2>&1 || die "run simulator"
+# Requests through a published port reach the gateway from the bridge, not from loopback:
+# without a token the admin API would answer 403 (operations spec §8.2).
+ADMIN_TOKEN=container-test-admin-token
 GW_ENV=(-e "INSUPCLIENT_INSUPC_CLIENTS=[{\"name\":\"INSUPC-1\",\"host\":\"$SIM\",\"port\":19000}]"
-  -e INSUPCLIENT_APPLICATION_STATE_SERVER_INTERVAL=1000)
+  -e INSUPCLIENT_APPLICATION_STATE_SERVER_INTERVAL=1000 -e "INSUPCLIENT_SECURITY_ADMIN_TOKEN=$ADMIN_TOKEN")
+admin() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$1"; } # admin <port/path>
 run_gateway() {
   quiet podman run -d --name "$GW" --network "$NET" --read-only -v "$VOL:/var/lib/insupclient" \
     -p "127.0.0.1:$HTTP_PORT:15020" -p "127.0.0.1:$SIPSVC_PORT:15021" --stop-timeout 30 \
@@ -131,7 +135,7 @@ execute_attempts() {
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
     process.stdout.write(String(JSON.parse(s).server.commands.execute.attempts)));'
 }
-attempts() { curl -fsS "http://127.0.0.1:$HTTP_PORT/stat" | execute_attempts; }
+attempts() { admin "$HTTP_PORT/stat" | execute_attempts; }
 stat_has_execute() {
   [ "$(podman exec "$GW" cat /var/lib/insupclient/stats.json | execute_attempts)" = 1 ]
 }
@@ -143,7 +147,7 @@ curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":300
   "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
 sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01099990000 >"$WORK/inflight.out" 2>&1 &
 INFLIGHT=$!
-in_flight() { grep -q '"messageMappingSize":1' <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
+in_flight() { grep -q '"messageMappingSize":1' <<<"$(admin "$HTTP_PORT/state")"; }
 wait_for 10 "the execute in flight" in_flight
 STOP_T0=$(date +%s.%N)
 quiet podman stop -t 30 "$GW" >>"$LOG" || die "podman stop"
@@ -177,7 +181,7 @@ set_oam() {
     > /var/lib/insupclient/oam/oam-conf.json.new && mv /var/lib/insupclient/oam/oam-conf.json.new \
     /var/lib/insupclient/oam/oam-conf.json"
 }
-state_is() { grep -q "\"state\":\"$1\"" <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
+state_is() { grep -q "\"state\":\"$1\"" <<<"$(admin "$HTTP_PORT/state")"; }
 for target in BLOCKED RUNNING; do
   from=$([ "$target" = BLOCKED ] && echo RUNNING || echo BLOCKED)
   OAM_T0=$(date +%s.%N)
@@ -203,13 +207,20 @@ quiet podman run -d --pod "$POD" --name "$CHARON" --user 0:1000 --cap-drop ALL \
   --cap-add NET_ADMIN,NET_BIND_SERVICE,NET_RAW --read-only --tmpfs /var/run \
   -v "$VICI:/var/run/charon" -v "$OVERLAY/strongswan.conf:/etc/strongswan.conf:ro" \
   "$CHARON_IMAGE" >>"$LOG" || die "run charon"
+# the base's Secret insupclient-secrets as files, where the overlay's config reads them
+mkdir -p "$WORK/secrets"
+printf '%s\n' "$ADMIN_TOKEN" >"$WORK/secrets/admin-token"
+printf '%s\n' TEST_AUTH_KEY_001 >"$WORK/secrets/auth-key-1"
+printf '\n' >"$WORK/secrets/insupc-password"
+chmod 0755 "$WORK/secrets" && chmod 0644 "$WORK/secrets"/*
 quiet podman run -d --pod "$POD" --name "$SEGW_GW" --read-only -v "$VICI:/var/run/charon" \
   -v "$OVERLAY/insupclient.yaml:/etc/insupclient/insupclient.yaml:ro" \
+  -v "$WORK/secrets:/run/secrets/insupclient:ro" \
   -e 'INSUPCLIENT_SEGW_SECRETS=[{"type":"ike","id":"gw@example.net","secret":"container-test"}]' \
   "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway with segw"
 segw_loaded() {
   grep -q '"vici":"connected".*"name":"insupc-tunnel"' \
-    <<<"$(curl -fsS "http://127.0.0.1:$SEGW_HTTP_PORT/segw")"
+    <<<"$(admin "$SEGW_HTTP_PORT/segw")"
 }
 wait_for 60 "the gateway on charon's VICI socket with the overlay's tunnel" segw_loaded
 logs_have "$SEGW_GW" 'Connected to charon .* over VICI' || die "no VICI log"

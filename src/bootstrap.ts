@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
-import { adminTokenGate } from './admin/admin-token.middleware';
+import { AdminHttpAdapter } from './admin/admin-http-adapter';
+import { adminTokenGate, warnIfAdminOpen } from './admin/admin-token.middleware';
 import { AppModule, GatewayOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
@@ -34,7 +35,11 @@ export async function startGateway(
   config: AppConfig,
   { configWarnings = [], ...options }: StartOptions = {},
 ): Promise<Gateway> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), { bufferLogs: true });
+  const app = await NestFactory.create(
+    AppModule.forRoot(config, options),
+    new AdminHttpAdapter(config.server.maxConnections),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   const configLog = new NestLogger('Config');
   for (const warning of configWarnings) configLog.warn(warning);
@@ -69,6 +74,7 @@ export async function startGateway(
     throw e;
   }
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  warnIfAdminOpen(config, new NestLogger('Admin'));
   return {
     app,
     httpPort,

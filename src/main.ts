@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { runConfigCommand } from './config/config-cli';
 import { ConfigError, LoadedConfig, loadConfig, resolveConfigPath } from './config/config.loader';
-import { raiseOpenFilesLimit } from './lifecycle/fd-limit';
+import { checkOpenFilesBudget, raiseOpenFilesLimit } from './lifecycle/fd-limit';
 import { ListenError } from './lifecycle/listen-error';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
 
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     (signal) => gateway.shutdown(signal),
     (signal) => log.warn(`${signal} received again during shutdown: exiting now`),
   );
-  void raiseOpenFilesLimit(new Logger('FdLimit'));
+  const fdLog = new Logger('FdLimit');
+  void raiseOpenFilesLimit(fdLog).then((limit) => checkOpenFilesBudget(config, limit, fdLog));
   log.log(
     `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
   );

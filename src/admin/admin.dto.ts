@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { SERVICE_STATES, ServiceState } from '../oam/service-state.service';
 
 const STATE_MESSAGE = `state must be one of ${SERVICE_STATES.join(', ')}`;
@@ -9,6 +10,21 @@ export class ChangeStateBody {
   @ApiProperty({ enum: SERVICE_STATES, example: 'BLOCKED' })
   @IsIn(SERVICE_STATES, { message: STATE_MESSAGE })
   state!: ServiceState;
+}
+
+/** Query of GET /state?limit=. */
+export class StateQuery {
+  @ApiProperty({
+    required: false,
+    default: 1000,
+    description: 'SIPSVC connections listed at most (total and authenticated stay exact)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  limit?: number;
 }
 
 /** Query of POST /state?state=. */

@@ -65,3 +65,78 @@ describe('GatewayStateService.state', () => {
     expect(timestamp).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
+  function withConnections(initial: number) {
+    let n = initial;
+    let lists = 0;
+    const source = {
+      recvQueueSize: () => 0,
+      describeConnections: (limit = Infinity) => {
+        if (limit > 0) lists++;
+        const listed = Math.min(n, limit);
+        return {
+          total: n,
+          authenticated: n,
+          connections: Array.from({ length: listed }, (_, i) => ({ connectionId: `c${i}$&$'` })),
+        };
+      },
+    } as unknown as SipsvcStateSource;
+    const s = new GatewayStateService(config, new ServiceStateService(), source);
+    let now = 0;
+    s.now = () => now;
+    return {
+      s,
+      lists: () => lists,
+      advance: (ms: number) => (now += ms),
+      connect: (k: number) => (n += k),
+    };
+  }
+
+  it('builds the connection list at most once per second, however many callers', () => {
+    const { s, lists, advance } = withConnections(3);
+    const first = JSON.parse(s.stateJson());
+    expect(first.sipsvcConnections.connections).toHaveLength(3);
+    for (let i = 0; i < 50; i++) {
+      expect(JSON.parse(s.stateJson()).sipsvcConnections).toEqual(first.sipsvcConnections);
+    }
+    advance(999);
+    s.stateJson();
+    expect(lists()).toBe(1);
+    advance(1);
+    s.stateJson();
+    expect(lists()).toBe(2);
+  });
+
+  it('keeps the counts and everything else exact at every call', () => {
+    const { s, connect } = withConnections(3);
+    s.stateJson();
+    connect(2);
+    const doc = JSON.parse(s.stateJson());
+    expect(doc.sipsvcConnections).toMatchObject({ total: 5, authenticated: 5 });
+    expect(doc.sipsvcConnections.connections).toHaveLength(3);
+    expect(Object.keys(doc)).toEqual(Object.keys(s.state()));
+    expect(doc.sipsvcConnections.connections[0].connectionId).toBe("c0$&$'");
+  });
+
+  it('lists at most limit connections (1000 by default); the counts stay exact', () => {
+    const { s } = withConnections(1500);
+    const byDefault = JSON.parse(s.stateJson()).sipsvcConnections;
+    expect(byDefault.total).toBe(1500);
+    expect(byDefault.authenticated).toBe(1500);
+    expect(byDefault.connections).toHaveLength(1000);
+    const two = JSON.parse(s.stateJson(2)).sipsvcConnections;
+    expect(two).toMatchObject({ total: 1500, authenticated: 1500 });
+    expect(two.connections).toHaveLength(2);
+  });
+
+  it('keeps a bounded number of distinct limits', () => {
+    const { s, lists } = withConnections(10);
+    for (let limit = 1; limit <= 100; limit++) s.stateJson(limit);
+    expect(lists()).toBe(100);
+    s.stateJson(100);
+    expect(lists()).toBe(100);
+    s.stateJson(1);
+    expect(lists()).toBe(101);
+  });
+});

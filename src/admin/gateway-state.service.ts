@@ -5,6 +5,7 @@ import {
   SESSION_STATE,
   SessionStateSource,
   SIPSVC_STATE,
+  SipsvcConnectionState,
   SipsvcStateSource,
 } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
@@ -17,6 +18,22 @@ const localDateTime = (d: Date) =>
   `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
   `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 
+/** `?limit=` default of GET /state: connections listed (operations spec §8.5). */
+export const STATE_LIST_LIMIT = 1000;
+/** GET /state's connection list is built at most once per this, however many callers (§8.5). */
+export const STATE_MAX_AGE_MS = 1000;
+/** distinct `?limit=` values kept at once within one STATE_MAX_AGE_MS. */
+const STATE_CACHE_ENTRIES = 8;
+
+/** stands for the connection list in the document until the cached list's JSON replaces it. */
+const CONNECTIONS_PLACEHOLDER = '@@sipsvc-connections@@';
+const PLACEHOLDER_JSON = JSON.stringify(CONNECTIONS_PLACEHOLDER);
+
+interface BuiltList {
+  builtAt: number;
+  json: string;
+}
+
 /**
  * Assembles GET /insupclient/v1/status and GET /state from whichever feature modules are
  * present (each publishes a state source; a missing one reads as empty).
@@ -24,6 +41,10 @@ const localDateTime = (d: Date) =>
 @Injectable()
 export class GatewayStateService {
   private readonly startedAt = new Date();
+  /** GET /state's connection lists as sent, by `limit`, each at most STATE_MAX_AGE_MS old. */
+  private readonly builtLists = new Map<number, BuiltList>();
+  /** monotonic ms; a seam for the unit spec. */
+  now: () => number = () => performance.now();
 
   constructor(
     private readonly config: AppConfig,
@@ -57,14 +78,45 @@ export class GatewayStateService {
     };
   }
 
+  /**
+   * GET /state as JSON text. The SIPSVC connection list (at most `limit` entries) is built
+   * and serialised at most once per second per `limit`, shared by every caller: with 10,000
+   * connections it was 2 MB and tens of ms of event loop per call. Everything else, counts
+   * included, is read at each call, so it is exact; the list may be up to a second old.
+   */
+  stateJson(limit = STATE_LIST_LIMIT): string {
+    const doc = this.state(0);
+    const listed: unknown = CONNECTIONS_PLACEHOLDER;
+    doc.sipsvcConnections.connections = listed as SipsvcConnectionState[];
+    const list = this.connectionListJson(limit);
+    // a function, so that `$&` and the like in the list are not replacement patterns
+    return JSON.stringify(doc).replace(PLACEHOLDER_JSON, () => list);
+  }
+
+  private connectionListJson(limit: number): string {
+    const now = this.now();
+    const cached = this.builtLists.get(limit);
+    if (cached && now - cached.builtAt < STATE_MAX_AGE_MS) return cached.json;
+    for (const [key, entry] of this.builtLists) {
+      if (now - entry.builtAt >= STATE_MAX_AGE_MS) this.builtLists.delete(key);
+    }
+    if (this.builtLists.size >= STATE_CACHE_ENTRIES) {
+      this.builtLists.delete(this.builtLists.keys().next().value!);
+    }
+    const list = this.sipsvc?.describeConnections(limit).connections ?? [];
+    const json = JSON.stringify(list);
+    this.builtLists.set(limit, { builtAt: now, json });
+    return json;
+  }
+
   /** GET /state (and its aliases): the original's field types, times in epoch ms. */
-  state() {
+  state(limit = STATE_LIST_LIMIT) {
     return {
       timestamp: Date.now(),
       state: this.service.state,
       messageMappingSize: this.sessions?.messageMappingSize() ?? 0,
       sessionStats: this.sessions?.describeSessions() ?? { currentSessions: 0 },
-      sipsvcConnections: this.sipsvc?.describeConnections() ?? {
+      sipsvcConnections: this.sipsvc?.describeConnections(limit) ?? {
         total: 0,
         authenticated: 0,
         connections: [],

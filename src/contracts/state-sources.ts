@@ -31,7 +31,8 @@ export interface SipsvcStateSource {
   isListening(): boolean;
   /** bound port (differs from config when it says 0). */
   port(): number;
-  describeConnections(): {
+  /** `limit`: list at most this many connections (the counts stay exact). */
+  describeConnections(limit?: number): {
     total: number;
     authenticated: number;
     connections: SipsvcConnectionState[];

@@ -33,6 +33,20 @@ describe('InsupcConnection', () => {
     expect(logs.some((l) => l.startsWith('TCP_CONNECTION: '))).toBe(true);
   });
 
+  it('a logon that cannot be encoded fails the connection, naming the field, never the value', async () => {
+    const password = 'Zq9-LEAK-CANARY-77x';
+    const { conn, socket } = setup({}, { systemName: 'S', logonId: 'L', password });
+    conn.start();
+    socket().accept();
+    await flush();
+    expect(socket().destroyed).toBe(true);
+    expect(conn.state).toBe(ConnectionState.CLOSED);
+    expect(logs).toContainEqual(
+      expect.stringContaining('DB_ACCESS_REQUEST not encodable: PASSWORD'),
+    );
+    expect(logs.join('\n')).not.toContain('LEAK');
+  });
+
   it('a denied logon logs INSUPC_LOGON_FAILED: result=0x20, closes and retries after retry-interval', async () => {
     const { conn, counters, socket, sockets, h, advance } = setup();
     conn.start();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { loadConfigFile } from '../config/config.loader';
+import { ConfigError, loadConfigFile } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { cleanLeftoverTemps } from '../common/io/leftover-temps';
@@ -91,7 +91,7 @@ export class OamService implements OnModuleInit {
   async reload(): Promise<ReloadResult> {
     const loaded = await this.readOamFile();
     if (loaded === undefined) throw new OamFileError(this.oamPath, 'not found');
-    const fresh = this.configPath ? this.loadConfig(this.configPath) : undefined;
+    const fresh = this.configPath ? this.loadFreshConfig(this.configPath) : undefined;
 
     const previous = this.state.state;
     this.state.set(loaded.state);
@@ -106,6 +106,18 @@ export class OamService implements OnModuleInit {
           : ''),
     );
     return { state: loaded.state, configReloaded: fresh !== undefined, ...outcome };
+  }
+
+  /** The problems only (file, line, column, reason; secrets redacted), then the refusal. */
+  private loadFreshConfig(path: string): AppConfig {
+    try {
+      return this.loadConfig(path);
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        this.log.error(`Configuration reload refused, nothing changed: ${e.problems.join('; ')}`);
+      }
+      throw e;
+    }
   }
 
   private async readOamFile() {

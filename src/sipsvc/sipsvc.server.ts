@@ -130,8 +130,8 @@ export class SipsvcServer
     return this.boundPort;
   }
 
-  describeConnections(): ReturnType<SipsvcStateSource['describeConnections']> {
-    return this.registry.describe(this.wallOf);
+  describeConnections(limit?: number): ReturnType<SipsvcStateSource['describeConnections']> {
+    return this.registry.describe(this.wallOf, limit);
   }
 
   recvQueueSize(): number {

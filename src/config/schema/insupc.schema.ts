@@ -10,12 +10,26 @@ import {
   MinLength,
   type ValidationArguments,
 } from 'class-validator';
+import { LOGON_FIELD_SIZE } from '../../../libs/insupc-protocol/src/constants';
 import { Key } from '../config-key';
+import { MaxUtf8Bytes } from '../max-bytes';
 import { QueueConfig } from './sipsvc.schema';
 
 export class InsupcLogonConfig {
-  @Key({ doc: 'logon id sent in DB_LOGON_INFO' }) @IsString() @MinLength(1) logonId = 'insupclient';
-  @Key({ doc: 'logon password sent in DB_LOGON_INFO', secret: true }) @IsString() password = '';
+  @Key({ doc: 'logon id sent in DB_LOGON_INFO (at most 16 bytes)' })
+  @IsString()
+  @MinLength(1)
+  @MaxUtf8Bytes(LOGON_FIELD_SIZE, 'DB_LOGON_INFO LOGON_ID')
+  logonId = 'insupclient';
+
+  @Key({ doc: 'logon password sent in DB_LOGON_INFO (at most 16 bytes)', secret: true })
+  @IsString()
+  @MaxUtf8Bytes(LOGON_FIELD_SIZE, 'DB_LOGON_INFO PASSWORD')
+  password = '';
+
+  @Key({ doc: 'a file holding password (trailing newline removed), instead of password' })
+  @IsString()
+  passwordFile = '';
 }
 
 export class InsupcClientConfig {

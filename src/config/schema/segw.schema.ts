@@ -45,6 +45,10 @@ export class SegwSecretConfig {
   @Key({ doc: 'swanctl secret type (ike, eap, ...)' }) @IsString() type!: string;
   @Key({ doc: 'identity the secret belongs to' }) @IsOptional() @IsString() id?: string;
   @Key({ doc: 'the secret', secret: true }) @IsString() secret!: string;
+  @Key({ doc: 'a file holding the secret (trailing newline removed), instead of secret' })
+  @IsOptional()
+  @IsString()
+  secretFile?: string;
 }
 
 export class SegwConfig {

@@ -73,6 +73,11 @@ export class AllowedClientConfig {
   @MinLength(1)
   authKey!: string;
 
+  @Key({ doc: 'a file holding auth-key (trailing newline removed), instead of auth-key' })
+  @IsOptional()
+  @IsString()
+  authKeyFile?: string;
+
   @Key({ doc: 'free text for the operator' }) @IsOptional() @IsString() description?: string;
 }
 
@@ -88,6 +93,13 @@ export class SecurityConfig {
   })
   @IsString()
   adminToken = '';
+
+  @Key({
+    doc: 'a file holding admin-token (trailing newline removed), re-read on reload',
+    hot: true,
+  })
+  @IsString()
+  adminTokenFile = '';
 
   @Key({
     doc: 'SIPSVC clients allowed to authenticate',

@@ -19,7 +19,10 @@ import { FakeInsupcSocket as FakeSocket } from './fake-insupc-socket';
 
 export const SESSION = 'INSUP_SESSION_001';
 
-export function setup(overrides: Partial<InsupcClientConfig> = {}) {
+export function setup(
+  overrides: Partial<InsupcClientConfig> = {},
+  logonInfo = { systemName: 'AMAS-SES1', logonId: 'insupclient', password: 'pw' },
+) {
   const cfg = Object.assign(new InsupcClientConfig(), {
     name: 'INSUPC-1',
     host: '127.0.0.1',
@@ -43,7 +46,7 @@ export function setup(overrides: Partial<InsupcClientConfig> = {}) {
     {
       sessionId: SESSION,
       asId: 100,
-      logon: { systemName: 'AMAS-SES1', logonId: 'insupclient', password: 'pw' },
+      logon: logonInfo,
       maxFrameBytes: 4096,
     },
     {
