@@ -12,16 +12,7 @@ const ctx = (connectionId: number): SipsvcConnectionContext => ({
 });
 
 function session(table: SessionTable, connectionId: number, startedAt: number): RequestSession {
-  const s = new RequestSession(
-    table.nextId(),
-    ctx(connectionId),
-    'execute',
-    'R',
-    '',
-    'api',
-    [],
-    startedAt,
-  );
+  const s = new RequestSession(ctx(connectionId), 'execute', 'R', '', 'api', [], startedAt);
   table.add(s);
   return s;
 }

@@ -20,14 +20,9 @@ export class SessionTable {
   private count = 0;
   /** per connection id; an emptied list stays until its connection closes. */
   private readonly byConnection = new Map<number, SessionList>();
-  private lastId = 0;
 
   get size(): number {
     return this.count;
-  }
-
-  nextId(): number {
-    return ++this.lastId;
   }
 
   add(s: RequestSession): void {
