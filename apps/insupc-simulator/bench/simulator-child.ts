@@ -9,14 +9,22 @@
  * - `'queries'`: answers `{ queries: { <name>: DB_QUERY_REQUESTs received } }`;
  * - `{ push, status }`: resets the statistics, pushes DB_STATUS `status` from instance
  *   `push`, answers `{ pushed }`;
+ * - `{ update }`: resets the statistics, applies a control-API config update (scenario,
+ *   delay, per-instance overrides), answers `{ updated: true }`;
  * - `'start'` / `'cpu'`: answers `{ cpu }`, the child's CPU time since `'start'` (or since it started).
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { DbStatus } from '../../../libs/insupc-protocol/src';
 import { startSimulator } from '../src/insupc-simulator';
+import type { SimulatorConfigUpdate } from '../src/simulator-api';
 
 export type SimulatorChildCommand =
-  'stop' | 'queries' | 'start' | 'cpu' | { push: string; status: DbStatus };
+  | 'stop'
+  | 'queries'
+  | 'start'
+  | 'cpu'
+  | { push: string; status: DbStatus }
+  | { update: SimulatorConfigUpdate };
 
 export interface ForkedSimulator {
   child: ChildProcess;
@@ -47,6 +55,10 @@ async function serve(names: string[]): Promise<void> {
     else if (msg === 'queries') {
       const q = (name: string) => sim.stats().instances[name]?.received.DB_QUERY_REQUEST ?? 0;
       send({ queries: Object.fromEntries(names.map((n) => [n, q(n)])) });
+    } else if ('update' in msg) {
+      sim.resetStats();
+      sim.update(msg.update);
+      send({ updated: true });
     } else {
       sim.resetStats();
       sim.setDbStatus(msg.push, msg.status, true);
