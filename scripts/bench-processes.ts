@@ -1,8 +1,9 @@
 /** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy. */
-import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { forkSimulator } from '../apps/insupc-simulator/bench/simulator-child';
 import type { BenchOptions } from './bench-options';
 import { dist, exited, freePort, root, waitReady } from './lib/processes';
 
@@ -15,19 +16,8 @@ export interface Simulators {
 /** Two MA instances: in one process, or one per process (`o.simulators` = 2). */
 export async function startSimulators(o: BenchOptions): Promise<Simulators> {
   const groups = o.simulators >= 2 ? ['INSUPC-1', 'INSUPC-2'] : ['INSUPC-1,INSUPC-2'];
-  const children = groups.map((g) =>
-    fork(join(__dirname, 'bench-simulator-child.js'), [g], { stdio: 'inherit' }),
-  );
-  const ports = await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<number[]>((resolve, reject) => {
-          c.once('message', (m) => resolve((m as { ports: number[] }).ports));
-          c.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-        }),
-    ),
-  );
-  return { children, ports: ports.flat() };
+  const forked = await Promise.all(groups.map((g) => forkSimulator(g.split(','))));
+  return { children: forked.map((f) => f.child), ports: forked.flatMap((f) => f.ports) };
 }
 
 export function stopSimulators(s: Simulators | undefined): Promise<unknown> {

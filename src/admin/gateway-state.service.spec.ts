@@ -1,23 +1,19 @@
 import { validateConfig } from '../config/config.loader';
-import type {
-  InsupcStateSource,
-  SessionStateSource,
-  SipsvcStateSource,
-} from '../contracts/state-sources';
+import { insupcView, sessionView, sipsvcView } from '../contracts/testing/state-views';
 import { ServiceStateService } from '../oam/service-state.service';
 import { GatewayStateService } from './gateway-state.service';
 
 const config = validateConfig({ insupc: { clients: [{ name: 'A', host: 'h', port: 1 }] } });
 
 /** Sources reporting distinct numbers, so a field wired to the wrong one shows. */
-const sipsvc = { recvQueueSize: () => 3 } as unknown as SipsvcStateSource;
-const insupc = { pendingRequests: () => 11 } as unknown as InsupcStateSource;
-const sessions = {
+const sipsvc = sipsvcView({ recvQueueSize: () => 3 });
+const insupc = insupcView({ pendingRequests: () => 11 });
+const sessions = sessionView({
   messageMappingSize: () => 17,
   workerQueueSize: () => 5,
   busyWorkers: () => 13,
   insupcRecvQueueSize: () => 7,
-} as unknown as SessionStateSource;
+});
 
 describe('GatewayStateService.status', () => {
   it("has the original's meanings: server* = busy workers and worker queue, client* = the same (UT_02_005)", () => {
@@ -35,13 +31,17 @@ describe('GatewayStateService.status', () => {
   });
 
   it('counts a missing source, or one without the INSUPC receive queue, as empty', () => {
-    const older = { messageMappingSize: () => 2, workerQueueSize: () => 4, busyWorkers: () => 1 };
+    const older = sessionView({
+      messageMappingSize: () => 2,
+      workerQueueSize: () => 4,
+      busyWorkers: () => 1,
+    });
     const s = new GatewayStateService(
       config,
       new ServiceStateService(),
       undefined,
       undefined,
-      older as unknown as SessionStateSource,
+      older,
     );
     expect(s.status()).toMatchObject({
       serverSessionCount: 1,
@@ -66,22 +66,32 @@ describe('GatewayStateService.state', () => {
   });
 });
 
+const connection = (connectionId: string) => ({
+  connectionId,
+  clientIp: '127.0.0.1',
+  clientPort: 1,
+  authenticated: true,
+  connectionTime: 0,
+  lastActivityTime: 0,
+  totalRequests: 0,
+  lastHeartbeatTime: 0,
+});
+
 describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
   function withConnections(initial: number) {
     let n = initial;
     let lists = 0;
-    const source = {
-      recvQueueSize: () => 0,
+    const source = sipsvcView({
       describeConnections: (limit = Infinity) => {
         if (limit > 0) lists++;
         const listed = Math.min(n, limit);
         return {
           total: n,
           authenticated: n,
-          connections: Array.from({ length: listed }, (_, i) => ({ connectionId: `c${i}$&$'` })),
+          connections: Array.from({ length: listed }, (_, i) => connection(`c${i}$&$'`)),
         };
       },
-    } as unknown as SipsvcStateSource;
+    });
     const s = new GatewayStateService(config, new ServiceStateService(), source);
     let now = 0;
     s.now = () => now;

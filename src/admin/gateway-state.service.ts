@@ -1,12 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcStateView,
   SESSION_STATE,
-  SessionStateSource,
+  SessionStateView,
   SIPSVC_STATE,
   SipsvcConnectionState,
-  SipsvcStateSource,
+  SipsvcStateView,
 } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
@@ -49,9 +49,9 @@ export class GatewayStateService {
   constructor(
     private readonly config: AppConfig,
     private readonly service: ServiceStateService,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
-    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateSource,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
+    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateView,
   ) {}
 
   /**

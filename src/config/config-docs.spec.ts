@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { renderConfigReference, renderConfigYaml } from './config-docs';
-import { allKeys } from './config-model';
-import { parseConfig, parseConfigWithWarnings } from './config.loader';
+import { allKeys, hotKeys } from './config-model';
+import { loadConfig, parseConfig, parseConfigWithWarnings } from './config.loader';
 import { AppConfig } from './config.schema';
 
 const read = (path: string) => readFileSync(join(__dirname, '../..', path), 'utf8');
@@ -38,9 +38,34 @@ function asHere(text: string): string {
 describe('generated configuration files', () => {
   it.each([
     ['config/insupclient.yaml', renderConfigYaml],
-    ['docs/configuration.md', renderConfigReference],
+    ['docs/configuration.md', () => renderConfigReference(read('docs/configuration.md'))],
   ])('%s is what the config classes generate (else run npm run config:docs)', (path, render) => {
     expect(read(path)).toBe(render());
+  });
+
+  it('the hot-key list in docs/configuration.md is every @Key({ hot: true }), and only those', () => {
+    const doc = read('docs/configuration.md');
+    const listed = doc
+      .slice(doc.indexOf('## Hot-reloadable keys'), doc.indexOf('## Key reference'))
+      .split('\n')
+      .filter((l) => l.startsWith('- `'))
+      .map((l) => l.slice(3, -1));
+    expect(listed.sort()).toEqual(
+      hotKeys()
+        .map((k) => k.yaml)
+        .sort(),
+    );
+    expect(listed).toEqual(expect.arrayContaining(['tcp.server.idle-timeout']));
+  });
+
+  it('keeps the hand-written text around the generated part', () => {
+    const out = renderConfigReference(
+      'intro\n<!-- BEGIN GENERATED x -->\nSTALE TABLE\n<!-- END GENERATED -->\nafter\n',
+    );
+    expect(out.startsWith('intro\n<!-- BEGIN GENERATED')).toBe(true);
+    expect(out.endsWith('<!-- END GENERATED -->\nafter\n')).toBe(true);
+    expect(out).not.toContain('STALE TABLE');
+    expect(() => renderConfigReference('no markers')).toThrow('BEGIN/END GENERATED');
   });
 
   it('the generated YAML loads to exactly the defaults plus its example entries', () => {
@@ -70,7 +95,7 @@ describe('generated configuration files', () => {
   });
 
   it('the reference lists every key, and every key has a description', () => {
-    const reference = renderConfigReference();
+    const reference = renderConfigReference(read('docs/configuration.md'));
     for (const key of allKeys()) {
       expect(key.options.doc.trim()).not.toBe('');
       if (!key.options.section) expect(reference).toContain(`| \`${key.yaml}\` |`);

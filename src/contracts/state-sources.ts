@@ -1,8 +1,11 @@
 /**
- * What the operations side (GET /state, /insupclient/v1/status, /health/ready, graceful
- * shutdown) reads from each feature module. Each feature module provides its token
- * (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`) and exports it; the operations
- * modules import the feature modules and inject the tokens with @Optional().
+ * What the operations side (GET /state, /insupclient/v1/status, /health/ready, /metrics,
+ * graceful shutdown) reads from each feature module, and what shutdown asks of it. Each
+ * feature module provides its token (`{ provide: SIPSVC_STATE, useExisting: SipsvcServer }`)
+ * and exports it; the operations modules import the feature modules and inject the tokens
+ * with @Optional(). A token's object is a `...StateSource`: a read-only view (what state,
+ * health and metrics read) and a shutdown port (what GracefulShutdown calls). Each consumer
+ * depends on the half it uses, so a spec's stand-in implements that half whole.
  */
 
 export const SIPSVC_STATE = Symbol('SIPSVC_STATE');
@@ -26,7 +29,8 @@ export interface SipsvcConnectionState {
   lastHeartbeatTime: number;
 }
 
-export interface SipsvcStateSource {
+/** Read-only view of the SIPSVC side. */
+export interface SipsvcStateView {
   /** the SIPSVC TCP listener is bound and accepting. */
   isListening(): boolean;
   /** bound port (differs from config when it says 0). */
@@ -41,9 +45,15 @@ export interface SipsvcStateSource {
   recvQueueSize(): number;
   /** metrics: open connections by state, without building the per-connection list. */
   connectionCounts?(): { authenticated: number; pending: number };
+}
+
+/** What graceful shutdown asks of the SIPSVC side. */
+export interface SipsvcShutdownPort {
   /** graceful shutdown step 1: close the listener (existing connections stay). */
   stopAccepting(): Promise<void>;
 }
+
+export type SipsvcStateSource = SipsvcStateView & SipsvcShutdownPort;
 
 export interface InsupcServerState {
   name: string;
@@ -61,7 +71,8 @@ export interface InsupcServerState {
   routable: boolean;
 }
 
-export interface InsupcStateSource {
+/** Read-only view of the INSUPC side. */
+export interface InsupcStateView {
   describeServers(): InsupcServerState[];
   /**
    * servers the router would send a request to now: a routable status (not xB) and a
@@ -70,8 +81,6 @@ export interface InsupcStateSource {
   routableServerCount(): number;
   /** requests written and awaiting an INSUPC answer, all servers. */
   pendingRequests(): number;
-  /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
-  release(): Promise<void>;
   /**
    * `listener(server, loggedOn)` is called whenever the number of logged-on (READY)
    * connections of a server changes (`server` = `insupc.clients[].name`). Returns the
@@ -80,7 +89,16 @@ export interface InsupcStateSource {
   onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void;
 }
 
-export interface SessionStateSource {
+/** What graceful shutdown asks of the INSUPC side. */
+export interface InsupcShutdownPort {
+  /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
+  release(): Promise<void>;
+}
+
+export type InsupcStateSource = InsupcStateView & InsupcShutdownPort;
+
+/** Read-only view of the execute sessions and their queues. */
+export interface SessionStateView {
   /** /state `sessionStats`: at least `currentSessions`. */
   describeSessions(): { currentSessions: number; [key: string]: unknown };
   /** request sessions (execute → INSUPC mappings) now open. */
@@ -93,11 +111,19 @@ export interface SessionStateSource {
   insupcRecvQueueSize?(): number;
   /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
   loadLevel?(): number;
+}
+
+/** What graceful shutdown asks of the execute pipeline. */
+export interface SessionShutdownPort {
   /** graceful shutdown: refuse new executes with a clear error from now on. */
   refuseNew(): void;
+  /** request sessions (execute → INSUPC mappings) now open. */
+  messageMappingSize(): number;
   /** resolves when no request session is open (or at once when none is). */
   drained(): Promise<void>;
 }
+
+export type SessionStateSource = SessionStateView & SessionShutdownPort;
 
 export interface SegwStateSource {
   /** for the /health/ready details when segw.enabled (never gating): VICI up and every managed connection UP (never with none). */

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -20,8 +13,6 @@ export interface ExecuteLogSink {
   write(line: string): void;
   close(): Promise<void>;
 }
-
-export const EXECUTE_LOG_SINK = Symbol('EXECUTE_LOG_SINK');
 
 /** Past this many buffered bytes (disk stalled) lines are dropped rather than piling up in memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -95,12 +86,19 @@ export class FileExecuteLogSink implements ExecuteLogSink {
 @Injectable()
 export class ExecuteLogWriter implements OnModuleInit, OnApplicationShutdown {
   private sink: ExecuteLogSink | null = null;
+  private injectedSink: ExecuteLogSink | null = null;
 
   constructor(
     private readonly config: AppConfig,
-    @Optional() @Inject(EXECUTE_LOG_SINK) private readonly injectedSink?: ExecuteLogSink,
     @Optional() private readonly logFiles?: LogFiles,
   ) {}
+
+  /** A writer onto `sink` instead of `logging.execute-file` (the seam for specs). */
+  static onSink(config: AppConfig, sink: ExecuteLogSink): ExecuteLogWriter {
+    const writer = new ExecuteLogWriter(config);
+    writer.injectedSink = sink;
+    return writer;
+  }
 
   get enabled(): boolean {
     return this.sink !== null;

@@ -84,7 +84,7 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const state = new ServiceStateService();
   const insupc = new FakeInsupc();
   const sink = new MemorySink();
-  const log = new ExecuteLogWriter(config, sink);
+  const log = ExecuteLogWriter.onSink(config, sink);
   await log.onModuleInit();
   const scheduler = new FakeScheduler();
   scheduler.advance(1000);

@@ -100,7 +100,6 @@ export class ExecuteService
     const call = this.admission.admit(req, now, this.sessions.size);
     if (isRefusal(call)) return call;
     const s = new RequestSession(
-      this.sessions.nextId(),
       ctx,
       req.cmd,
       reqNoText(req),

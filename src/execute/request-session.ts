@@ -49,7 +49,6 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   connectionNext: RequestSession | null = null;
 
   constructor(
-    readonly requestId: number,
     readonly connection: SipsvcConnectionContext,
     readonly cmd: string,
     /** reqNo as text, for logs (the transport echoes the original value). */

@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcStateView,
   SEGW_STATE,
   SegwStateSource,
   SIPSVC_STATE,
-  SipsvcStateSource,
+  SipsvcStateView,
 } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 
@@ -15,7 +15,7 @@ import { AppConfig } from '../config/config.schema';
 export class SipsvcListenerIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
   ) {}
 
   check(): HealthIndicatorResult {
@@ -32,7 +32,7 @@ export class SipsvcListenerIndicator {
 export class InsupcRoutableIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
   ) {}
 
   check(): HealthIndicatorResult {

@@ -1,10 +1,5 @@
 import { register } from 'prom-client';
-import {
-  InsupcStateSource,
-  SegwStateSource,
-  SessionStateSource,
-  SipsvcStateSource,
-} from '../contracts/state-sources';
+import { insupcView, segwView, sessionView, sipsvcView } from '../contracts/testing/state-views';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { OperatorGauges } from './operator-gauges';
@@ -16,29 +11,40 @@ const config = {
   insupc: { recvQueue: { capacity: 300 } },
 } as unknown as AppConfig;
 
-const sipsvc = {
+const sipsvc = sipsvcView({
   recvQueueSize: () => 4,
   connectionCounts: () => ({ authenticated: 2, pending: 1 }),
-} as Partial<SipsvcStateSource> as SipsvcStateSource;
+});
 
-const sessions = {
+const sessions = sessionView({
   messageMappingSize: () => 7,
   workerQueueSize: () => 3,
   insupcRecvQueueSize: () => 1,
   loadLevel: () => 2,
-} as Partial<SessionStateSource> as SessionStateSource;
+});
 
-const insupc = {
-  describeServers: () => [
-    { name: 'INSUPC-1', dbStatus: 'DA', routable: true, isAvailable: false },
-    { name: 'INSUPC-2', dbStatus: 'MB', routable: false, isAvailable: false },
-  ],
+// INSUPC-1 in DA: routable, but not `isAvailable` (the original's meaning: MA only)
+const server = (name: string, dbStatus: string, routable: boolean) => ({
+  name,
+  host: '127.0.0.1',
+  port: 19000,
+  dbStatus,
+  lastStatusUpdate: 0,
+  availableConnections: 1,
+  activeRequests: 0,
+  totalConnections: 1,
+  routable,
+  isAvailable: false,
+});
+
+const insupc = insupcView({
+  describeServers: () => [server('INSUPC-1', 'DA', true), server('INSUPC-2', 'MB', false)],
   routableServerCount: () => 1,
-} as Partial<InsupcStateSource> as InsupcStateSource;
+});
 
-const segw = {
+const segw = segwView({
   connectionStates: () => [{ name: 'segw-a', state: 'FAILED' }],
-} as Partial<SegwStateSource> as SegwStateSource;
+});
 
 async function scrape(name: string): Promise<string> {
   return register.getSingleMetricAsString(name);

@@ -2,13 +2,13 @@ import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcStateView,
   SEGW_STATE,
   SegwStateSource,
   SESSION_STATE,
-  SessionStateSource,
+  SessionStateView,
   SIPSVC_STATE,
-  SipsvcStateSource,
+  SipsvcStateView,
 } from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
@@ -33,9 +33,9 @@ export class OperatorGauges implements OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly serviceState: ServiceStateService,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
-    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateSource,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
+    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateView,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
     @Optional() @Inject(SEGW_STATE) private readonly segw?: SegwStateSource,
   ) {
     this.registerService();
@@ -154,7 +154,7 @@ export class OperatorGauges implements OnModuleDestroy {
   }
 }
 
-function pendingFromList(sipsvc: SipsvcStateSource): { authenticated: number; pending: number } {
+function pendingFromList(sipsvc: SipsvcStateView): { authenticated: number; pending: number } {
   const { total, authenticated } = sipsvc.describeConnections();
   return { authenticated, pending: total - authenticated };
 }

@@ -30,7 +30,8 @@ function setup(oamText?: string, loader?: (path: string) => AppConfig) {
   if (oamText !== undefined) files.files.set(OAM, oamText);
   const state = new ServiceStateService();
   const live = config();
-  const oam = new OamService(live, state, files, loader ? 'app.yaml' : undefined, loader);
+  const oam = new OamService(live, state, files, loader ? 'app.yaml' : undefined);
+  if (loader) oam.useConfigLoader(loader);
   return { files, state, live, oam };
 }
 

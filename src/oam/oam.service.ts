@@ -16,7 +16,6 @@ export interface ReloadResult extends ReloadOutcome {
 
 /** Loads a config file; a seam so the reload logic is unit-testable without files. */
 export type ConfigFileLoader = (path: string) => AppConfig;
-export const CONFIG_FILE_LOADER = Symbol('CONFIG_FILE_LOADER');
 
 /**
  * The OAM side of the service state (operations spec section 2): the initial state from
@@ -35,16 +34,19 @@ export class OamService implements OnModuleInit {
   private readonly log = new Logger('Oam');
   /** serialises read-modify-write cycles of the OAM file. */
   private writing: Promise<unknown> = Promise.resolve();
+  private loadConfig: ConfigFileLoader = loadConfigFile;
 
   constructor(
     private readonly config: AppConfig,
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
     @Optional() @Inject(CONFIG_FILE_PATH) private readonly configPath?: string,
-    @Optional()
-    @Inject(CONFIG_FILE_LOADER)
-    private readonly loadConfig: ConfigFileLoader = loadConfigFile,
   ) {}
+
+  /** Reads config files through `loader` from now on (the seam for specs). */
+  useConfigLoader(loader: ConfigFileLoader): void {
+    this.loadConfig = loader;
+  }
 
   private get oamPath(): string {
     return this.config.oam.config.path;

@@ -6,7 +6,7 @@ import { LOSS_PROBE_SUFFIX, FAILBACK_PROBE_SUFFIX } from './charon-config';
 import { ControllerDeps, SegwConnectionController } from './segw-connection.controller';
 import { HistoryStore, SegwHistory } from './segw-history';
 import { FakeIpsecControl } from './testing/fake-ipsec-control';
-import { toViciConnection } from './swanctl-connection';
+import { toViciConnection } from '../../libs/vici/src';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';

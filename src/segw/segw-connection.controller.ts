@@ -16,7 +16,7 @@ import { PlanSlot } from './plan-slot';
 import { ConnectionRecorder } from './connection-recorder';
 import { SegwHistory } from './segw-history';
 import { SegwProber } from './segw-prober';
-import { parseList } from './swanctl-connection';
+import { parseList } from '../../libs/vici/src';
 
 /** What one connection's controller works with; all of it shared by every connection. */
 export interface ControllerDeps {

@@ -16,7 +16,7 @@ import { IkeSaInfo, IPSEC_CONTROL, IpsecControl } from './ipsec-control';
 import { SegwConnectionController } from './segw-connection.controller';
 import { FailoverHistoryEntry, HistoryStore, SegwHistory } from './segw-history';
 import { SegwViciSession, SessionListener } from './segw-vici-session';
-import { toViciConnection } from './swanctl-connection';
+import { toViciConnection } from '../../libs/vici/src';
 
 export const SEGW_HISTORY_STORE = Symbol('SEGW_HISTORY_STORE');
 

@@ -27,9 +27,21 @@ import { SipsvcCounters } from './sipsvc.counters';
  *
  * Per message: one `toString` + one `JSON.parse`, one handler call, one `JSON.stringify`.
  */
+/** The listener's status on `status`, as Nest's ServerTCP reports its own. */
+export type SipsvcServerStatus = 'connected' | 'disconnected';
+
+/** The listener's (node:net Server) events `on()` passes through, as ServerTCP does. */
+export type SipsvcServerEvents = {
+  listening: () => void;
+  connection: (socket: Socket) => void;
+  close: () => void;
+  error: (err: Error) => void;
+};
+type SipsvcServerListener = SipsvcServerEvents[keyof SipsvcServerEvents];
+
 @Injectable()
 export class SipsvcServer
-  extends Server
+  extends Server<SipsvcServerEvents, SipsvcServerStatus>
   implements CustomTransportStrategy, SipsvcStateSource, OnApplicationShutdown
 {
   private readonly log = new Logger('SipsvcServer');
@@ -45,6 +57,8 @@ export class SipsvcServer
   private boundPort = 0;
   private sweepJob: ScheduledTask | null = null;
   private closePromise: Promise<void> | null = null;
+  /** `on()` calls made before `listen()` created the listener. */
+  private pendingEventListeners: { event: string; callback: SipsvcServerListener }[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -85,7 +99,15 @@ export class SipsvcServer
       this.accept(socket),
     );
     this.netServer = server;
-    const onStartError = (err: Error): void => callback(err);
+    server.on('listening', () => this._status$.next('connected'));
+    server.on('close', () => this._status$.next('disconnected'));
+    for (const { event, callback: listener } of this.pendingEventListeners.splice(0)) {
+      server.on(event, listener as (...args: unknown[]) => void);
+    }
+    const onStartError = (err: Error): void => {
+      this._status$.next('disconnected');
+      callback(err);
+    };
     server.once('error', onStartError);
     server.listen(port, host, () => {
       server.off('error', onStartError);
@@ -112,11 +134,22 @@ export class SipsvcServer
     await this.close();
   }
 
-  on(): never {
-    throw new Error('SipsvcServer does not expose transport events; use the context onClose()');
+  /**
+   * Listens to the SIPSVC listener's own events (node:net Server: `listening`, `connection`,
+   * `close`, `error`), as Nest's ServerTCP does; before `listen()` they are kept and attached
+   * when the listener is created. A connection's close is its context's `onClose()`.
+   */
+  on<K extends keyof SipsvcServerEvents>(event: K, callback: SipsvcServerEvents[K]): void {
+    if (this.netServer)
+      this.netServer.on(event as string, callback as (...args: unknown[]) => void);
+    else this.pendingEventListeners.push({ event: event as string, callback });
   }
 
+  /** The node:net Server; like ServerTCP, an error before `listen()`. */
   unwrap<T>(): T {
+    if (!this.netServer) {
+      throw new Error('SipsvcServer: not listening yet; call listen() before unwrap()');
+    }
     return this.netServer as T;
   }
 

@@ -8,7 +8,7 @@ import {
   encodeDbNettestResponse,
   encodeDbQueryResponse,
   encodeDbStatusRequest,
-  formatResult,
+  formatHexByte,
   type DbStatus,
   type Frame,
   type MessageHeader,
@@ -144,7 +144,7 @@ export class SimulatorConnection implements FrameSink {
     if (scenario.logon === 'deny') {
       const result = scenario.logonResult;
       this.ctx.log.log(
-        `${this.ctx.name}: LOGON from ${this.remote} denied (result=${formatResult(result)})`,
+        `${this.ctx.name}: LOGON from ${this.remote} denied (result=${formatHexByte(result)})`,
       );
       this.write(encodeDbAccessResponse(h, result, this.ctx.dbStatus, 'login denied'));
       return;

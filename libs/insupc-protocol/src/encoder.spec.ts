@@ -18,7 +18,7 @@ import {
   encodeDbStatusRequest,
   encodeDbStatusResponse,
   encodeFrame,
-  formatResult,
+  formatHexByte,
   isDbStatus,
   msgCodeName,
   readDbStatus,
@@ -225,8 +225,8 @@ describe('INSUPC encoder', () => {
   });
 
   it('formats bytes and names for log lines', () => {
-    expect(formatResult(0x20)).toBe('0x20');
-    expect(formatResult(0xa2)).toBe('0xA2');
+    expect(formatHexByte(0x20)).toBe('0x20');
+    expect(formatHexByte(0xa2)).toBe('0xA2');
     expect(msgCodeName(0x05)).toBe('DB_NETTEST_REQUEST');
     expect(msgCodeName(0x42)).toBe('UNKNOWN(0x42)');
     const all: DbStatus[] = ['MA', 'MS', 'MB', 'DA', 'DS', 'DB'];

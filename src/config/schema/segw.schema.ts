@@ -68,7 +68,7 @@ export class SegwConfig {
   historyFile = 'data/segw-history.json';
 
   @Key({
-    doc: 'managed connections, swanctl.conf style, passed to charon as written (see README "SEGW failover")',
+    doc: 'managed connections, swanctl.conf style, passed to charon as written (see docs/segw.md)',
     verbatim: true,
     type: 'map',
   })

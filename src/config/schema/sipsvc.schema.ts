@@ -44,15 +44,15 @@ export class TcpServerConfig {
   @Min(1)
   maxPendingPerIp = 100;
 
-  @Key({ doc: 'a connection not authenticated within this is closed', ms: true })
+  @Key({ doc: 'a connection not authenticated within this is closed', ms: true, hot: true })
   @Min(1)
   authTimeout = 5000;
 
-  @Key({ doc: 'a connection with no message for this long is closed', ms: true })
+  @Key({ doc: 'a connection with no message for this long is closed', ms: true, hot: true })
   @Min(1)
   idleTimeout = 60000;
 
-  @Key({ doc: 'longest life of an authenticated connection', ms: true })
+  @Key({ doc: 'longest life of an authenticated connection', ms: true, hot: true })
   @Min(1)
   connectionTimeout = 7200000;
 }
@@ -82,7 +82,7 @@ export class AllowedClientConfig {
 }
 
 export class SecurityConfig {
-  @Key({ doc: 'the TCP peer address must equal the ipAddr the client sends in auth' })
+  @Key({ doc: 'the TCP peer address must equal the ipAddr the client sends in auth', hot: true })
   @IsBoolean()
   verifyPeerAddress = false;
 
