@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { renderConfigReference, renderConfigYaml } from './config-docs';
 import { allKeys, hotKeys } from './config-model';
-import { loadConfig, parseConfig, parseConfigWithWarnings } from './config.loader';
+import { parseConfig, parseConfigWithWarnings } from './config.loader';
 import { AppConfig } from './config.schema';
 
 const read = (path: string) => readFileSync(join(__dirname, '../..', path), 'utf8');
