@@ -51,6 +51,22 @@ export interface InsupcServerState {
   activeRequests: number;
   totalConnections: number;
   isAvailable: boolean;
+  /** out of rotation after consecutive query failures (operations spec section 7). */
+  ejected: boolean;
+  /** end of the ejection, epoch ms; 0 when not ejected. */
+  ejectedUntil: number;
+  /** query timeouts or in-flight losses in a row (a success resets it). */
+  consecutiveFailures: number;
+  /** queries from this gateway awaiting this server's answer. */
+  inFlight: number;
+}
+
+/** The outlier-detection figures of one server, for the metrics. */
+export interface InsupcEjectionState {
+  server: string;
+  ejected: boolean;
+  /** ejections since start. */
+  ejections: number;
 }
 
 export interface InsupcStateSource {
@@ -60,6 +76,8 @@ export interface InsupcStateSource {
    * connection that takes queries (READY, write backlog under the limit).
    */
   routableServerCount(): number;
+  /** metrics: each server's ejection figures (optional: absent in older sources). */
+  ejections?(): InsupcEjectionState[];
   /** requests written and awaiting an INSUPC answer, all servers. */
   pendingRequests(): number;
   /** graceful shutdown last step: DB_RELEASE_REQUEST on every connection, then close. */
@@ -81,6 +99,8 @@ export interface SessionStateSource {
   workerQueueSize(): number;
   /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
   insupcRecvQueueSize?(): number;
+  /** metrics: executes sent once more to another INSUPC server (insupc.retry). */
+  retries?(): number;
   /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
   loadLevel?(): number;
   /** graceful shutdown: refuse new executes with a clear error from now on. */
