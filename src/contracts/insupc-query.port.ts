@@ -76,7 +76,10 @@ export interface InsupcQueryPort {
    */
   hasQuerySlot?(): boolean;
 
-  /** whether a server other than `server` is routable now (a retry has somewhere to go). */
+  /**
+   * whether a server other than `server` is routable and under its worker.concurrency now
+   * (a retry has somewhere to go).
+   */
   routableExcept?(server: string): boolean;
 
   /**

@@ -55,10 +55,12 @@ export class InsupcRouter<T extends RoutableServer> {
    * Whether a query could be sent now without waiting: a server of the best tier is under
    * `limit`, or nothing is routable at all (the query then fails at once, result 5).
    */
-  hasSlot(now: number, limit: number): boolean {
-    const tier = this.bestTier(now, null);
+  hasSlot(now: number, limit: number, except: T | null = null): boolean {
+    const tier = this.bestTier(now, except);
     if (tier === NOT_ROUTABLE) return true;
-    for (const s of this.servers) if (s.inFlight < limit && this.tierOf(s, now) === tier) return true;
+    for (const s of this.servers) {
+      if (s !== except && s.inFlight < limit && this.tierOf(s, now) === tier) return true;
+    }
     return false;
   }
 

@@ -187,8 +187,14 @@ export class InsupcTransport
     return this.router.hasSlot(this.scheduler.now(), this.config.worker.concurrency);
   }
 
+  /** a server other than `server` is routable and under its worker.concurrency now. */
   routableExcept(server: string): boolean {
-    return this.router.routableCount(this.scheduler.now(), this.pool(server)) > 0;
+    const now = this.scheduler.now();
+    const except = this.pool(server);
+    return (
+      this.router.routableCount(now, except) > 0 &&
+      this.router.hasSlot(now, this.config.worker.concurrency, except)
+    );
   }
 
   queryTimedOut(server: string): void {

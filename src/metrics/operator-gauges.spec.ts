@@ -26,6 +26,7 @@ const sessions = {
   workerQueueSize: () => 3,
   insupcRecvQueueSize: () => 1,
   loadLevel: () => 2,
+  retries: () => 4,
 } as Partial<SessionStateSource> as SessionStateSource;
 
 const insupc = {
@@ -34,6 +35,10 @@ const insupc = {
     { name: 'INSUPC-2', isAvailable: false },
   ],
   routableServerCount: () => 1,
+  ejections: () => [
+    { server: 'INSUPC-1', ejected: false, ejections: 0 },
+    { server: 'INSUPC-2', ejected: true, ejections: 3 },
+  ],
 } as Partial<InsupcStateSource> as InsupcStateSource;
 
 const segw = {
@@ -75,6 +80,15 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-2"} 0');
     expect(await scrape('insupclient_insupc_routable_servers')).toContain(
       'insupclient_insupc_routable_servers 1',
+    );
+    const ejected = await scrape('insupclient_insupc_server_ejected');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-1"} 0');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-2"} 1');
+    expect(await scrape('insupclient_insupc_ejections_total')).toContain(
+      'insupclient_insupc_ejections_total{server="INSUPC-2"} 3',
+    );
+    expect(await scrape('insupclient_execute_retries_total')).toContain(
+      'insupclient_execute_retries_total 4',
     );
     const segwState = await scrape('insupclient_segw_connection_state');
     expect(segwState).toContain(
