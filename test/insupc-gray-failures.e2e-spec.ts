@@ -19,6 +19,8 @@ import {
   SESSION_STATE,
   SessionStateSource,
 } from '../src/contracts/state-sources';
+import { InsupcQueryError } from '../src/contracts/insupc-query.port';
+import { startTransport, TransportHarness } from './insupc-gw-harness';
 import { connectSipsvc, SipsvcMessage, SipsvcTestClient } from './support/sipsvc-test-client';
 import { simulatorClients } from './support/simulator-clients';
 import { testConfig } from './support/test-config';
@@ -177,5 +179,46 @@ describe('quiet backend failures (operations spec section 7, e2e)', () => {
     expect(listed.map((m) => m.result)).toEqual([0, 0]);
     expect(listed.map(serverOf)).toEqual(['GOOD', 'GOOD']);
     expect(sessions.retries?.()).toBe(lost);
+  });
+});
+
+describe('outlier detection log lines (transport e2e)', () => {
+  let sim: InsupcSimulator | undefined;
+  let gw: TransportHarness | undefined;
+
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.stop();
+  });
+
+  it('connection losses with a query in flight eject: WARN on ejection, INFO when back', async () => {
+    sim = await startSimulator({
+      logger: false,
+      instances: [
+        { name: 'CLOSER', dbStatus: 'MA', scenario: 'query_close' },
+        { name: 'GOOD', dbStatus: 'MA' },
+      ],
+    });
+    gw = await startTransport(sim.instances);
+    Object.assign(gw.config.insupc.outlierDetection, {
+      consecutiveFailures: 2,
+      baseEjectionTime: 400,
+    });
+    const ejected =
+      '[INSUPC|CLOSER] ejected for 400 ms after 2 consecutive query failures (1-th ejection)';
+    const lost: string[] = [];
+    for (let i = 0; i < 20 && !gw.logs.has(ejected, 'warn'); i++) {
+      await waitFor(() => gw!.state.routableServerCount() === 2, 5000, 'CLOSER reconnected');
+      await gw.query.query('getProfile', ['1']).catch((e: InsupcQueryError) => lost.push(e.code));
+    }
+    expect(gw.logs.has(ejected, 'warn')).toBe(true);
+    expect(lost).toEqual(['CONNECTION_LOST', 'CONNECTION_LOST']);
+    expect(gw.server('CLOSER')).toMatchObject({ ejected: true, consecutiveFailures: 0 });
+    await waitFor(
+      () => gw!.logs.has('[INSUPC|CLOSER] back in rotation after ejection', 'log'),
+      5000,
+      'the INFO line at the end of the ejection',
+    );
+    expect(gw.server('CLOSER').ejected).toBe(false);
   });
 });

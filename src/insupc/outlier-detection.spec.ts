@@ -8,12 +8,17 @@ const config = (over: Partial<OutlierDetectionConfig> = {}): OutlierDetectionCon
 /** `n` failures in a row; the ejection (ms) the last one made, 0 if none was asked for. */
 function fail(state: OutlierState, clock: FakeScheduler, cfg: OutlierDetectionConfig, n: number) {
   let ms = 0;
-  for (let i = 0; i < n; i++) if (state.failure(clock.now(), cfg)) ms = state.eject(clock.now(), cfg);
+  for (let i = 0; i < n; i++)
+    if (state.failure(clock.now(), cfg)) ms = state.eject(clock.now(), cfg);
   return ms;
 }
 
 describe('OutlierState (operations spec section 7, fake time)', () => {
-  const cfg = config({ consecutiveFailures: 5, baseEjectionTime: 30_000, maxEjectionTime: 100_000 });
+  const cfg = config({
+    consecutiveFailures: 5,
+    baseEjectionTime: 30_000,
+    maxEjectionTime: 100_000,
+  });
   let clock: FakeScheduler;
   let state: OutlierState;
   beforeEach(() => {
