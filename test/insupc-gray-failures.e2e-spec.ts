@@ -26,7 +26,7 @@ import { simulatorClients } from './support/simulator-clients';
 import { testConfig } from './support/test-config';
 import { waitFor } from './support/wait-for';
 
-type Overrides = Parameters<typeof testConfig>[0];
+type Overrides = NonNullable<Parameters<typeof testConfig>[0]>;
 
 interface Rig {
   sim: InsupcSimulator;
