@@ -117,16 +117,19 @@ describe('InsupcRouter (operations spec section 7)', () => {
     expect(pick(router, 2, selection('least-outstanding'))).toEqual(['MA', 'MA']);
   });
 
-  it('a server with `limit` queries in flight takes no more; the tier full → null, hasSlot false', () => {
+  it('a server with `limit` queries in flight is passed over; the tier full → hasSlot false', () => {
     const a = new Server('A', 'MA');
     const b = new Server('B', 'MA');
     const router = new InsupcRouter([a, b, new Server('DA', 'DA')]);
     a.inFlight = 2;
     expect(pick(router, 2, selection('round-robin', 2))).toEqual(['B', 'B']);
+    expect(pick(router, 2, selection('least-outstanding', 1))).toEqual(['B', 'B']);
     expect(router.hasSlot(0, 2)).toBe(true);
-    b.inFlight = 2;
-    expect(router.select(selection('round-robin', 2))).toBeNull();
+    b.inFlight = 3;
     expect(router.hasSlot(0, 2)).toBe(false);
+    // a caller past the worker queue is not refused: the least loaded, never the fallback tier
+    expect(pick(router, 2, selection('least-outstanding', 2))).toEqual(['A', 'A']);
+    expect(router.select(selection('round-robin', 2))?.name).not.toBe('DA');
   });
 
   it('hasSlot is true when nothing is routable (the query fails at once, never waits)', () => {

@@ -27,9 +27,10 @@ export interface Selection<T> {
  * O(servers) and allocation-free:
  * 1. the tier: MA while any MA server is routable, otherwise the best fallback tier present
  *    (DA, then MS, then DS); never a blocked (xB) or unknown-status server;
- * 2. within the tier, a server with fewer than `limit` queries in flight: the one with the
- *    fewest (`least-outstanding`, ties round robin) or the next in turn (`round-robin`);
- * 3. nothing routable, or every server of the tier at its limit → null.
+ * 2. within the tier, a server with fewer than `limit` queries in flight (see `pick`): the
+ *    one with the fewest (`least-outstanding`, ties round robin) or the next in turn
+ *    (`round-robin`);
+ * 3. nothing routable → null.
  * `lastFallback` tells whether the last successful selection came from a fallback tier.
  */
 export class InsupcRouter<T extends RoutableServer> {
@@ -101,22 +102,32 @@ export class InsupcRouter<T extends RoutableServer> {
     return best;
   }
 
-  /** index of the server of `tier` to use, scanning circularly from `cursor`; -1 if none. */
+  /**
+   * index of the server of `tier` to use, scanning circularly from `cursor`; -1 if none.
+   * Servers under `limit` first; when all are at it (a caller that bypassed the worker
+   * queue's hasSlot check), the choice among all of them, so a query is never refused for
+   * the budget alone.
+   */
   private pick(tier: number, cursor: number, sel: Selection<T>): number {
     const n = this.servers.length;
     const least = sel.balancing === 'least-outstanding';
     let best = -1;
     let bestLoad = 0;
+    let over = -1;
     for (let i = 0; i < n; i++) {
       const idx = (cursor + i) % n;
       const s = this.servers[idx];
-      if (s === sel.except || s.inFlight >= sel.limit || this.tierOf(s, sel.now) !== tier) continue;
+      if (s === sel.except || this.tierOf(s, sel.now) !== tier) continue;
+      if (s.inFlight >= sel.limit) {
+        if (over < 0 || (least && s.inFlight < this.servers[over].inFlight)) over = idx;
+        continue;
+      }
       if (!least) return idx;
       if (best < 0 || s.inFlight < bestLoad) {
         best = idx;
         bestLoad = s.inFlight;
       }
     }
-    return best;
+    return best >= 0 ? best : over;
   }
 }
