@@ -128,7 +128,7 @@ describe('quiet backend failures (operations spec section 7, e2e)', () => {
   it('least-outstanding: a server answering in 200 ms gets at most 20 % of a closed loop', async () => {
     const r = await start(
       [{ name: 'SLOW', scenario: 'slow200' }, { name: 'FAST' }],
-      {},
+      { tps: { maxTps: 1_000_000 } },
       { slow200: { description: 'queries answered after 200 ms', delayMs: 200 } },
     );
     const byServer: Record<string, number> = { SLOW: 0, FAST: 0 };
