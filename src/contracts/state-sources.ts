@@ -72,8 +72,8 @@ export interface InsupcEjectionState {
 export interface InsupcStateSource {
   describeServers(): InsupcServerState[];
   /**
-   * servers the router would send a request to now: a routable status (not xB) and a
-   * connection that takes queries (READY, write backlog under the limit).
+   * servers the router would send a request to now: a routable status (not xB), a
+   * connection that takes queries (READY, write backlog under the limit), not ejected.
    */
   routableServerCount(): number;
   /** metrics: each server's ejection figures (optional: absent in older sources). */
