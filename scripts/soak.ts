@@ -1,6 +1,8 @@
 /**
- * `npm run soak -- --rate 1000 --duration 3600 [--b-duration S] [--connections 4] [--sample 10]`:
- * the seed's endurance tests (UT_08) on this machine.
+ * `npm run soak -- --rate 1000 --duration 3600 [--b-duration S] [--connections 4] [--sample 10]
+ * [--gray] [--session-timeout MS]`: the seed's endurance tests (UT_08) on this machine.
+ * `--gray`: phase B makes INSUPC-1 silent on queries (a gray server, operations spec section 7)
+ * instead of pushing INSUPC-2 to MB, and prints the execute success rate of every second.
  *
  * The INSUPC simulator (apps/insupc-simulator/bench/simulator-child.ts: two MA instances), the built
  * gateway (shipped config except: log level warn to a file, and the overload guards — TPS
@@ -133,7 +135,24 @@ async function main(): Promise<void> {
     );
     const normal = await phase('UT_08_001 (two MA servers)', o.duration, o, gw, sipsvcPort);
     failures.push(...summarise(normal, o));
-    if (o.bDuration > 0) {
+    if (o.bDuration > 0 && o.gray) {
+      command({ update: { instances: { 'INSUPC-1': { scenario: 'query_no_response' } } } });
+      await new Promise((r) => sim.once('message', r));
+      const seconds = perSecondSuccess(httpPort);
+      const b = await phase(
+        'gray server (INSUPC-1 silent on queries)',
+        o.bDuration,
+        o,
+        gw,
+        sipsvcPort,
+      );
+      seconds.stop();
+      const r = b.report;
+      console.log(
+        `  sent ${r.sent}, answered ${r.answered} (exactly once: ${r.exactlyOnce}), by result ${JSON.stringify(r.results)}, p99 ${r.latencyMs.p99} ms`,
+      );
+      if (!r.exactlyOnce) failures.push('gray server: not every execute answered exactly once');
+    } else if (o.bDuration > 0) {
       command({ push: 'INSUPC-2', status: 'MB' });
       await new Promise((r) => sim.once('message', r));
       const b = await phase('UT_08_002 (INSUPC-2 pushed to MB)', o.bDuration, o, gw, sipsvcPort);
@@ -160,6 +179,44 @@ async function main(): Promise<void> {
   for (const f of failures) console.log(`FAIL ${f}`);
   console.log(failures.length === 0 ? 'soak: PASS' : 'soak: FAIL');
   if (failures.length > 0) process.exitCode = 1;
+}
+
+/**
+ * Every second: executes answered in that second and the share answered 0, from the gateway's
+ * /metrics (insupclient_sipsvc_requests_total), and whether INSUPC-1 is ejected.
+ */
+function perSecondSuccess(httpPort: number): { stop(): void } {
+  const read = async (): Promise<{ ok: number; failed: number; ejected: string }> => {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    const value = (re: RegExp): number => Number(re.exec(text)?.[1] ?? 0);
+    return {
+      ok: value(/^insupclient_sipsvc_requests_total\{command="execute",outcome="success"\} (\S+)/m),
+      failed: value(
+        /^insupclient_sipsvc_requests_total\{command="execute",outcome="failure"\} (\S+)/m,
+      ),
+      ejected: /^insupclient_insupc_server_ejected\{server="INSUPC-1"\} 1/m.test(text)
+        ? 'yes'
+        : 'no',
+    };
+  };
+  let last: { ok: number; failed: number } | undefined;
+  let second = 0;
+  console.log('  | second | answered | success % | INSUPC-1 ejected |');
+  console.log('  |---|---|---|---|');
+  const timer = setInterval(() => {
+    void read()
+      .then((now) => {
+        if (last) {
+          const ok = now.ok - last.ok;
+          const answered = ok + now.failed - last.failed;
+          const pct = answered > 0 ? ((100 * ok) / answered).toFixed(2) : '-';
+          console.log(`  | ${++second} | ${answered} | ${pct} | ${now.ejected} |`);
+        }
+        last = now;
+      })
+      .catch(() => undefined);
+  }, 1000);
+  return { stop: () => clearInterval(timer) };
 }
 
 main().catch((e: unknown) => {

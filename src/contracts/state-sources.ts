@@ -69,16 +69,34 @@ export interface InsupcServerState {
   isAvailable: boolean;
   /** routing may use the server now, in any tier (MA, DA, MS, DS). */
   routable: boolean;
+  /** out of rotation after consecutive query failures (operations spec section 7). */
+  ejected: boolean;
+  /** end of the ejection, epoch ms; 0 when not ejected. */
+  ejectedUntil: number;
+  /** query timeouts or in-flight losses in a row (a success resets it). */
+  consecutiveFailures: number;
+  /** queries from this gateway awaiting this server's answer. */
+  inFlight: number;
+}
+
+/** The outlier-detection figures of one server, for the metrics. */
+export interface InsupcEjectionState {
+  server: string;
+  ejected: boolean;
+  /** ejections since start. */
+  ejections: number;
 }
 
 /** Read-only view of the INSUPC side. */
 export interface InsupcStateView {
   describeServers(): InsupcServerState[];
   /**
-   * servers the router would send a request to now: a routable status (not xB) and a
-   * connection that takes queries (READY, write backlog under the limit).
+   * servers the router would send a request to now: a routable status (not xB), a
+   * connection that takes queries (READY, write backlog under the limit), not ejected.
    */
   routableServerCount(): number;
+  /** metrics: each server's ejection figures (optional: absent in older sources). */
+  ejections?(): InsupcEjectionState[];
   /** requests written and awaiting an INSUPC answer, all servers. */
   pendingRequests(): number;
   /**
@@ -109,6 +127,8 @@ export interface SessionStateView {
   busyWorkers(): number;
   /** INSUPC answers waiting in the INSUPC receive queue (optional: counted as 0 if absent). */
   insupcRecvQueueSize?(): number;
+  /** metrics: executes sent once more to another INSUPC server (insupc.retry). */
+  retries?(): number;
   /** metrics: load level, 0 Normal, 1 Warning, 2 Critical, 3 Overload. */
   loadLevel?(): number;
 }

@@ -25,13 +25,26 @@ class FakeInsupc implements InsupcQueryPort {
   }[] = [];
   /** the server it reports as routed to (none: as when nothing is routable). */
   routeTo: string | null = null;
+  /** the `exceptServer` of each query, in order. */
+  readonly excepts: (string | undefined)[] = [];
+  /** what routableExcept answers (another server for a retry). */
+  otherServer = true;
+  readonly timedOut: string[] = [];
   query(
     apiName: string,
     params: readonly string[],
     routed?: InsupcRouteNote,
+    exceptServer?: string,
   ): Promise<InsupcAnswer> {
     if (routed && this.routeTo !== null) routed.server = this.routeTo;
+    this.excepts.push(exceptServer);
     return new Promise((resolve, reject) => this.calls.push({ apiName, params, resolve, reject }));
+  }
+  routableExcept(): boolean {
+    return this.otherServer;
+  }
+  queryTimedOut(server: string): void {
+    this.timedOut.push(server);
   }
 }
 
@@ -225,6 +238,78 @@ describe('ExecuteService', () => {
     insupc.calls[1].resolve({ server: 'S', result: 2 });
     await expect(b).resolves.toMatchObject({ result: 8, resultDesc: 'No data' });
     expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  describe('issue 20: retry of listed read-only APIs (operations spec section 7)', () => {
+    const lost = (server: string) =>
+      new InsupcQueryError('CONNECTION_LOST', `${server}: connection lost`, server);
+    const listed = (c: AppConfig) => {
+      c.insupc.retry.apiNames = ['readApi'];
+      c.message.sessionTimeout = 1000;
+    };
+
+    it('a listed API lost with its connection goes once more, to another server: one answer', async () => {
+      const { svc, insupc, stats } = await setup(listed);
+      insupc.routeTo = 'A';
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      insupc.calls[0].reject(lost('A'));
+      await settle();
+      expect(insupc.calls).toHaveLength(2);
+      expect(insupc.excepts).toEqual([undefined, 'A']);
+      expect(svc.retries()).toBe(1);
+      expect(svc.describeSessions().inFlightQueries).toBe(1); // the retry kept the slot
+      insupc.calls[1].reject(lost('B')); // lost again: no second retry
+      await expect(pending).resolves.toMatchObject({ result: 9 });
+      expect(insupc.calls).toHaveLength(2);
+      expect(stats.execute).toEqual({ attempts: 1, success: 0, failure: 1 });
+      await settle();
+      expect(svc.describeSessions().inFlightQueries).toBe(0);
+    });
+
+    it('the retry answers the client', async () => {
+      const { svc, insupc } = await setup(listed);
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      insupc.calls[0].reject(lost('A'));
+      await settle();
+      insupc.calls[1].resolve({ server: 'B', result: 0x01, sqlOutput: '{"ok":1}' });
+      await expect(pending).resolves.toMatchObject({ result: 0, data: { ok: 1 } });
+    });
+
+    it('never: an unlisted API, another error, no other server, or no time left', async () => {
+      const { svc, insupc, clock } = await setup(listed);
+      const unlisted = svc.handle(exec('R1', 'writeApi'), conn());
+      insupc.calls[0].reject(lost('A'));
+      await expect(unlisted).resolves.toMatchObject({ result: 9 });
+      const timeout = svc.handle(exec('R2', 'readApi'), conn());
+      insupc.calls[1].reject(new InsupcQueryError('TIMEOUT', 'backstop', 'A'));
+      await expect(timeout).resolves.toMatchObject({ result: 6 });
+      insupc.otherServer = false;
+      const nowhere = svc.handle(exec('R3', 'readApi'), conn());
+      insupc.calls[2].reject(lost('A'));
+      await expect(nowhere).resolves.toMatchObject({ result: 9 });
+      insupc.otherServer = true;
+      const late = svc.handle(exec('R4', 'readApi'), conn());
+      clock.t += 1000;
+      insupc.calls[3].reject(lost('A')); // the sweep has not run yet: the session is open
+      await expect(late).resolves.toMatchObject({ result: 9 });
+      expect(insupc.calls).toHaveLength(4);
+      expect(svc.retries()).toBe(0);
+    });
+  });
+
+  it('issue 20: a session timing out with its query in flight reports a timeout of that server', async () => {
+    const { svc, insupc, clock } = await setup((c) => {
+      c.worker.concurrency = 1;
+      c.message.sessionTimeout = 1000;
+    });
+    insupc.routeTo = 'A';
+    const a = svc.handle(exec('a'), conn());
+    const b = svc.handle(exec('b'), conn()); // waits for the slot: never sent
+    clock.t += 1000;
+    svc.expireTimedOut();
+    await expect(a).resolves.toMatchObject({ result: 6 });
+    await expect(b).resolves.toMatchObject({ result: 6 });
+    expect(insupc.timedOut).toEqual(['A']);
   });
 
   it('issue 14: a timed-out query keeps its worker slot until INSUPC lets go of it', async () => {

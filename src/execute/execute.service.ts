@@ -35,8 +35,10 @@ const sweepPeriod = (sessionTimeout: number): number =>
  * queue → INSUPC query → receive queue → exactly one reply. Every way a session ends goes
  * through `finish`, which resolves the handler's promise once and removes the session.
  *
- * INSUPC connection lost mid-flight is answered 9 at once, never retried: the port does not
- * say whether the request reached the server, and a DB query is not known to be idempotent.
+ * INSUPC connection lost mid-flight is answered 9 at once, unless the API is listed in
+ * `insupc.retry.api-names` (read-only, so safe to run twice): then it is sent once more to
+ * another server (QueryPath). Unlisted APIs are never retried: the port does not say whether
+ * the request reached the server, and a DB query is not known to be idempotent.
  */
 @Injectable()
 export class ExecuteService
@@ -68,10 +70,15 @@ export class ExecuteService
     this.outcomes = new ExecuteOutcomes(counters, executeLog, latency);
     this.admission = new Admission(config, serviceState, this.outcomes);
     this.queries = new QueryPath(config, insupc, this, () => this.scheduler.now());
+    // worker.concurrency per INSUPC server when the transport routes (it knows each server's
+    // queries in flight); a port without servers to tell apart has one budget
+    const hasQuerySlot = insupc.hasQuerySlot?.bind(insupc);
     this.workers = new WorkerQueue<RequestSession>(
       {
         capacity: () => this.config.worker.queueCapacity,
-        concurrency: () => this.config.worker.concurrency,
+        canStart: hasQuerySlot
+          ? () => hasQuerySlot()
+          : (running) => running < this.config.worker.concurrency,
       },
       this.queries.start,
       this.queries.admit,
@@ -133,6 +140,7 @@ export class ExecuteService
       workerQueueSize: this.workers.size(),
       workerQueueCapacity: this.config.worker.queueCapacity,
       inFlightQueries: this.workers.inFlight(),
+      retries: this.queries.retries,
       insupcRecvQueueSize: this.queries.recvQueue.size,
       loadLevel: this.load.level,
       load: this.load.sample,
@@ -142,6 +150,10 @@ export class ExecuteService
       timeouts: this.outcomes.timeouts,
       droppedResponses: this.outcomes.dropped,
     };
+  }
+
+  retries(): number {
+    return this.queries.retries;
   }
 
   messageMappingSize(): number {
@@ -209,6 +221,8 @@ export class ExecuteService
 
   private readonly sweep = (): void => {
     this.expireTimedOut();
+    // a server back from an ejection (or reconnected) frees slots without an answer
+    this.workers.kick();
     if (sweepPeriod(this.config.message.sessionTimeout) !== this.sweepEvery) {
       this.scheduleSweep(); // replaces the named job
     }
@@ -220,6 +234,8 @@ export class ExecuteService
     const r = failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT);
     for (const s of this.sessions.startedBy(now - this.config.message.sessionTimeout)) {
       this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+      // its query is still at the server: a query timeout for outlier detection
+      if (s.holdsSlot) this.insupc.queryTimedOut?.(s.server);
       this.finish(s, r, 'TIMEOUT');
     }
   }

@@ -34,6 +34,10 @@ export class QueryPath {
   readonly recvQueue: BoundedDrainQueue<RequestSession>;
   /** one `cleaning up mapping` ERROR a second at most (one per answer under overload). */
   private readonly answerDropLogs = new LogThrottle();
+  /** executes sent once more to another server (insupclient_execute_retries_total). */
+  retries = 0;
+  /** insupc.retry.api-names (restart-only config: read once). */
+  private readonly retryable: ReadonlySet<string>;
 
   constructor(
     private readonly config: AppConfig,
@@ -41,6 +45,7 @@ export class QueryPath {
     private readonly ends: SessionEnds,
     private readonly now: () => number,
   ) {
+    this.retryable = new Set(config.insupc.retry.apiNames);
     const rq = config.insupc.recvQueue;
     // a delivery that throws leaves its session open: the timeout sweep still answers it
     this.recvQueue = new BoundedDrainQueue<RequestSession>(
@@ -73,10 +78,15 @@ export class QueryPath {
   readonly start = (s: RequestSession): void => {
     s.phase = SessionPhase.IN_FLIGHT;
     s.holdsSlot = true;
+    this.send(s, undefined);
+  };
+
+  /** `except`: the server a retry must not go to. The session keeps its slot meanwhile. */
+  private send(s: RequestSession, except: string | undefined): void {
     let pending: Promise<InsupcAnswer>;
     try {
       // the transport notes the routed server in s.server (named by a TIMEOUT line)
-      pending = this.insupc.query(s.apiName, s.inputParams, s);
+      pending = this.insupc.query(s.apiName, s.inputParams, s, except);
     } catch (err) {
       pending = Promise.reject(err);
     }
@@ -84,7 +94,7 @@ export class QueryPath {
       (answer) => this.onAnswer(s, answer),
       (err: unknown) => this.onQueryError(s, err),
     );
-  };
+  }
 
   private onAnswer(s: RequestSession, answer: InsupcAnswer): void {
     this.ends.releaseSlot(s);
@@ -130,13 +140,36 @@ export class QueryPath {
   };
 
   private onQueryError(s: RequestSession, err: unknown): void {
-    this.ends.releaseSlot(s);
     if (err instanceof InsupcQueryError && err.server) s.server = err.server;
+    if (this.mayRetry(s, err)) {
+      s.retried = true;
+      this.retries++;
+      this.send(s, s.server);
+      return;
+    }
+    this.ends.releaseSlot(s);
     if (s.done) return;
     if (!(err instanceof InsupcQueryError)) {
       this.log.error(`INSUPC query failed unexpectedly - requestId: ${s.reqNo}: ${errorText(err)}`);
     }
     const r = replyFromQueryError(err);
     this.ends.finish(s, r, r.result === SipsvcResult.TIMEOUT ? 'TIMEOUT' : errorOutcome(r.result));
+  }
+
+  /**
+   * Operations spec section 7: a listed (read-only) API whose query was lost with its
+   * connection, or never sent because its connection was no longer ready (both
+   * CONNECTION_LOST), goes once more to another routable server while the session has time.
+   */
+  private mayRetry(s: RequestSession, err: unknown): boolean {
+    return (
+      !s.done &&
+      !s.retried &&
+      err instanceof InsupcQueryError &&
+      err.code === 'CONNECTION_LOST' &&
+      this.retryable.has(s.apiName) &&
+      this.now() - s.startedAt < this.config.message.sessionTimeout &&
+      (this.insupc.routableExcept?.(s.server) ?? false)
+    );
   }
 }

@@ -31,6 +31,8 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   done = false;
   /** holds one of the worker queue's concurrency slots (from start of query to its end). */
   holdsSlot = false;
+  /** sent once more to another server already (insupc.retry): never a second time. */
+  retried = false;
   /** the INSUPC server, noted by the transport when it routes the query ('-' until then). */
   server = '-';
   /** the INSUPC answer while it waits in the receive queue. */

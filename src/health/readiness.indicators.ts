@@ -27,7 +27,10 @@ export class SipsvcListenerIndicator {
   }
 }
 
-/** Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked). */
+/**
+ * Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked,
+ * not ejected).
+ */
 @Injectable()
 export class InsupcRoutableIndicator {
   constructor(
@@ -39,9 +42,12 @@ export class InsupcRoutableIndicator {
     const session = this.health.check('insupc');
     if (!this.insupc) return session.down({ message: 'no INSUPC transport in this gateway' });
     const routable = this.insupc.routableServerCount();
+    // ejected servers are named in the details; they never gate readiness by themselves
+    const ejected = (this.insupc.ejections?.() ?? []).filter((e) => e.ejected).map((e) => e.server);
+    const detail = ejected.length > 0 ? { ejectedServers: ejected } : {};
     return routable > 0
-      ? session.up({ routableServers: routable })
-      : session.down({ routableServers: 0, message: 'no INSUPC server routable' });
+      ? session.up({ routableServers: routable, ...detail })
+      : session.down({ routableServers: 0, ...detail, message: 'no INSUPC server routable' });
   }
 }
 

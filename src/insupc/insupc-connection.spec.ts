@@ -11,6 +11,12 @@ import { InsupcCounters } from './insupc.counters';
 import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { STOP_GRACE_MS } from './reconnecting-socket';
 import { captureLogs, flush, query, SESSION, setup } from './testing/connection-harness';
+import { NOT_ROUTABLE } from './db-status';
+import { InsupcRouter } from './insupc-router';
+import type { InsupcServerPool } from './insupc-server-pool';
+
+const routable = (pool: InsupcServerPool): boolean =>
+  new InsupcRouter([pool]).tierOf(pool, 0) !== NOT_ROUTABLE;
 
 describe('InsupcConnection', () => {
   let logs: string[];
@@ -29,7 +35,7 @@ describe('InsupcConnection', () => {
     expect(req.asId).toBe(100);
     expect(conn.state).toBe(ConnectionState.READY);
     expect(pool.dbStatus).toBe('MA');
-    expect(pool.isRoutable()).toBe(true);
+    expect(routable(pool)).toBe(true);
     expect(logs.some((l) => l.startsWith('TCP_CONNECTION: '))).toBe(true);
   });
 
@@ -74,7 +80,7 @@ describe('InsupcConnection', () => {
       socket().receive(encodeDbNettestResponse(h(hb.transactionId), i === 3 ? 'MB' : 'MA'));
     }
     expect(pool.dbStatus).toBe('MB');
-    expect(pool.isRoutable()).toBe(false);
+    expect(routable(pool)).toBe(false);
     expect(logs).toContain('[INSUPC|INSUPC-1] DB Status changed | old: MA, new: MB');
   });
 

@@ -4,9 +4,9 @@ import { InsupcServerState } from '../contracts/state-sources';
 import { InsupcClientConfig } from '../config/config.schema';
 import { InsupcServerCounters } from './insupc.counters';
 import type { ConnectionOwner } from './connection-owner';
-import { NOT_ROUTABLE, routingTier } from './db-status';
 import type { InsupcConnection } from './insupc-connection';
 import { RoutableServer } from './insupc-router';
+import { OutlierState } from './outlier-detection';
 
 /** Told whenever the number of logged-on connections of a server changes. */
 export type AvailabilityListener = (server: string, loggedOn: number) => void;
@@ -15,15 +15,18 @@ export type AvailabilityListener = (server: string, loggedOn: number) => void;
  * One configured INSUPC server: its pool of logged-on connections, its DB_STATUS (shared by
  * all its connections: any of them may report it) and its statistics counters.
  *
- * Routable (the one predicate for the router, the connection picker and readiness): a
- * routable DB_STATUS and at least one connection that {@link InsupcConnection.acceptsQueries}
- * (READY, write backlog under the limit).
+ * Routable: see InsupcRouter.tierOf (the one predicate for routing and readiness), which asks
+ * the pool for at least one connection that {@link InsupcConnection.acceptsQueries} (READY,
+ * write backlog under the limit).
  */
 export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   readonly name: string;
   readonly host: string;
   readonly port: number;
   dbStatus = '';
+  /** queries written and awaiting their answer, all connections (kept by their channels). */
+  inFlight = 0;
+  readonly outlier = new OutlierState();
   private lastStatusAt = 0;
   private readonly connections: InsupcConnection[] = [];
   private readyCount = 0;
@@ -106,14 +109,14 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     else this.log.log(line);
   }
 
-  isRoutable(): boolean {
-    return routingTier(this.dbStatus) !== NOT_ROUTABLE && this.hasRoutableConnection();
-  }
-
-  describe(): InsupcServerState {
+  /**
+   * `now` is the scheduler's clock; `routable` the router's verdict (InsupcRouter.tierOf);
+   * `ejectedUntil` is given in epoch ms (0 = not ejected).
+   */
+  describe(now: number, routable: boolean): InsupcServerState {
     let activeRequests = 0;
     for (const c of this.connections) activeRequests += c.pending.size;
-    const routable = this.isRoutable();
+    const ejected = this.outlier.isEjected(now);
     return {
       name: this.name,
       host: this.host,
@@ -125,6 +128,10 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
       totalConnections: this.connections.length,
       isAvailable: routable && this.dbStatus === 'MA',
       routable,
+      ejected,
+      ejectedUntil: ejected ? Math.round(Date.now() + this.outlier.ejectedUntil - now) : 0,
+      consecutiveFailures: this.outlier.consecutiveFailures,
+      inFlight: this.inFlight,
     };
   }
 }

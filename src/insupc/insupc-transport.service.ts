@@ -8,7 +8,11 @@ import {
 } from '@nestjs/common';
 import { HEADER_SIZE } from '../../libs/insupc-protocol/src';
 import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
-import { InsupcServerState, InsupcStateSource } from '../contracts/state-sources';
+import {
+  InsupcEjectionState,
+  InsupcServerState,
+  InsupcStateSource,
+} from '../contracts/state-sources';
 import { AppConfig } from '../config/config.schema';
 import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
@@ -18,8 +22,11 @@ import {
   InsupcQueryPort,
   InsupcRouteNote,
 } from '../contracts/insupc-query.port';
-import { InsupcRouter } from './insupc-router';
+import { NOT_ROUTABLE } from './db-status';
+import { InsupcRouter, Selection } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
+import { ejectionAllowed } from './outlier-detection';
+import { TrackedQuery } from './tracked-query';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
 
 /** Longest pause between two backstop sweeps of the pending requests. */
@@ -43,6 +50,8 @@ export class InsupcTransport
   private readonly log = new Logger('InsupcTransport');
   private readonly pools: InsupcServerPool[];
   private readonly router: InsupcRouter<InsupcServerPool>;
+  /** the router's arguments, filled in per query (no object per query). */
+  private readonly selection: Selection<InsupcServerPool>;
   private sweepJob: ScheduledTask | null = null;
   private sweepPeriod = 0;
   private readonly availabilityListeners = new Set<AvailabilityListener>();
@@ -98,6 +107,7 @@ export class InsupcTransport
     });
     counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
     this.router = new InsupcRouter(this.pools);
+    this.selection = { now: 0, limit: 0, balancing: insupc.balancing, except: null };
   }
 
   onApplicationBootstrap(): void {
@@ -141,16 +151,21 @@ export class InsupcTransport
     apiName: string,
     inputParams: readonly string[],
     routed?: InsupcRouteNote,
+    exceptServer?: string,
   ): Promise<InsupcAnswer> {
     if (this.stopping) {
       return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
     }
+    const sel = this.selection;
+    sel.now = this.scheduler.now();
+    sel.limit = this.config.worker.concurrency;
+    sel.except = exceptServer === undefined ? null : this.pool(exceptServer);
     // the router chooses by the same predicate as pickConnection, so the first pool it
     // returns has a connection; should it not, the next candidate is tried before giving up
     let pool: InsupcServerPool | null = null;
     let connection: InsupcConnection | null = null;
     for (let i = 0; i < this.pools.length && !connection; i++) {
-      pool = this.router.select();
+      pool = this.router.select(sel);
       if (!pool) break;
       connection = pool.pickConnection();
     }
@@ -164,8 +179,56 @@ export class InsupcTransport
     }
     if (routed) routed.server = pool.name;
     return new Promise<InsupcAnswer>((resolve, reject) =>
-      connection.send(apiName, inputParams, { resolve, reject, sentAt: 0, epoch: 0 }),
+      connection.send(apiName, inputParams, new TrackedQuery(this, pool, resolve, reject)),
     );
+  }
+
+  hasQuerySlot(): boolean {
+    return this.router.hasSlot(this.scheduler.now(), this.config.worker.concurrency);
+  }
+
+  /** a server other than `server` is routable and under its worker.concurrency now. */
+  routableExcept(server: string): boolean {
+    const now = this.scheduler.now();
+    const except = this.pool(server);
+    return (
+      this.router.routableCount(now, except) > 0 &&
+      this.router.hasSlot(now, this.config.worker.concurrency, except)
+    );
+  }
+
+  queryTimedOut(server: string): void {
+    const pool = this.pool(server);
+    if (pool) this.queryFailed(pool);
+  }
+
+  /** an answer to a query sent at `sentAt`: in time, it is a success for outlier detection. */
+  queryAnswered(pool: InsupcServerPool, sentAt: number): void {
+    const now = this.scheduler.now();
+    if (now - sentAt < this.config.message.sessionTimeout) pool.outlier.success(now);
+  }
+
+  /**
+   * A query timed out or was lost with its connection. Enough in a row eject the server,
+   * unless that would leave nothing routable or exceed max-ejection-percent.
+   */
+  queryFailed(pool: InsupcServerPool): void {
+    const now = this.scheduler.now();
+    const cfg = this.config.insupc.outlierDetection;
+    if (!pool.outlier.failure(now, cfg)) return;
+    const others = this.router.routableCount(now, pool);
+    const ejected = this.router.ejectedCount(now);
+    if (!ejectionAllowed(ejected, this.pools.length, others, cfg.maxEjectionPercent)) return;
+    const failures = pool.outlier.consecutiveFailures;
+    const ms = pool.outlier.eject(now, cfg);
+    this.log.warn(
+      `[INSUPC|${pool.name}] ejected for ${ms} ms after ${failures} consecutive query failures (${pool.outlier.ejections}-th ejection)`,
+    );
+  }
+
+  private pool(name: string): InsupcServerPool | null {
+    for (const p of this.pools) if (p.name === name) return p;
+    return null;
   }
 
   onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void {
@@ -174,11 +237,21 @@ export class InsupcTransport
   }
 
   describeServers(): InsupcServerState[] {
-    return this.pools.map((p) => p.describe());
+    const now = this.scheduler.now();
+    return this.pools.map((p) => p.describe(now, this.router.tierOf(p, now) !== NOT_ROUTABLE));
   }
 
   routableServerCount(): number {
-    return this.router.routableCount();
+    return this.router.routableCount(this.scheduler.now());
+  }
+
+  ejections(): InsupcEjectionState[] {
+    const now = this.scheduler.now();
+    return this.pools.map((p) => ({
+      server: p.name,
+      ejected: p.outlier.isEjected(now),
+      ejections: p.outlier.ejectionsTotal,
+    }));
   }
 
   pendingRequests(): number {
@@ -219,11 +292,18 @@ export class InsupcTransport
     this.log.log(`MA server routable again, leaving fallback: ${pool.name}`);
   }
 
-  /** The backstop of requests that get no answer: 2 × message.session-timeout (read now). */
+  /**
+   * The backstop of requests that get no answer: 2 × message.session-timeout (read now).
+   * Also says when an ejection has ended.
+   */
   private sweep(): void {
     const guard = 2 * this.config.message.sessionTimeout;
-    const cutoff = this.scheduler.now() - guard;
+    const now = this.scheduler.now();
+    const cutoff = now - guard;
     for (const pool of this.pools) {
+      if (pool.outlier.ended(now)) {
+        this.log.log(`[INSUPC|${pool.name}] back in rotation after ejection`);
+      }
       for (const c of pool.all()) {
         const n = c.expire(cutoff);
         if (n > 0) {

@@ -21,6 +21,7 @@ const sessions = sessionView({
   workerQueueSize: () => 3,
   insupcRecvQueueSize: () => 1,
   loadLevel: () => 2,
+  retries: () => 4,
 });
 
 // INSUPC-1 in DA: routable, but not `isAvailable` (the original's meaning: MA only)
@@ -35,11 +36,19 @@ const server = (name: string, dbStatus: string, routable: boolean) => ({
   totalConnections: 1,
   routable,
   isAvailable: false,
+  ejected: false,
+  ejectedUntil: 0,
+  consecutiveFailures: 0,
+  inFlight: 0,
 });
 
 const insupc = insupcView({
   describeServers: () => [server('INSUPC-1', 'DA', true), server('INSUPC-2', 'MB', false)],
   routableServerCount: () => 1,
+  ejections: () => [
+    { server: 'INSUPC-1', ejected: false, ejections: 0 },
+    { server: 'INSUPC-2', ejected: true, ejections: 3 },
+  ],
 });
 
 const segw = segwView({
@@ -81,6 +90,15 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-2"} 0');
     expect(await scrape('insupclient_insupc_routable_servers')).toContain(
       'insupclient_insupc_routable_servers 1',
+    );
+    const ejected = await scrape('insupclient_insupc_server_ejected');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-1"} 0');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-2"} 1');
+    expect(await scrape('insupclient_insupc_ejections_total')).toContain(
+      'insupclient_insupc_ejections_total{server="INSUPC-2"} 3',
+    );
+    expect(await scrape('insupclient_execute_retries_total')).toContain(
+      'insupclient_execute_retries_total 4',
     );
     const segwState = await scrape('insupclient_segw_connection_state');
     expect(segwState).toContain(

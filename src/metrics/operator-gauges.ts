@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import {
   INSUPC_STATE,
   InsupcStateView,
@@ -132,6 +132,47 @@ export class OperatorGauges implements OnModuleDestroy {
     this.gauge('insupclient_insupc_routable_servers', 'INSUPC servers routable now', [], (g) => {
       if (insupc) g.set(insupc.routableServerCount());
     });
+    this.gauge(
+      'insupclient_insupc_server_ejected',
+      '1 while outlier detection keeps that INSUPC server out of rotation',
+      ['server'],
+      (g) => {
+        for (const e of insupc?.ejections?.() ?? []) g.set({ server: e.server }, e.ejected ? 1 : 0);
+      },
+    );
+    this.counter(
+      'insupclient_insupc_ejections_total',
+      'Ejections of each INSUPC server by outlier detection since start',
+      ['server'],
+      (c) => {
+        for (const e of insupc?.ejections?.() ?? []) c.inc({ server: e.server }, e.ejections);
+      },
+    );
+    this.counter(
+      'insupclient_execute_retries_total',
+      'Executes sent once more to another INSUPC server (insupc.retry.api-names)',
+      [],
+      (c) => {
+        const n = this.sessions?.retries?.();
+        if (n !== undefined) c.inc(n);
+      },
+    );
+  }
+
+  /** a counter whose value is read at scrape time from a count kept elsewhere. */
+  private counter(name: string, help: string, labelNames: string[], collect: (c: Counter) => void) {
+    this.owned.add(
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: [],
+        collect() {
+          this.reset();
+          collect(this);
+        },
+      }),
+    );
   }
 
   private registerSegw(): void {

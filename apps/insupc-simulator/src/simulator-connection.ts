@@ -159,6 +159,11 @@ export class SimulatorConnection implements FrameSink {
     const ctx = this.ctx;
     const scenario = ctx.scenario();
     if (scenario.query === 'ignore') return;
+    if (scenario.query === 'close') {
+      this.ctx.log.debug(`${ctx.name}: closing the connection on a query (scenario)`);
+      this.close();
+      return;
+    }
     const h = replyHeader(frame);
     if (!this.loggedOn) {
       const reply = encodeDbQueryResponse(h, ResultCode.LOGIN_DENIED, {
