@@ -51,6 +51,8 @@ export interface InsupcServerState {
   activeRequests: number;
   totalConnections: number;
   isAvailable: boolean;
+  /** taken out of rotation by an operator (drain): connected, but sent no new queries. */
+  drained: boolean;
 }
 
 export interface InsupcStateSource {

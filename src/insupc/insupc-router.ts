@@ -8,11 +8,18 @@ export interface RoutableServer {
   hasRoutableConnection(): boolean;
 }
 
+/** Servers an operator took out of rotation (DrainedServers); none by default. */
+export interface DrainedSet {
+  has(name: string): boolean;
+}
+const NONE_DRAINED: DrainedSet = { has: () => false };
+
 /**
  * Routing policy of binary protocol section 5, per request and allocation-free:
  * 1. round-robin over MA servers with a routable connection (see InsupcServerPool);
  * 2. otherwise the best fallback tier present (DA, then MS, then DS), round-robin within it;
- * 3. never a blocked (xB) or unknown-status server; nothing routable → null.
+ * 3. never a blocked (xB) or unknown-status server, nor a drained one (operations spec 7);
+ *    nothing routable → null.
  * `lastFallback` tells whether the last successful selection came from the fallback tier.
  */
 export class InsupcRouter<T extends RoutableServer> {
@@ -20,7 +27,10 @@ export class InsupcRouter<T extends RoutableServer> {
   private fallbackCursor = 0;
   lastFallback = false;
 
-  constructor(private readonly servers: readonly T[]) {}
+  constructor(
+    private readonly servers: readonly T[],
+    private readonly drained: DrainedSet = NONE_DRAINED,
+  ) {}
 
   select(): T | null {
     const primary = this.roundRobin(PRIMARY_TIER, this.primaryCursor);
@@ -46,7 +56,9 @@ export class InsupcRouter<T extends RoutableServer> {
 
   private routable(s: T): number {
     const tier = routingTier(s.dbStatus);
-    return tier !== NOT_ROUTABLE && s.hasRoutableConnection() ? tier : NOT_ROUTABLE;
+    return tier !== NOT_ROUTABLE && !this.drained.has(s.name) && s.hasRoutableConnection()
+      ? tier
+      : NOT_ROUTABLE;
   }
 
   private bestFallbackTier(): number {

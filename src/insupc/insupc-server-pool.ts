@@ -110,7 +110,7 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     return routingTier(this.dbStatus) !== NOT_ROUTABLE && this.hasRoutableConnection();
   }
 
-  describe(): InsupcServerState {
+  describe(drained: boolean): InsupcServerState {
     let activeRequests = 0;
     for (const c of this.connections) activeRequests += c.pending.size;
     return {
@@ -123,6 +123,7 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
       activeRequests,
       totalConnections: this.connections.length,
       isAvailable: this.isRoutable(),
+      drained,
     };
   }
 }

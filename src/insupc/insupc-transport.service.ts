@@ -18,6 +18,7 @@ import {
   InsupcQueryPort,
   InsupcRouteNote,
 } from '../contracts/insupc-query.port';
+import { DrainedServers } from './drained-servers';
 import { InsupcRouter } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
@@ -63,6 +64,7 @@ export class InsupcTransport
     counters: InsupcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
+    @Optional() private readonly drained: DrainedServers = new DrainedServers(),
   ) {
     this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
     const insupc = config.insupc;
@@ -97,7 +99,7 @@ export class InsupcTransport
       return pool;
     });
     counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
-    this.router = new InsupcRouter(this.pools);
+    this.router = new InsupcRouter(this.pools, drained);
   }
 
   onApplicationBootstrap(): void {
@@ -174,7 +176,7 @@ export class InsupcTransport
   }
 
   describeServers(): InsupcServerState[] {
-    return this.pools.map((p) => p.describe());
+    return this.pools.map((p) => p.describe(this.drained.has(p.name)));
   }
 
   routableServerCount(): number {

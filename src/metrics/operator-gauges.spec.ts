@@ -30,8 +30,8 @@ const sessions = {
 
 const insupc = {
   describeServers: () => [
-    { name: 'INSUPC-1', isAvailable: true },
-    { name: 'INSUPC-2', isAvailable: false },
+    { name: 'INSUPC-1', isAvailable: true, drained: false },
+    { name: 'INSUPC-2', isAvailable: false, drained: true },
   ],
   routableServerCount: () => 1,
 } as Partial<InsupcStateSource> as InsupcStateSource;
@@ -73,6 +73,9 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     const routable = await scrape('insupclient_insupc_server_routable');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-1"} 1');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-2"} 0');
+    const drained = await scrape('insupclient_insupc_server_drained');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-1"} 0');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-2"} 1');
     expect(await scrape('insupclient_insupc_routable_servers')).toContain(
       'insupclient_insupc_routable_servers 1',
     );

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
 import { FileStore } from '../common/io/file-store';
+import { DrainedServers } from '../insupc/drained-servers';
 import { OAM_WATCH_INTERVAL_MS, OAM_WATCH_JOB, OamFileWatcher } from './oam-file.watcher';
 import { ServiceStateService } from './service-state.service';
 
@@ -28,14 +29,15 @@ async function setup(initial: string | undefined = oamText('RUNNING')) {
     oam: { config: { path: OAM } },
   });
   const oam = { writeBacks: { started: 0, pending: 0 } };
-  const watcher = new OamFileWatcher(config, state, files, scheduler, oam);
+  const drained = new DrainedServers();
+  const watcher = new OamFileWatcher(config, state, files, scheduler, oam, drained);
   await watcher.onApplicationBootstrap();
   /** one poll interval on fake time, then the async read it started */
   const tick = async () => {
     scheduler.advance(OAM_WATCH_INTERVAL_MS);
     for (let i = 0; i < 5; i++) await Promise.resolve();
   };
-  return { files, state, scheduler, watcher, tick, oam };
+  return { files, state, scheduler, watcher, tick, oam, drained };
 }
 
 describe('OamFileWatcher', () => {

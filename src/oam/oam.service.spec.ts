@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
+import { DrainedServers } from '../insupc/drained-servers';
 import { OamFileError } from './oam-file';
 import { OamService } from './oam.service';
 import { ServiceStateService } from './service-state.service';
@@ -16,12 +17,20 @@ class MemoryFiles extends FileStore {
     this.writes++;
     this.files.set(path, text);
   }
+  override withLock<T>(_path: string, fn: () => Promise<T>) {
+    return fn();
+  }
 }
 
 const OAM = '/etc/oam.json';
 const config = (): AppConfig =>
   validateConfig({
-    insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
+    insupc: {
+      clients: [
+        { name: 'INSUPC-1', host: '127.0.0.1', port: 19000 },
+        { name: 'INSUPC-2', host: '127.0.0.1', port: 19001 },
+      ],
+    },
     oam: { config: { path: OAM } },
   });
 
@@ -30,8 +39,9 @@ function setup(oamText?: string, loader?: (path: string) => AppConfig) {
   if (oamText !== undefined) files.files.set(OAM, oamText);
   const state = new ServiceStateService();
   const live = config();
-  const oam = new OamService(live, state, files, loader ? 'app.yaml' : undefined, loader);
-  return { files, state, live, oam };
+  const drained = new DrainedServers();
+  const oam = new OamService(live, state, files, drained, loader ? 'app.yaml' : undefined, loader);
+  return { files, state, live, oam, drained };
 }
 
 describe('OamService', () => {
