@@ -85,4 +85,23 @@ describe('InsupcRouter (spec section 5)', () => {
     expect(pick(router, 2)).toEqual(['INSUPC-1', 'INSUPC-1']);
     expect(router.routableCount()).toBe(1);
   });
+
+  it('never picks a drained server; all drained → null', () => {
+    const drained = new Set(['INSUPC-1']);
+    const servers = [
+      new Server('INSUPC-1', 'MA'),
+      new Server('INSUPC-2', 'MA'),
+      new Server('DR', 'DA'),
+    ];
+    const router = new InsupcRouter(servers, drained);
+    expect(pick(router, 4)).toEqual(['INSUPC-2', 'INSUPC-2', 'INSUPC-2', 'INSUPC-2']);
+    expect(router.routableCount()).toBe(2);
+    drained.add('INSUPC-2');
+    expect(pick(router, 2)).toEqual(['DR', 'DR']);
+    drained.add('DR');
+    expect(router.select()).toBeNull();
+    expect(router.routableCount()).toBe(0);
+    drained.clear();
+    expect(router.routableCount()).toBe(3);
+  });
 });

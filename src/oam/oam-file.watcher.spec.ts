@@ -25,7 +25,12 @@ async function setup(initial: string | undefined = oamText('RUNNING')) {
   const state = new ServiceStateService();
   const scheduler = new FakeScheduler();
   const config = validateConfig({
-    insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
+    insupc: {
+      clients: [
+        { name: 'INSUPC-1', host: '127.0.0.1', port: 19000 },
+        { name: 'INSUPC-2', host: '127.0.0.1', port: 19001 },
+      ],
+    },
     oam: { config: { path: OAM } },
   });
   const oam = { writeBacks: { started: 0, pending: 0 } };
@@ -164,6 +169,24 @@ describe('OamFileWatcher', () => {
     expect(warn).toHaveBeenCalledTimes(2);
     expect(warn.mock.calls[1][0]).toContain('unreadable (EACCES: permission denied)');
     expect(state.blocked).toBe(true);
+  });
+
+  it("applies drainedServers changed on disk (another replica's drain); unknown names warned", async () => {
+    const { files, state, tick, drained } = await setup();
+    const doc = (list: string[]) =>
+      JSON.stringify({ ...JSON.parse(oamText('RUNNING')), drainedServers: list });
+    files.files.set(OAM, doc(['INSUPC-2', 'ELSEWHERE']));
+    await tick();
+    expect(drained.list()).toEqual(['INSUPC-2']);
+    expect(info).toHaveBeenCalledWith('[INSUPC|INSUPC-2] drained by the OAM file');
+    expect(warn).toHaveBeenCalledWith(
+      'OAM file drainedServers: "ELSEWHERE" not a configured INSUPC server, ignored',
+    );
+    files.files.set(OAM, doc([]));
+    await tick();
+    expect(drained.list()).toEqual([]);
+    expect(info).toHaveBeenLastCalledWith('[INSUPC|INSUPC-2] enabled by the OAM file');
+    expect(state.state).toBe('RUNNING');
   });
 
   it('stops polling on shutdown', async () => {
