@@ -86,7 +86,12 @@ export class InsupcTransport
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, counters.server(client.name), availability);
+      const pool = new InsupcServerPool(
+        client,
+        counters.server(client.name),
+        scheduler,
+        availability,
+      );
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
