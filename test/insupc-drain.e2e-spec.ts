@@ -142,7 +142,13 @@ describe('INSUPC drain (e2e)', () => {
     expect(metrics).toContain('insupclient_insupc_server_drained{server="INSUPC-1"} 1');
     expect(metrics).toContain('insupclient_insupc_server_drained{server="INSUPC-2"} 0');
     expect(metrics).toContain('insupclient_insupc_routable_servers 1');
-    expect((await http(gw.httpPort, 'GET', '/health/ready')).status).toBe(200);
+    const ready = await http(gw.httpPort, 'GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.insupc).toEqual({
+      status: 'up',
+      routableServers: 1,
+      drainedServers: ['INSUPC-1'],
+    });
     // persisted, the other keys kept
     expect(oamFile()).toEqual({ ...OAM_FILE, drainedServers: ['INSUPC-1'] });
 

@@ -27,7 +27,7 @@ export class SipsvcListenerIndicator {
   }
 }
 
-/** Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked). */
+/** Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked, not drained). */
 @Injectable()
 export class InsupcRoutableIndicator {
   constructor(
@@ -39,9 +39,15 @@ export class InsupcRoutableIndicator {
     const session = this.health.check('insupc');
     if (!this.insupc) return session.down({ message: 'no INSUPC transport in this gateway' });
     const routable = this.insupc.routableServerCount();
+    // drained servers are not routable; named in the details only (operations spec section 3)
+    const drained = this.insupc
+      .describeServers()
+      .filter((s) => s.drained)
+      .map((s) => s.name);
+    const details = drained.length ? { drainedServers: drained } : {};
     return routable > 0
-      ? session.up({ routableServers: routable })
-      : session.down({ routableServers: 0, message: 'no INSUPC server routable' });
+      ? session.up({ routableServers: routable, ...details })
+      : session.down({ routableServers: 0, ...details, message: 'no INSUPC server routable' });
   }
 }
 
