@@ -43,7 +43,17 @@ export class StateChangeResult extends ActionResult {
   @ApiProperty({ enum: SERVICE_STATES }) state!: ServiceState;
 }
 
+/** Answer of POST /insupc/servers/{name}/actions/drain and .../enable. */
+export class DrainResult extends ActionResult {
+  @ApiProperty({ example: 'INSUPC-2', description: 'the INSUPC server (insupc.clients[].name)' })
+  server!: string;
+  @ApiProperty({ description: 'true after drain, false after enable' })
+  drained!: boolean;
+}
+
 export class ReloadResultDto extends StateChangeResult {
+  @ApiProperty({ type: [String], description: 'INSUPC servers drained now (OAM drainedServers)' })
+  drainedServers!: string[];
   @ApiProperty({ description: 'false when the gateway was not started from a config file' })
   configReloaded!: boolean;
   @ApiProperty({ type: [String], description: 'hot-reloadable keys that changed and now apply' })

@@ -77,6 +77,8 @@ export interface InsupcServerState {
   consecutiveFailures: number;
   /** queries from this gateway awaiting this server's answer. */
   inFlight: number;
+  /** taken out of rotation by an operator (drain): connected, but sent no new queries. */
+  drained: boolean;
 }
 
 /** The outlier-detection figures of one server, for the metrics. */

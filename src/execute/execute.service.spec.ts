@@ -403,6 +403,45 @@ describe('ExecuteService', () => {
     expect(config.message.sessionTimeout).toBe(5000);
   });
 
+  it('a storm of session timeouts (a hung server): the first lines verbatim, then one count line a second', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { svc, clock, config, sink } = await setup((c) => {
+        c.message.sessionTimeout = 100;
+        c.message.maxSessions = 10_000;
+        c.tps.maxTps = 100_000;
+      });
+      const timeouts = () =>
+        warn.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith('Session timeout'));
+      // ~950 a second for 3 s: one execute per ms, swept as the timeout passes
+      const answers: Promise<unknown>[] = [];
+      for (let i = 0; i < 2850; i++) {
+        answers.push(Promise.resolve(svc.handle(exec(`T${i}`), conn())));
+        clock.t += 1.05;
+        if (i % 10 === 0) svc.expireTimedOut();
+      }
+      clock.t += config.message.sessionTimeout;
+      svc.expireTimedOut();
+      await Promise.all(answers);
+      clock.t += 1000; // the last window's count line
+      const lines = timeouts();
+      expect(lines.slice(0, 10)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `Session timeout - request ID: T${i}`),
+      );
+      const counts = lines.slice(10);
+      expect(counts.length).toBeLessThanOrEqual(5);
+      for (const l of counts) {
+        expect(l).toMatch(/^Session timeout - \d+ more request\(s\) timed out in the last \d+ ms$/);
+      }
+      const counted = counts.reduce((n, l) => n + Number(/- (\d+) more/.exec(l)![1]), 0);
+      expect(10 + counted).toBe(2850);
+      // the execute log still names every one
+      expect(sink.lines.filter((l) => l.includes(' TIMEOUT | '))).toHaveLength(2850);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('times out only the expired sessions, oldest first', async () => {
     const { svc, clock } = await setup((c) => (c.message.sessionTimeout = 100));
     const early = svc.handle(exec('early'), conn());

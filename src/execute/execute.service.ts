@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BurstLog } from '../common/burst-log';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { INSUPC_QUERY, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
@@ -26,6 +27,8 @@ const MIN_SWEEP_INTERVAL_MS = 10;
 const MAX_SWEEP_INTERVAL_MS = 250;
 export const SESSION_SWEEP_JOB = 'execute-session-timeout-sweep';
 export const LOAD_MONITOR_JOB = 'execute-load-monitor';
+/** `Session timeout - request ID` lines written as they are each second before a count line. */
+export const SESSION_TIMEOUT_LINES_PER_SECOND = 10;
 
 const sweepPeriod = (sessionTimeout: number): number =>
   Math.max(MIN_SWEEP_INTERVAL_MS, Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(sessionTimeout / 10)));
@@ -57,6 +60,8 @@ export class ExecuteService
   private sweepJob: ScheduledTask | null = null;
   private loadJob: ScheduledTask | null = null;
   private sweepEvery = 0;
+  /** a hung server times out every execute sent to it: hundreds of lines a second otherwise. */
+  private readonly timeoutLines: BurstLog;
 
   constructor(
     private readonly config: AppConfig,
@@ -69,6 +74,12 @@ export class ExecuteService
   ) {
     this.outcomes = new ExecuteOutcomes(counters, executeLog, latency);
     this.admission = new Admission(config, serviceState, this.outcomes);
+    this.timeoutLines = new BurstLog(
+      scheduler,
+      (n, ms) =>
+        this.log.warn(`Session timeout - ${n} more request(s) timed out in the last ${ms} ms`),
+      SESSION_TIMEOUT_LINES_PER_SECOND,
+    );
     this.queries = new QueryPath(config, insupc, this, () => this.scheduler.now());
     // worker.concurrency per INSUPC server when the transport routes (it knows each server's
     // queries in flight); a port without servers to tell apart has one budget
@@ -189,6 +200,7 @@ export class ExecuteService
     this.admission.refusing = true;
     this.sweepJob?.cancel();
     this.loadJob?.cancel();
+    this.timeoutLines.stop();
     this.queries.recvQueue.stop(true);
     // Nobody is left waiting on a promise that will never settle.
     const r = failure(SipsvcResult.INTERNAL_ERROR, ResultText.SHUTTING_DOWN);
@@ -231,13 +243,16 @@ export class ExecuteService
   /** Times out every session older than `message.session-timeout` (oldest first). */
   expireTimedOut(): void {
     const now = this.scheduler.now();
-    const r = failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT);
     for (const s of this.sessions.startedBy(now - this.config.message.sessionTimeout)) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      // its query is still at the server: a query timeout for outlier detection
-      if (s.holdsSlot) this.insupc.queryTimedOut?.(s.server);
-      this.finish(s, r, 'TIMEOUT');
+      this.timeOut(s);
     }
+  }
+
+  timeOut(s: RequestSession): void {
+    if (this.timeoutLines.take()) this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+    // its query is still at the server: a query timeout for outlier detection
+    if (s.holdsSlot) this.insupc.queryTimedOut?.(s.server);
+    this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
   }
 
   /** Ends a session exactly once: counts, logs, replies, and wakes drain waiters. */

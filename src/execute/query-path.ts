@@ -4,7 +4,7 @@ import { errorText } from '../common/error-text';
 import { LogThrottle } from '../common/log-throttle';
 import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcReply } from '../contracts/sipsvc-message';
-import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
+import { SipsvcResult } from '../contracts/sipsvc-result';
 import { AppConfig } from '../config/config.schema';
 import { ExecuteOutcome } from './execute-log.writer';
 import { errorOutcome } from './execute-outcomes';
@@ -23,6 +23,8 @@ export interface SessionEnds {
   refuseAnswer(s: RequestSession): void;
   /** the session's worker slot is free again (idempotent). */
   releaseSlot(s: RequestSession): void;
+  /** ends the session with 6 Session timeout and its WARN line (storms summarised). */
+  timeOut(s: RequestSession): void;
 }
 
 /**
@@ -67,8 +69,7 @@ export class QueryPath {
       return false;
     }
     if (this.now() - s.startedAt >= this.config.message.sessionTimeout) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      this.ends.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
+      this.ends.timeOut(s);
       return false;
     }
     return true;

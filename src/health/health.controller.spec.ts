@@ -5,12 +5,11 @@ import { validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
   SEGW_STATE,
   SegwStateSource,
   SIPSVC_STATE,
-  SipsvcStateSource,
 } from '../contracts/state-sources';
+import { insupcView, sipsvcView } from '../contracts/testing/state-views';
 import { HealthController } from './health.controller';
 import {
   InsupcRoutableIndicator,
@@ -22,8 +21,8 @@ const config = validateConfig({ insupc: { clients: [{ name: 'A', host: 'h', port
 config.segw.enabled = true;
 
 async function controller(routable: number, segw: SegwStateSource | undefined) {
-  const sipsvc = { isListening: () => true, port: () => 15021 } as Partial<SipsvcStateSource>;
-  const insupc = { routableServerCount: () => routable } as Partial<InsupcStateSource>;
+  const sipsvc = sipsvcView({ isListening: () => true, port: () => 15021 });
+  const insupc = insupcView({ routableServerCount: () => routable });
   const ref = await Test.createTestingModule({
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],

@@ -29,7 +29,7 @@ export class SipsvcListenerIndicator {
 
 /**
  * Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked,
- * not ejected).
+ * not ejected, not drained).
  */
 @Injectable()
 export class InsupcRoutableIndicator {
@@ -42,9 +42,16 @@ export class InsupcRoutableIndicator {
     const session = this.health.check('insupc');
     if (!this.insupc) return session.down({ message: 'no INSUPC transport in this gateway' });
     const routable = this.insupc.routableServerCount();
-    // ejected servers are named in the details; they never gate readiness by themselves
+    // ejected and drained servers are not routable; named in the details only (spec §3)
     const ejected = (this.insupc.ejections?.() ?? []).filter((e) => e.ejected).map((e) => e.server);
-    const detail = ejected.length > 0 ? { ejectedServers: ejected } : {};
+    const drained = this.insupc
+      .describeServers()
+      .filter((s) => s.drained)
+      .map((s) => s.name);
+    const detail = {
+      ...(ejected.length > 0 ? { ejectedServers: ejected } : {}),
+      ...(drained.length > 0 ? { drainedServers: drained } : {}),
+    };
     return routable > 0
       ? session.up({ routableServers: routable, ...detail })
       : session.down({ routableServers: 0, ...detail, message: 'no INSUPC server routable' });

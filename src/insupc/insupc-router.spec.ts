@@ -150,4 +150,23 @@ describe('InsupcRouter (operations spec section 7)', () => {
     expect(router.select({ ...selection(), now: 999, except: b })).toBeNull();
     expect(router.routableCount(1000, a)).toBe(1);
   });
+
+  it('never picks a drained server; all drained → null', () => {
+    const drained = new Set(['INSUPC-1']);
+    const servers = [
+      new Server('INSUPC-1', 'MA'),
+      new Server('INSUPC-2', 'MA'),
+      new Server('DR', 'DA'),
+    ];
+    const router = new InsupcRouter(servers, drained);
+    expect(pick(router, 4)).toEqual(['INSUPC-2', 'INSUPC-2', 'INSUPC-2', 'INSUPC-2']);
+    expect(router.routableCount(0)).toBe(2);
+    drained.add('INSUPC-2');
+    expect(pick(router, 2)).toEqual(['DR', 'DR']);
+    drained.add('DR');
+    expect(router.select(selection())).toBeNull();
+    expect(router.routableCount(0)).toBe(0);
+    drained.clear();
+    expect(router.routableCount(0)).toBe(3);
+  });
 });

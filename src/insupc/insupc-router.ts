@@ -13,6 +13,12 @@ export interface RoutableServer {
   hasRoutableConnection(): boolean;
 }
 
+/** Servers an operator took out of rotation (DrainedServers); none by default. */
+export interface DrainedSet {
+  has(name: string): boolean;
+}
+const NONE_DRAINED: DrainedSet = { has: () => false };
+
 /** What a selection may choose: `limit` queries in flight per server; `except` never. */
 export interface Selection<T> {
   now: number;
@@ -26,7 +32,7 @@ export interface Selection<T> {
  * Routing policy of binary protocol section 5 and operations spec section 7, per request,
  * O(servers) and allocation-free:
  * 1. the tier: MA while any MA server is routable, otherwise the best fallback tier present
- *    (DA, then MS, then DS); never a blocked (xB) or unknown-status server;
+ *    (DA, then MS, then DS); never a blocked (xB) or unknown-status server, an ejected or a drained one;
  * 2. within the tier, a server with fewer than `limit` queries in flight (see `pick`): the
  *    one with the fewest (`least-outstanding`, ties round robin) or the next in turn
  *    (`round-robin`);
@@ -38,7 +44,10 @@ export class InsupcRouter<T extends RoutableServer> {
   private fallbackCursor = 0;
   lastFallback = false;
 
-  constructor(private readonly servers: readonly T[]) {}
+  constructor(
+    private readonly servers: readonly T[],
+    private readonly drained: DrainedSet = NONE_DRAINED,
+  ) {}
 
   select(sel: Selection<T>): T | null {
     const tier = this.bestTier(sel.now, sel.except);
@@ -82,11 +91,16 @@ export class InsupcRouter<T extends RoutableServer> {
   /**
    * The one routability predicate (routing, readiness, the last-server rule): the tier of
    * `s` when it may take new queries, else NOT_ROUTABLE. A routable DB_STATUS, a connection
-   * that takes queries, not ejected.
+   * that takes queries, not drained by an operator, not ejected.
    */
   tierOf(s: T, now: number): number {
     const tier = routingTier(s.dbStatus);
-    if (tier === NOT_ROUTABLE || !s.hasRoutableConnection() || s.outlier.isEjected(now)) {
+    if (
+      tier === NOT_ROUTABLE ||
+      this.drained.has(s.name) ||
+      !s.hasRoutableConnection() ||
+      s.outlier.isEjected(now)
+    ) {
       return NOT_ROUTABLE;
     }
     return tier;

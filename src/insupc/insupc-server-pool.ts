@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { BurstLog } from '../common/burst-log';
+import type { Scheduler } from '../common/scheduler';
 import { isBlockedStatus, type DbStatus } from '../../libs/insupc-protocol/src';
 import { InsupcServerState } from '../contracts/state-sources';
 import { InsupcClientConfig } from '../config/config.schema';
@@ -35,10 +37,13 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   /** log texts built once, not per request. */
   readonly selectedLine: string;
   readonly fallbackLine: string;
+  /** `DB Status changed` of a flapping server: the first line at once, then one a second. */
+  private readonly statusChanges: BurstLog;
 
   constructor(
     readonly config: InsupcClientConfig,
     readonly counters: InsupcServerCounters,
+    scheduler: Scheduler,
     private readonly availability: AvailabilityListener = () => undefined,
   ) {
     this.name = config.name;
@@ -47,6 +52,11 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     this.log = new Logger(`INSUPC|${config.name}`);
     this.selectedLine = `Selected MA pool: ${config.name}`;
     this.fallbackLine = `using fallback: ${config.name}`;
+    this.statusChanges = new BurstLog(scheduler, (n, ms) =>
+      this.log.warn(
+        `[INSUPC|${this.name}] DB Status changed ${n} times in the last ${ms} ms, now ${this.dbStatus}`,
+      ),
+    );
   }
 
   add(connection: InsupcConnection): void {
@@ -104,6 +114,7 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     if (old === status) return;
     this.dbStatus = status;
     if (old === '') return; // first status: the logon line reports it
+    if (!this.statusChanges.take()) return;
     const line = `[INSUPC|${this.name}] DB Status changed | old: ${old}, new: ${status}`;
     if (isBlockedStatus(status)) this.log.warn(line);
     else this.log.log(line);
@@ -113,7 +124,7 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
    * `now` is the scheduler's clock; `routable` the router's verdict (InsupcRouter.tierOf);
    * `ejectedUntil` is given in epoch ms (0 = not ejected).
    */
-  describe(now: number, routable: boolean): InsupcServerState {
+  describe(now: number, routable: boolean, drained: boolean): InsupcServerState {
     let activeRequests = 0;
     for (const c of this.connections) activeRequests += c.pending.size;
     const ejected = this.outlier.isEjected(now);
@@ -132,6 +143,7 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
       ejectedUntil: ejected ? Math.round(Date.now() + this.outlier.ejectedUntil - now) : 0,
       consecutiveFailures: this.outlier.consecutiveFailures,
       inFlight: this.inFlight,
+      drained,
     };
   }
 }

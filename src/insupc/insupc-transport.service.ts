@@ -23,6 +23,7 @@ import {
   InsupcRouteNote,
 } from '../contracts/insupc-query.port';
 import { NOT_ROUTABLE } from './db-status';
+import { DrainedServers } from './drained-servers';
 import { InsupcRouter, Selection } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
 import { ejectionAllowed } from './outlier-detection';
@@ -72,6 +73,7 @@ export class InsupcTransport
     counters: InsupcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
+    @Optional() private readonly drained: DrainedServers = new DrainedServers(),
   ) {
     this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
     const insupc = config.insupc;
@@ -93,7 +95,12 @@ export class InsupcTransport
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, counters.server(client.name), availability);
+      const pool = new InsupcServerPool(
+        client,
+        counters.server(client.name),
+        scheduler,
+        availability,
+      );
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
@@ -106,7 +113,7 @@ export class InsupcTransport
       return pool;
     });
     counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
-    this.router = new InsupcRouter(this.pools);
+    this.router = new InsupcRouter(this.pools, drained);
     this.selection = { now: 0, limit: 0, balancing: insupc.balancing, except: null };
   }
 
@@ -238,7 +245,9 @@ export class InsupcTransport
 
   describeServers(): InsupcServerState[] {
     const now = this.scheduler.now();
-    return this.pools.map((p) => p.describe(now, this.router.tierOf(p, now) !== NOT_ROUTABLE));
+    return this.pools.map((p) =>
+      p.describe(now, this.router.tierOf(p, now) !== NOT_ROUTABLE, this.drained.has(p.name)),
+    );
   }
 
   routableServerCount(): number {

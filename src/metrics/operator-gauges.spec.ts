@@ -25,7 +25,7 @@ const sessions = sessionView({
 });
 
 // INSUPC-1 in DA: routable, but not `isAvailable` (the original's meaning: MA only)
-const server = (name: string, dbStatus: string, routable: boolean) => ({
+const server = (name: string, dbStatus: string, routable: boolean, drained = false) => ({
   name,
   host: '127.0.0.1',
   port: 19000,
@@ -40,10 +40,11 @@ const server = (name: string, dbStatus: string, routable: boolean) => ({
   ejectedUntil: 0,
   consecutiveFailures: 0,
   inFlight: 0,
+  drained,
 });
 
 const insupc = insupcView({
-  describeServers: () => [server('INSUPC-1', 'DA', true), server('INSUPC-2', 'MB', false)],
+  describeServers: () => [server('INSUPC-1', 'DA', true), server('INSUPC-2', 'MB', false, true)],
   routableServerCount: () => 1,
   ejections: () => [
     { server: 'INSUPC-1', ejected: false, ejections: 0 },
@@ -88,6 +89,9 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     const routable = await scrape('insupclient_insupc_server_routable');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-1"} 1');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-2"} 0');
+    const drained = await scrape('insupclient_insupc_server_drained');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-1"} 0');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-2"} 1');
     expect(await scrape('insupclient_insupc_routable_servers')).toContain(
       'insupclient_insupc_routable_servers 1',
     );

@@ -129,6 +129,15 @@ export class OperatorGauges implements OnModuleDestroy {
           g.set({ server: s.name }, s.routable ? 1 : 0);
       },
     );
+    this.gauge(
+      'insupclient_insupc_server_drained',
+      '1 while an operator has drained that INSUPC server (no new queries)',
+      ['server'],
+      (g) => {
+        for (const s of insupc?.describeServers() ?? [])
+          g.set({ server: s.name }, s.drained ? 1 : 0);
+      },
+    );
     this.gauge('insupclient_insupc_routable_servers', 'INSUPC servers routable now', [], (g) => {
       if (insupc) g.set(insupc.routableServerCount());
     });

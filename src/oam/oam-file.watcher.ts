@@ -8,6 +8,8 @@ import {
 import { SCHEDULER, ScheduledTask, Scheduler } from '../common/scheduler';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
+import { DrainedServers } from '../insupc/drained-servers';
+import { applyDrainedFromFile } from './drained-from-file';
 import { parseOamFile } from './oam-file';
 import { OamService } from './oam.service';
 import { ServiceStateService } from './service-state.service';
@@ -18,7 +20,8 @@ export const OAM_WATCH_JOB = 'oam-file-watch';
 
 /**
  * Applies changes made to the OAM file on disk (operations spec 6.1): a ConfigMap update,
- * an operator's edit, or another replica's state change written to a shared volume.
+ * an operator's edit, or another replica's state change or drain written to a shared volume
+ * (the service state and `drainedServers`).
  *
  * It polls the file's text through the Scheduler instead of using inotify: Kubernetes
  * updates a ConfigMap volume by swapping a symlinked directory (a watch on the file never
@@ -41,6 +44,7 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
     private readonly files: FileStore,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(OamService) private readonly oam: Pick<OamService, 'writeBacks'>,
+    private readonly drained: DrainedServers,
   ) {}
 
   private get path(): string {
@@ -99,16 +103,19 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
       );
       return;
     }
-    let next;
+    let content;
     try {
-      next = parseOamFile(this.path, text).state;
+      content = parseOamFile(this.path, text);
     } catch (e) {
       this.log.error(
         `${(e as Error).message}; change on disk ignored, service state ${this.state.state} kept`,
       );
       return;
     }
+    const servers = new Set(this.config.insupc.clients.map((c) => c.name));
+    applyDrainedFromFile(this.drained, servers, content.drained, this.log);
     const previous = this.state.state;
+    const next = content.state;
     if (next === previous) return;
     this.state.set(next);
     this.log.log(`OAM state changed on disk: ${previous} -> ${next}`);

@@ -4,12 +4,16 @@ import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { applyHotReload, ReloadOutcome } from './config-reload';
-import { OamFileError, parseOamFile, withAppState } from './oam-file';
+import { DrainedServers } from '../insupc/drained-servers';
+import { applyDrainedFromFile } from './drained-from-file';
+import { OamDocument, OamFileError, parseOamFile, withAppState, withDrained } from './oam-file';
 import { CONFIG_FILE_PATH } from '../config/config-file-path';
 import { ServiceState, ServiceStateService } from './service-state.service';
 
 export interface ReloadResult extends ReloadOutcome {
   state: ServiceState;
+  /** the INSUPC servers drained now. */
+  drainedServers: string[];
   /** false when the gateway was not started from a config file (only the OAM file). */
   configReloaded: boolean;
 }
@@ -17,18 +21,29 @@ export interface ReloadResult extends ReloadOutcome {
 /** Loads a config file; a seam so the reload logic is unit-testable without files. */
 export type ConfigFileLoader = (path: string) => AppConfig;
 
-/**
- * The OAM side of the service state (operations spec section 2): the initial state from
- * the OAM file, operator changes written back to it (other keys kept, atomic write), and
- * the reload action (OAM file + hot-reloadable config keys). A missing or malformed file
- * is reported and never replaced with defaults.
- */
+/** A drain or enable of a name that is not in `insupc.clients` (HTTP 404). */
+export class UnknownInsupcServerError extends Error {
+  constructor(name: string) {
+    super(`no INSUPC server '${name}'`);
+    this.name = 'UnknownInsupcServerError';
+  }
+}
+
 /** Operator changes being written back to the OAM file: started in all, and not yet settled. */
 export interface OamWriteBacks {
   started: number;
   pending: number;
 }
 
+/**
+ * The OAM side of the service state (operations spec sections 2 and 7): the initial state and
+ * drained INSUPC servers from the OAM file, operator changes written back to it (other keys
+ * kept, atomic write), and the reload action (OAM file + hot-reloadable config keys). A
+ * missing or malformed file is reported and never replaced with defaults.
+ *
+ * Replicas may share the file: each write-back re-reads it and changes only its own key
+ * under the file's lock (file-lock.ts), so concurrent changes from two processes all land.
+ */
 @Injectable()
 export class OamService implements OnModuleInit {
   private readonly log = new Logger('Oam');
@@ -40,6 +55,7 @@ export class OamService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
+    private readonly drained: DrainedServers,
     @Optional() @Inject(CONFIG_FILE_PATH) private readonly configPath?: string,
   ) {}
 
@@ -52,8 +68,16 @@ export class OamService implements OnModuleInit {
     return this.config.oam.config.path;
   }
 
+  /** names of the configured INSUPC servers (read now: the list is not hot-reloadable). */
+  private get servers(): ReadonlySet<string> {
+    return new Set(this.config.insupc.clients.map((c) => c.name));
+  }
+
   async onModuleInit(): Promise<void> {
-    await cleanLeftoverTemps(this.files, this.oamPath, this.log);
+    // under the lock: a temp found then is no live writer's (another replica's) write in flight
+    await this.files
+      .withLock(this.oamPath, () => cleanLeftoverTemps(this.files, this.oamPath, this.log))
+      .catch((e: Error) => this.log.warn(`OAM file ${this.oamPath}: ${e.message}`));
     try {
       const loaded = await this.readOamFile();
       if (loaded === undefined) {
@@ -62,6 +86,7 @@ export class OamService implements OnModuleInit {
       }
       this.state.set(loaded.state);
       this.log.log(`Service state ${loaded.state} (from OAM file ${this.oamPath})`);
+      applyDrainedFromFile(this.drained, this.servers, loaded.drained, this.log);
     } catch (e) {
       this.log.error(`${(e as Error).message}; service state RUNNING, file left as it is`);
     }
@@ -76,9 +101,32 @@ export class OamService implements OnModuleInit {
     const previous = this.state.state;
     this.state.set(next);
     if (previous !== next) this.log.log(`Service state changed: ${previous} -> ${next}`);
+    await this.writeBack((doc) => withAppState(doc, next));
+  }
+
+  /**
+   * Operator drain (true) or enable (false) of one INSUPC server (POST
+   * /insupc/servers/{name}/actions/drain|enable): applies at once, then is written to the OAM
+   * file's `drainedServers`. Rejects with UnknownInsupcServerError for a name not configured
+   * (nothing changes), with OamFileError when the file could not be updated (in force all the
+   * same, like changeState).
+   */
+  async setDrained(name: string, drained: boolean): Promise<void> {
+    if (!this.servers.has(name)) throw new UnknownInsupcServerError(name);
+    const next = new Set(this.drained.list());
+    if (drained) next.add(name);
+    else next.delete(name);
+    if (this.drained.set(next)) {
+      this.log.log(`[INSUPC|${name}] ${drained ? 'drained' : 'enabled'} by operator`);
+    }
+    await this.writeBack((doc) => withDrained(doc, name, drained));
+  }
+
+  /** One change to the file, after the ones before it; the watcher skips reads that overlap it. */
+  private async writeBack(change: (doc: OamDocument) => OamDocument): Promise<void> {
     this.writeBacks.started++;
     this.writeBacks.pending++;
-    const write = this.writing.then(() => this.writeState(next));
+    const write = this.writing.then(() => this.rewrite(change));
     this.writing = write.catch(() => undefined).finally(() => this.writeBacks.pending--);
     await write;
   }
@@ -97,6 +145,7 @@ export class OamService implements OnModuleInit {
 
     const previous = this.state.state;
     this.state.set(loaded.state);
+    applyDrainedFromFile(this.drained, this.servers, loaded.drained, this.log);
     const outcome = fresh
       ? applyHotReload(this.config, fresh)
       : { applied: [], restartRequired: [] };
@@ -107,7 +156,12 @@ export class OamService implements OnModuleInit {
           ? `, restart needed for [${outcome.restartRequired.join(', ')}]`
           : ''),
     );
-    return { state: loaded.state, configReloaded: fresh !== undefined, ...outcome };
+    return {
+      state: loaded.state,
+      drainedServers: this.drained.list(),
+      configReloaded: fresh !== undefined,
+      ...outcome,
+    };
   }
 
   /** The problems only (file, line, column, reason; secrets redacted), then the refusal. */
@@ -132,12 +186,16 @@ export class OamService implements OnModuleInit {
     return text === undefined ? undefined : parseOamFile(this.oamPath, text);
   }
 
-  private async writeState(next: ServiceState): Promise<void> {
-    const loaded = await this.readOamFile();
-    const doc = withAppState(loaded?.doc ?? {}, next);
+  /** Re-read, change our key, write: under the lock, so another process's change is kept. */
+  private async rewrite(change: (doc: OamDocument) => OamDocument): Promise<void> {
     try {
-      await this.files.writeAtomic(this.oamPath, `${JSON.stringify(doc, null, 2)}\n`);
+      await this.files.withLock(this.oamPath, async () => {
+        const loaded = await this.readOamFile();
+        const doc = change(loaded?.doc ?? {});
+        await this.files.writeAtomic(this.oamPath, `${JSON.stringify(doc, null, 2)}\n`);
+      });
     } catch (e) {
+      if (e instanceof OamFileError) throw e;
       throw new OamFileError(this.oamPath, `not written (${(e as Error).message})`);
     }
   }

@@ -15,7 +15,7 @@ import {
 } from '../../../libs/insupc-protocol/src';
 import { DelayedWriter, type FrameSink } from './delayed-writer';
 import type { InstanceStats } from './instance-stats';
-import { answerQuery, type ApiCatalog } from './query-answer';
+import { answerQuery, type ApiCatalog, type QueryAnswer } from './query-answer';
 import type { Scenario } from './scenario';
 import type { SimulatorLogger } from './simulator-logger';
 
@@ -181,7 +181,25 @@ export class SimulatorConnection implements FrameSink {
       request?.inputParams ?? [],
     );
     if (answer)
-      this.writer.send(encodeDbQueryResponse(h, answer.result, answer), ctx.queryDelayMs());
+      this.writer.send(this.encodeAnswer(h, answer, request?.apiName), ctx.queryDelayMs());
+  }
+
+  /**
+   * An echo can outgrow a parameter's uint16 LENGTH (a 42 KB execute of quotes becomes an
+   * 84 KB SQL_OUTPUT): answered QUERY_ERROR instead, since a throw here would end the process.
+   */
+  private encodeAnswer(h: MessageHeader, answer: QueryAnswer, apiName: string | undefined): Buffer {
+    try {
+      return encodeDbQueryResponse(h, answer.result, answer);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.ctx.log.warn(
+        `${this.ctx.name}: answer to ${apiName?.slice(0, 64)} from ${this.remote} not encodable (${reason}); answered QUERY_ERROR`,
+      );
+      return encodeDbQueryResponse(h, ResultCode.QUERY_ERROR, {
+        errorText: `answer not encodable: ${reason}`,
+      });
+    }
   }
 }
 

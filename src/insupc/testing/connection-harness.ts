@@ -37,9 +37,11 @@ export function setup(
   });
   const counters = newInsupcServerCounters();
   const availability: [string, number][] = [];
-  const pool = new InsupcServerPool(cfg, counters, (name, n) => availability.push([name, n]));
-  const sockets: FakeSocket[] = [];
   const scheduler = new FakeScheduler();
+  const pool = new InsupcServerPool(cfg, counters, scheduler, (name, n) =>
+    availability.push([name, n]),
+  );
+  const sockets: FakeSocket[] = [];
   const logging = { insupcFrames: false };
   const conn = new InsupcConnection(
     pool,
