@@ -6,6 +6,7 @@ import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { applyHotReload, ReloadOutcome } from './config-reload';
 import { OamFileError, parseOamFile, withAppState } from './oam-file';
 import { CONFIG_FILE_PATH } from '../config/config-file-path';
+import { CERTIFICATES, CertificateSource } from '../contracts/certificates';
 import { ServiceState, ServiceStateService } from './service-state.service';
 
 export interface ReloadResult extends ReloadOutcome {
@@ -44,6 +45,7 @@ export class OamService implements OnModuleInit {
     @Optional()
     @Inject(CONFIG_FILE_LOADER)
     private readonly loadConfig: ConfigFileLoader = loadConfigFile,
+    @Optional() @Inject(CERTIFICATES) private readonly certificates?: CertificateSource,
   ) {}
 
   private get oamPath(): string {
@@ -105,6 +107,7 @@ export class OamService implements OnModuleInit {
           ? `, restart needed for [${outcome.restartRequired.join(', ')}]`
           : ''),
     );
+    await this.certificates?.reloadCertificates('config reload');
     return { state: loaded.state, configReloaded: fresh !== undefined, ...outcome };
   }
 

@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { SipsvcClient } from '../../libs/sipsvc-protocol/src/sipsvc-client';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcServer } from './sipsvc.server';
@@ -41,7 +42,8 @@ describe('SIPSVC connection timers (fake time)', () => {
     });
     scheduler = new FakeScheduler();
     registry = new SipsvcConnectionRegistry();
-    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler);
+    const throttle = new AuthFailureThrottle(() => config.security.authFailure, new Logger('t'));
+    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler, throttle);
     server.addHandler('auth', (_req: unknown, conn: SipsvcConnection) => {
       registry.tryAuthenticate(conn, 10);
       return Promise.resolve({ result: 0, resultDesc: 'ok', token: conn.token });

@@ -8,6 +8,7 @@
  *   await c.close();
  */
 import { SipsvcClient, SipsvcMessage } from '../../libs/sipsvc-protocol/src/sipsvc-client';
+import { ConnectionOptions } from 'node:tls';
 import { SipsvcFraming } from '../../libs/sipsvc-protocol/src/frame-encoder';
 
 export type { SipsvcMessage };
@@ -33,6 +34,8 @@ export interface ConnectOptions {
   framing?: SipsvcFraming;
   /** how long request()/next() wait (default 5 s). */
   timeoutMs?: number;
+  /** speak TLS with these options (ca, cert, key, ...). */
+  tls?: ConnectionOptions;
 }
 
 export async function connectSipsvc(
@@ -44,6 +47,7 @@ export async function connectSipsvc(
     port,
     framing: options.framing ?? 'json-stream',
     requestTimeoutMs: options.timeoutMs ?? 5000,
+    tls: options.tls,
   });
   return new SipsvcTestClient(client);
 }

@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Key } from '../config-key';
+import { TlsConfig } from './tls.schema';
 
 export class StateServerConfig {
   @Key({ doc: 'time between statistics snapshots (written to stat-file, POSTed to url)', ms: true })
@@ -65,6 +66,8 @@ export class HttpServerConfig {
   @Min(0)
   @Max(65535)
   port = 15020;
+
+  @Key({ doc: 'HTTPS on the admin port', section: () => TlsConfig }) tls = new TlsConfig();
 }
 
 export class OamFileConfig {
