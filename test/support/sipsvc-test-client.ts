@@ -36,6 +36,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** speak TLS with these options (ca, cert, key, ...). */
   tls?: ConnectionOptions;
+  /** connect from this source address (127.0.0.2: another client address on loopback). */
+  localAddress?: string;
 }
 
 export async function connectSipsvc(
@@ -48,6 +50,7 @@ export async function connectSipsvc(
     framing: options.framing ?? 'json-stream',
     requestTimeoutMs: options.timeoutMs ?? 5000,
     tls: options.tls,
+    localAddress: options.localAddress,
   });
   return new SipsvcTestClient(client);
 }

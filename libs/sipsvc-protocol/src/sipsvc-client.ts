@@ -18,6 +18,8 @@ export interface SipsvcClientOptions {
   connectTimeoutMs?: number;
   /** speak TLS (`ca`, `cert`, `key`, `servername`, ...); plain TCP when absent. */
   tls?: ConnectionOptions;
+  /** the source address to connect from (e.g. 127.0.0.2 on loopback). */
+  localAddress?: string;
 }
 
 interface Waiter {
@@ -72,7 +74,7 @@ export class SipsvcClient {
       options.host,
       options.port,
       options.connectTimeoutMs ?? 5000,
-      options.tls,
+      { tls: options.tls, localAddress: options.localAddress },
     );
     socket.setNoDelay(true);
     return new SipsvcClient(socket, options);
