@@ -95,10 +95,10 @@ const tlsUsable: ConfigRule = ({ tcp, server, security }) => {
       );
   }
   const pinned = security.allowedClients.findIndex((c) => c.certCn !== undefined);
-  if (pinned >= 0 && !(tcp.server.tls.enabled && tcp.server.tls.requireClientCert))
+  if (pinned >= 0 && !(tcp.server.tls.enabled && tcp.server.tls.caFile))
     found.push(
       warn(
-        `security.allowed-clients[${pinned}].cert-cn applies only with tcp.server.tls.enabled and require-client-cert: that entry never authenticates`,
+        `security.allowed-clients[${pinned}].cert-cn needs verified client certificates (tcp.server.tls.enabled with a ca-file): that entry never authenticates`,
       ),
     );
   return found;
