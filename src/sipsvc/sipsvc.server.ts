@@ -228,12 +228,17 @@ export class SipsvcServer
     const now = this.now();
     if (
       this.authThrottle.refuses(ip, now) ||
-      !this.pendingGuard.admits(ip, this.config.tcp.server, now)
+      !this.pendingGuard.admits(ip, this.config.tcp.server, now, this.handshaking())
     ) {
       socket.destroy();
       return false;
     }
     return true;
+  }
+
+  /** TLS connections still in their handshake (0 without TLS). */
+  private handshaking(): number {
+    return Math.max(0, this.tlsSockets.size - this.registry.size);
   }
 
   /** A new socket (TLS: handshake done): a connection with its decoder, half-close and close handling. */
