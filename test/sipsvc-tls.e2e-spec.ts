@@ -11,13 +11,15 @@ import { connect as connectTls, ConnectionOptions, PeerCertificate } from 'node:
 import { Gateway, startGateway } from '../src/bootstrap';
 import { CertificateReloader } from '../src/tls/certificate-reloader';
 import { connectSipsvc, SipsvcTestClient } from './support/sipsvc-test-client';
+import { gatewayPorts, spawnGateway, TempDir } from './support/real-processes';
 import { makeTestCerts, TestCerts } from './support/test-certs';
 import { testConfig } from './support/test-config';
 import { waitFor } from './support/wait-for';
 
 /**
  * The gateway runs in this jest process, whose sandboxed `process` holds its listeners: the
- * signal is delivered to them as Node delivers a real one (the real-process specs send it).
+ * signal is delivered to them as Node delivers a real one (the last test sends a real SIGHUP
+ * to a gateway process).
  */
 const sighup = (): boolean => process.emit('SIGHUP', 'SIGHUP');
 
@@ -188,6 +190,52 @@ describe('TLS on the SIPSVC and admin ports (operations.md §8.1, e2e)', () => {
       expect(await c.heartbeat()).toMatchObject({ result: 0 });
     } finally {
       await lp.close();
+    }
+  });
+
+  it('a real SIGHUP to the gateway process swaps the certificate; the open TLS client stays', async () => {
+    const dir = new TempDir();
+    const ports = await gatewayPorts();
+    const first = certs.issue('proc-1', 'localhost', true);
+    const [certFile, keyFile] = [dir.file('tls.crt'), dir.file('tls.key')];
+    copyFileSync(first.cert, certFile);
+    copyFileSync(first.key, keyFile);
+    const tlsKeys = `tls: { enabled: true, cert-file: ${certFile}, key-file: ${keyFile} }`;
+    const proc = spawnGateway(
+      dir.write(
+        'gateway.yaml',
+        [
+          `server: { host: 127.0.0.1, port: ${ports.http} }`,
+          `tcp: { server: { host: 127.0.0.1, port: ${ports.sipsvc}, ${tlsKeys} } }`,
+          'security:',
+          '  allowed-clients:',
+          '    - { ip: 127.0.0.1, mac: "000000000001", auth-key: TEST_AUTH_KEY_001 }',
+          'insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1 }] }',
+          `oam: { config: { path: ${dir.file('oam.json')} } }`,
+          'application: { state-server: { stat-file: "" } }',
+        ].join('\n'),
+      ),
+    );
+    try {
+      await waitFor(() => proc.output().includes('SIPSVC server listening'), 20000, 'listening');
+      const kept = await connect(clientTls(), ports.sipsvc);
+      await kept.authOk();
+      const before = (await serverCertificate(ports.sipsvc)).fingerprint256;
+      const renewed = certs.issue('proc-2', 'localhost', true);
+      copyFileSync(renewed.cert, certFile);
+      copyFileSync(renewed.key, keyFile);
+      proc.proc.kill('SIGHUP');
+      await waitFor(
+        () => proc.output().includes('TLS certificates of tcp.server.tls reloaded (SIGHUP)'),
+        5000,
+        'reload line',
+      );
+      expect((await serverCertificate(ports.sipsvc)).fingerprint256).not.toBe(before);
+      expect(await kept.heartbeat()).toMatchObject({ result: 0 });
+      expect(proc.alive).toBe(true);
+    } finally {
+      await proc.kill('SIGTERM');
+      dir.remove();
     }
   });
 });
