@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { AdminHttpAdapter } from './admin/admin-http-adapter';
 import { adminTokenGate, warnIfAdminOpen } from './admin/admin-token.middleware';
 import { AppModule, GatewayOptions } from './app.module';
@@ -10,6 +11,8 @@ import { AppConfig } from './config/config.schema';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
 import { listening } from './lifecycle/listen-error';
 import { SipsvcServer } from './sipsvc/sipsvc.server';
+import { CertificateReloader } from './tls/certificate-reloader';
+import { clientCertOptions, loadTlsContext } from './tls/tls-files';
 
 export interface StartOptions extends GatewayOptions {
   /** warnings about the config file (original key names used), logged once at start-up. */
@@ -35,12 +38,19 @@ export async function startGateway(
   config: AppConfig,
   { configWarnings = [], ...options }: StartOptions = {},
 ): Promise<Gateway> {
+  const adminTls = config.server.tls;
+  const httpsOptions = adminTls.enabled
+    ? { ...(await loadTlsContext('server.tls', adminTls)), ...clientCertOptions(adminTls) }
+    : undefined;
   const app = await NestFactory.create(
     AppModule.forRoot(config, options),
     new AdminHttpAdapter(config.server.maxConnections),
-    { bufferLogs: true },
+    { bufferLogs: true, httpsOptions },
   );
   app.useLogger(app.get(Logger));
+  if (adminTls.enabled) {
+    app.get(CertificateReloader).register('server.tls', adminTls, app.getHttpServer() as TlsServer);
+  }
   const configLog = new NestLogger('Config');
   for (const warning of configWarnings) configLog.warn(warning);
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT and drains before closing.

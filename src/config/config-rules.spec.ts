@@ -90,6 +90,32 @@ describe('cross-field rules', () => {
   });
 });
 
+describe('TLS rules (operations spec §8.1)', () => {
+  it('a TLS listener needs its files; a required client certificate needs a CA', () => {
+    expect(
+      problemsOf(() =>
+        parseConfig(
+          client('') +
+            'tcp: { server: { tls: { enabled: true, cert-file: "", require-client-cert: true } } }\n',
+        ),
+      ),
+    ).toEqual([
+      'tcp.server.tls.cert-file and tcp.server.tls.key-file must be set when tcp.server.tls.enabled',
+      'tcp.server.tls.require-client-cert needs tcp.server.tls.ca-file (the CA to check against)',
+    ]);
+  });
+
+  it('cert-cn without verified client certificates is a warning', () => {
+    const { warnings } = parseConfigWithWarnings(
+      client('') +
+        'security: { allowed-clients: [{ ip: "*", mac: "*", auth-key: K, cert-cn: client-a }] }\n',
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^security\.allowed-clients\[0\]\.cert-cn needs verified client/),
+    ]);
+  });
+});
+
 describe('keys declared for the features that use them', () => {
   it('have the spec defaults', () => {
     const c = parseConfig(client(''));

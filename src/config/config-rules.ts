@@ -95,12 +95,38 @@ export function segwConfigProblems(c: SegwValidationInput): string[] {
 
 const segwConnectionsUsable: ConfigRule = (c) => segwConfigProblems(c).map(error);
 
+/** TLS on a listener needs its files named; a required client certificate needs a CA. */
+const tlsUsable: ConfigRule = ({ tcp, server, security }) => {
+  const found: RuleFinding[] = [];
+  for (const [key, tls] of [
+    ['tcp.server.tls', tcp.server.tls],
+    ['server.tls', server.tls],
+  ] as const) {
+    if (!tls.enabled) continue;
+    if (!tls.certFile || !tls.keyFile)
+      found.push(error(`${key}.cert-file and ${key}.key-file must be set when ${key}.enabled`));
+    if (tls.requireClientCert && !tls.caFile)
+      found.push(
+        error(`${key}.require-client-cert needs ${key}.ca-file (the CA to check against)`),
+      );
+  }
+  const pinned = security.allowedClients.findIndex((c) => c.certCn !== undefined);
+  if (pinned >= 0 && !(tcp.server.tls.enabled && tcp.server.tls.caFile))
+    found.push(
+      warn(
+        `security.allowed-clients[${pinned}].cert-cn needs verified client certificates (tcp.server.tls.enabled with a ca-file): that entry never authenticates`,
+      ),
+    );
+  return found;
+};
+
 /** Every rule, in order. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   readTimeoutAboveHeartbeat,
   segwConnectionsUsable,
   segwConnectionKnown,
   limitsInOrder,
+  tlsUsable,
 ];
 
 export function checkConfigRules(config: AppConfig): { errors: string[]; warnings: string[] } {

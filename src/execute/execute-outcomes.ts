@@ -3,6 +3,7 @@ import { SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
 import { ExecuteCounters } from './execute.counters';
 import { ExecuteLatencyObserver } from './execute-latency';
 import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
+import { isCleanText } from '../common/client-text';
 import { reqNoText } from './execute-request';
 import { RequestSession } from './request-session';
 
@@ -86,7 +87,7 @@ export class ExecuteOutcomes {
       this.executeLog.record(
         errorOutcome(result),
         reqNoText(req),
-        typeof api === 'string' ? api : '-',
+        typeof api === 'string' && isCleanText(api) ? api : '-',
         '-',
         0,
       );

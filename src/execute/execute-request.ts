@@ -2,6 +2,7 @@
  * Validation of an `execute` request's body (sipsvc-json-protocol.md §2). The transport has
  * already parsed the JSON and checked the token; everything here is still untrusted.
  */
+import { isCleanText, UNCLEAN } from '../common/client-text';
 import { RAW_NUMBERS, SipsvcRequest } from '../contracts/sipsvc-message';
 
 export interface ExecuteCall {
@@ -47,20 +48,6 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
     }
   }
   return { apiName, inputParams };
-}
-
-const UNCLEAN = 'has a control character or invalid UTF-8';
-/**
- * C0 controls (NUL included), DEL and C1 controls; U+FFFD, which is what invalid UTF-8 bytes
- * in the frame decode to (a client never needs to send it); lone surrogates (from `\ud800`
- * escapes), which have no UTF-8 form at all. None of them may reach INSUPC's SQL layer.
- */
-const UNCLEAN_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function isCleanText(text: string): boolean {
-  return !UNCLEAN_CHARS.test(text);
 }
 
 /**

@@ -99,6 +99,24 @@ describe('OamService', () => {
     expect(live.tps.maxTps).toBe(3);
   });
 
+  it('reload re-reads the TLS certificates too (operations spec §8.1)', async () => {
+    const { files, state } = setup('{}');
+    const reasons: string[] = [];
+    const certificates = {
+      reloadCertificates: (r: string) => Promise.resolve(void reasons.push(r)),
+    };
+    const oam = new OamService(
+      config(),
+      state,
+      files,
+      new DrainedServers(),
+      undefined,
+      certificates,
+    );
+    await oam.reload();
+    expect(reasons).toEqual(['config reload']);
+  });
+
   it('a bad OAM file or config file on reload changes nothing', async () => {
     const broken = () => {
       throw new ConfigError(['tps.max-tps: must not be less than 1']);

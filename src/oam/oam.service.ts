@@ -8,6 +8,7 @@ import { DrainedServers } from '../insupc/drained-servers';
 import { applyDrainedFromFile } from './drained-from-file';
 import { OamDocument, OamFileError, parseOamFile, withAppState, withDrained } from './oam-file';
 import { CONFIG_FILE_PATH } from '../config/config-file-path';
+import { CERTIFICATES, CertificateSource } from '../contracts/certificates';
 import { ServiceState, ServiceStateService } from './service-state.service';
 
 export interface ReloadResult extends ReloadOutcome {
@@ -57,6 +58,7 @@ export class OamService implements OnModuleInit {
     private readonly files: FileStore,
     private readonly drained: DrainedServers,
     @Optional() @Inject(CONFIG_FILE_PATH) private readonly configPath?: string,
+    @Optional() @Inject(CERTIFICATES) private readonly certificates?: CertificateSource,
   ) {}
 
   /** Reads config files through `loader` from now on (the seam for specs). */
@@ -156,6 +158,7 @@ export class OamService implements OnModuleInit {
           ? `, restart needed for [${outcome.restartRequired.join(', ')}]`
           : ''),
     );
+    await this.certificates?.reloadCertificates('config reload');
     return {
       state: loaded.state,
       drainedServers: this.drained.list(),

@@ -177,6 +177,32 @@ describe('RequestGate', () => {
     expect(conn.totalRequests).toBe(2);
   });
 
+  it.each([
+    ['reqNo', { reqNo: 'R\nforged line' }],
+    ['reqNo', { reqNo: 'R\u0000' }],
+    ['seq', { reqNo: 'R', seq: '001\u001b[2J' }],
+    ['seq', { reqNo: 'R', seq: '\u0085' }],
+  ])('a %s with a control character is answered 1 and reaches no handler', (field, fields) => {
+    const { send, invoked, queued } = gate();
+    const conn = new FakeConnection(true);
+    send(conn, JSON.stringify({ cmd: 'execute', token: 'T', ...fields }));
+    send(conn, JSON.stringify({ cmd: 'auth', ...fields }));
+    expect(conn.written.map((w) => [w.result, w.resultDesc])).toEqual([
+      [1, `Invalid field: ${field} has a control character or invalid UTF-8`],
+      [1, `Invalid field: ${field} has a control character or invalid UTF-8`],
+    ]);
+    expect([invoked, queued]).toEqual([[], []]);
+    expect(conn.closing).toBe(false);
+  });
+
+  it('clean text, numbers and absent reqNo/seq pass', () => {
+    const { send, queued } = gate();
+    const conn = new FakeConnection(true);
+    for (const fields of [{ reqNo: 'R 1\u00e9\u4e2d', seq: 7 }, {}, { reqNo: 12 }])
+      send(conn, JSON.stringify({ cmd: 'execute', token: 'T', ...fields }));
+    expect(queued).toHaveLength(3);
+  });
+
   it('nothing is read after the client half-closed or the connection is closing', () => {
     const { send, queued } = gate();
     const conn = new FakeConnection(true);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
+import { isCleanField, UNCLEAN } from '../common/client-text';
 import { LogThrottle } from '../common/log-throttle';
 import {
   RAW_NUMBERS,
@@ -144,6 +145,15 @@ export class RequestGate<C extends GateConnection> {
         req,
         invalid('Invalid field: reqNo and seq must be finite numbers or strings'),
       );
+      return null;
+    }
+    // reqNo and seq reach the logs (execute log, session timeouts): no control characters
+    if (!isCleanField(req.reqNo)) {
+      this.out.reply(conn, req, invalid(`Invalid field: reqNo ${UNCLEAN}`));
+      return null;
+    }
+    if (!isCleanField(req.seq)) {
+      this.out.reply(conn, req, invalid(`Invalid field: seq ${UNCLEAN}`));
       return null;
     }
     if (isInexact(req.reqNo) || isInexact(req.seq)) keepRawNumbers(req, text);

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import {
   FrameEncoder,
   frameEncoderFor,
@@ -42,6 +43,8 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   readonly token: string;
   /** `[SIPSVC|ip:port]`, the seed's log prefix for this connection. */
   readonly tag: string;
+  /** subject CN of a client certificate verified against `tcp.server.tls.ca-file`; else null. */
+  readonly peerCn: string | null;
   private readingPaused = false;
   private readonly closeListeners: (() => void)[] = [];
   private readonly cork = new TickCork();
@@ -61,6 +64,7 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.lastActivityAt = now;
     this.token = Buffer.from(`${clientIp}:${clientPort}`).toString('base64');
     this.tag = `[SIPSVC|${clientIp}:${clientPort}]`;
+    this.peerCn = socket instanceof TLSSocket ? verifiedCn(socket) : null;
   }
 
   /** The connection of a newly accepted socket. */
@@ -155,4 +159,10 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.readingPaused = false;
     if (!this.closed) this.socket.resume();
   };
+}
+
+function verifiedCn(socket: TLSSocket): string | null {
+  if (!socket.authorized) return null;
+  const cn: unknown = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : null;
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { connect, Server as NetServer, Socket } from 'node:net';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcServer, SipsvcServerStatus } from './sipsvc.server';
 import { SipsvcCounters } from './sipsvc.counters';
@@ -20,6 +21,7 @@ function server(port = 0): SipsvcServer {
     new SipsvcConnectionRegistry(),
     new SipsvcCounters(),
     new FakeScheduler(),
+    new AuthFailureThrottle(() => config.security.authFailure, new Logger('t')),
   );
 }
 

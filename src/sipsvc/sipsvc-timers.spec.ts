@@ -5,6 +5,7 @@ import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { AppConfig } from '../config/config.schema';
 import { validateConfig } from '../config/config.loader';
 import { applyHotReload } from '../oam/config-reload';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcServer } from './sipsvc.server';
@@ -46,7 +47,8 @@ describe('SIPSVC connection timers (fake time)', () => {
     config = validateConfig(settings(IDLE_TIMEOUT));
     scheduler = new FakeScheduler();
     registry = new SipsvcConnectionRegistry();
-    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler);
+    const throttle = new AuthFailureThrottle(() => config.security.authFailure, new Logger('t'));
+    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler, throttle);
     server.addHandler('auth', (_req: unknown, conn: SipsvcConnection) => {
       registry.tryAuthenticate(conn, 10);
       return Promise.resolve({ result: 0, resultDesc: 'ok', token: conn.token });

@@ -1,4 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/config.schema';
+import { AuthFailureMetrics } from './auth-failure-metrics';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SchedulerModule } from '../common/scheduler.module';
 import { SIPSVC_STATE } from '../contracts/state-sources';
 import { ServiceStateModule } from '../oam/service-state.module';
@@ -16,6 +19,13 @@ import { SipsvcServer } from './sipsvc.server';
   imports: [SchedulerModule, ServiceStateModule],
   controllers: [SipsvcController],
   providers: [
+    {
+      provide: AuthFailureThrottle,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new AuthFailureThrottle(() => config.security.authFailure, new Logger('SipsvcAuth')),
+    },
+    AuthFailureMetrics,
     SipsvcConnectionRegistry,
     SipsvcAuthService,
     SipsvcCounters,

@@ -13,6 +13,7 @@ import {
 import { LOGON_FIELD_SIZE } from '../../../libs/insupc-protocol/src/constants';
 import { Key } from '../config-key';
 import { MaxUtf8Bytes } from '../max-bytes';
+import { TlsConfig } from './tls.schema';
 
 export class StateServerConfig {
   @Key({ doc: 'time between statistics snapshots (written to stat-file, POSTed to url)', ms: true })
@@ -77,6 +78,8 @@ export class HttpServerConfig {
   @IsInt()
   @Min(1)
   maxConnections = 256;
+
+  @Key({ doc: 'HTTPS on the admin port', section: () => TlsConfig }) tls = new TlsConfig();
 }
 
 export class OamFileConfig {

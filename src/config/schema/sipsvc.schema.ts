@@ -10,6 +10,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Key } from '../config-key';
+import { AuthFailureConfig, TlsConfig } from './tls.schema';
 
 export const FRAMINGS = ['json-stream', 'length-prefixed'] as const;
 export type Framing = (typeof FRAMINGS)[number];
@@ -55,6 +56,9 @@ export class TcpServerConfig {
   @Key({ doc: 'longest life of an authenticated connection', ms: true, hot: true })
   @Min(1)
   connectionTimeout = 7200000;
+
+  @Key({ doc: 'TLS on the SIPSVC port (both framings inside it)', section: () => TlsConfig })
+  tls = new TlsConfig();
 }
 
 export class TcpConfig {
@@ -79,6 +83,14 @@ export class AllowedClientConfig {
   authKeyFile?: string;
 
   @Key({ doc: 'free text for the operator' }) @IsOptional() @IsString() description?: string;
+
+  @Key({
+    doc: "with tcp.server.tls.require-client-cert: this entry authenticates only when the client certificate's subject CN is this",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  certCn?: string;
 }
 
 export class SecurityConfig {
@@ -116,6 +128,9 @@ export class SecurityConfig {
   })
   @IsArray()
   allowedClients: AllowedClientConfig[] = [];
+
+  @Key({ doc: 'failed SIPSVC auths per source address', section: () => AuthFailureConfig })
+  authFailure = new AuthFailureConfig();
 }
 
 export class QueueConfig {
