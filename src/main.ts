@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const fdLog = new Logger('FdLimit');
   void raiseOpenFilesLimit(fdLog).then((limit) => checkOpenFilesBudget(config, limit, fdLog));
   log.log(
-    `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
+    `insupclient ${config.application.version} started (config ${path}, admin ${config.server.tls.enabled ? 'https' : 'http'} ${config.server.host}:${gateway.httpPort})`,
   );
 }
 
