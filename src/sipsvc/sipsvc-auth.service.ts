@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/config.schema';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { securityConfig, tcpConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { decodeBase64Strict, findAllowedClient, ipBytes } from './allowed-client-matcher';
 import { SipsvcConnection } from './sipsvc-connection';
@@ -26,11 +28,17 @@ export const AuthFailure = {
 export class SipsvcAuthService {
   private readonly log = new Logger('SipsvcAuth');
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'security' | 'tcp'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
     private readonly serviceState: ServiceStateService,
     private readonly registry: SipsvcConnectionRegistry,
-  ) {}
+  ) {
+    this.config = { security, tcp };
+  }
 
   authenticate(req: SipsvcRequest, conn: SipsvcConnection): SipsvcReply {
     const failure = this.check(req, conn);

@@ -46,7 +46,7 @@ describe('SIPSVC connection timers (fake time)', () => {
     config = validateConfig(settings(IDLE_TIMEOUT));
     scheduler = new FakeScheduler();
     registry = new SipsvcConnectionRegistry();
-    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler);
+    server = new SipsvcServer(config.tcp, config.sipsvc, registry, new SipsvcCounters(), scheduler);
     server.addHandler('auth', (_req: unknown, conn: SipsvcConnection) => {
       registry.tryAuthenticate(conn, 10);
       return Promise.resolve({ result: 0, resultDesc: 'ok', token: conn.token });
