@@ -85,7 +85,7 @@ export class InsupcTransport
 
   constructor(
     @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
-    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
     @Inject(loggingConfig.KEY) logging: ConfigType<typeof loggingConfig>,
     @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
     @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
@@ -95,9 +95,8 @@ export class InsupcTransport
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
     @Optional() private readonly drained: DrainedServers = new DrainedServers(),
   ) {
-    this.config = { application, insupc: insupcSection, logging, message, tcp, worker };
+    this.config = { application, insupc, logging, message, tcp, worker };
     this.debugRouting = logging.level === 'debug' || logging.level === 'trace';
-    const insupc = insupcSection;
     const logon = {
       systemName: application.systemName,
       logonId: insupc.logon.logonId,
