@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfigModule } from './app-config.module';
-import { configTree } from './config-model';
+import { configTree, hotKeys } from './config-model';
 import { CONFIG_NAMESPACES, insupcConfig, servedConfig, tpsConfig } from './config-namespaces';
 import { validateConfig } from './config.loader';
 
@@ -34,6 +34,10 @@ describe('ConfigModule serves the loaded config as namespaces', () => {
         .map((n) => n.property)
         .sort(),
     );
+  });
+
+  it('no hot key is a whole section (a reload assigns inside the served objects)', () => {
+    expect(hotKeys().filter((k) => k.path.length < 2)).toEqual([]);
   });
 
   it('injects the loaded sections themselves, not copies', async () => {
