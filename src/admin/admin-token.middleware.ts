@@ -1,6 +1,8 @@
-import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { ConfigType } from '@nestjs/config';
+import { securityConfig } from '../config/config-namespaces';
 import { AppConfig } from '../config/config.schema';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -50,7 +52,10 @@ export interface AdminRefusal {
  * token only loopback peers are served; with one, every peer needs it; the probe and
  * scrape routes are open either way.
  */
-export function adminRefusal(config: AppConfig, req: Request): AdminRefusal | null {
+export function adminRefusal(
+  config: Pick<AppConfig, 'security'>,
+  req: Request,
+): AdminRefusal | null {
   if (isOpenPath(req.path)) return null;
   const expected = config.security.adminToken;
   if (!expected) {
@@ -97,7 +102,12 @@ function refuse(res: Response, refusal: AdminRefusal): void {
 export class AdminTokenMiddleware implements NestMiddleware {
   private readonly log = new Logger('AdminAudit');
 
-  constructor(private readonly config: AppConfig) {}
+  /** ConfigModule's live section: a reload assigns the token inside it. */
+  private readonly config: Pick<AppConfig, 'security'>;
+
+  constructor(@Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>) {
+    this.config = { security };
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
     auditStateChange(this.log, req, res);

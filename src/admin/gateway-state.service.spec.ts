@@ -17,7 +17,13 @@ const sessions = sessionView({
 
 describe('GatewayStateService.status', () => {
   it("has the original's meanings: server* = busy workers and worker queue, client* = the same (UT_02_005)", () => {
-    const s = new GatewayStateService(config, new ServiceStateService(), sipsvc, insupc, sessions);
+    const s = new GatewayStateService(
+      config.application,
+      new ServiceStateService(),
+      sipsvc,
+      insupc,
+      sessions,
+    );
     expect(s.status()).toMatchObject({
       serverSessionCount: 13,
       serverQueueSize: 5,
@@ -37,7 +43,7 @@ describe('GatewayStateService.status', () => {
       busyWorkers: () => 1,
     });
     const s = new GatewayStateService(
-      config,
+      config.application,
       new ServiceStateService(),
       undefined,
       undefined,
@@ -58,7 +64,7 @@ describe('GatewayStateService.status', () => {
 
 describe('GatewayStateService.state', () => {
   it('times are epoch milliseconds (UT_06_004)', () => {
-    const s = new GatewayStateService(config, new ServiceStateService());
+    const s = new GatewayStateService(config.application, new ServiceStateService());
     const before = Date.now();
     const { timestamp } = s.state();
     expect(typeof timestamp).toBe('number');
@@ -92,7 +98,7 @@ describe('GatewayStateService.stateJson (operations spec §8.5)', () => {
         };
       },
     });
-    const s = new GatewayStateService(config, new ServiceStateService(), source);
+    const s = new GatewayStateService(config.application, new ServiceStateService(), source);
     let now = 0;
     s.now = () => now;
     return {

@@ -8,7 +8,9 @@ import {
   SipsvcConnectionState,
   SipsvcStateView,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { StatusDto } from './admin.dto';
 
@@ -46,13 +48,18 @@ export class GatewayStateService {
   /** monotonic ms; a seam for the unit spec. */
   now: () => number = () => performance.now();
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
     private readonly service: ServiceStateService,
     @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
     @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
     @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateView,
-  ) {}
+  ) {
+    this.config = { application };
+  }
 
   /**
    * The original's meanings (seed UT_02_005, operations spec §3): `server*` are the worker

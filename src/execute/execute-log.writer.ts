@@ -1,8 +1,17 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { loggingConfig } from '../config/config-namespaces';
+import type { AppConfig, LoggingConfig } from '../config/config.schema';
 import { LogFiles } from '../logging/log-files';
 
 /** SUCCESS, TIMEOUT, DROPPED, or ERROR(<SIPSVC result>) (operations spec §4). */
@@ -88,14 +97,19 @@ export class ExecuteLogWriter implements OnModuleInit, OnApplicationShutdown {
   private sink: ExecuteLogSink | null = null;
   private injectedSink: ExecuteLogSink | null = null;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'logging'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(loggingConfig.KEY) logging: ConfigType<typeof loggingConfig>,
     @Optional() private readonly logFiles?: LogFiles,
-  ) {}
+  ) {
+    this.config = { logging };
+  }
 
   /** A writer onto `sink` instead of `logging.execute-file` (the seam for specs). */
-  static onSink(config: AppConfig, sink: ExecuteLogSink): ExecuteLogWriter {
-    const writer = new ExecuteLogWriter(config);
+  static onSink(logging: LoggingConfig, sink: ExecuteLogSink): ExecuteLogWriter {
+    const writer = new ExecuteLogWriter(logging);
     writer.injectedSink = sink;
     return writer;
   }

@@ -97,7 +97,7 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const state = new ServiceStateService();
   const insupc = new FakeInsupc();
   const sink = new MemorySink();
-  const log = ExecuteLogWriter.onSink(config, sink);
+  const log = ExecuteLogWriter.onSink(config.logging, sink);
   await log.onModuleInit();
   const scheduler = new FakeScheduler();
   scheduler.advance(1000);
@@ -113,7 +113,18 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const latencies: number[] = [];
   const latency = new ExecuteLatency();
   latency.subscribe({ observeExecute: (_s: number, result: number) => latencies.push(result) });
-  const svc = new ExecuteService(config, stats, state, insupc, log, scheduler, latency);
+  const svc = new ExecuteService(
+    config.insupc,
+    config.worker,
+    config.tps,
+    config.message,
+    stats,
+    state,
+    insupc,
+    log,
+    scheduler,
+    latency,
+  );
   return { config, stats, state, insupc, sink, clock, svc, scheduler, latencies };
 }
 

@@ -5,7 +5,9 @@ import { INSUPC_QUERY, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 import { SessionStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { insupcConfig, workerConfig, tpsConfig, messageConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { Admission, isRefusal } from './admission';
 import { ExecuteCounters } from './execute.counters';
@@ -63,8 +65,14 @@ export class ExecuteService
   /** a hung server times out every execute sent to it: hundreds of lines a second otherwise. */
   private readonly timeoutLines: BurstLog;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'insupc' | 'worker' | 'tps' | 'message'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
+    @Inject(tpsConfig.KEY) tps: ConfigType<typeof tpsConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
     counters: ExecuteCounters,
     serviceState: ServiceStateService,
     @Inject(INSUPC_QUERY) private readonly insupc: InsupcQueryPort,
@@ -72,15 +80,16 @@ export class ExecuteService
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     latency: ExecuteLatency,
   ) {
+    this.config = { insupc: insupcSection, worker, tps, message };
     this.outcomes = new ExecuteOutcomes(counters, executeLog, latency);
-    this.admission = new Admission(config, serviceState, this.outcomes);
+    this.admission = new Admission(this.config, serviceState, this.outcomes);
     this.timeoutLines = new BurstLog(
       scheduler,
       (n, ms) =>
         this.log.warn(`Session timeout - ${n} more request(s) timed out in the last ${ms} ms`),
       SESSION_TIMEOUT_LINES_PER_SECOND,
     );
-    this.queries = new QueryPath(config, insupc, this, () => this.scheduler.now());
+    this.queries = new QueryPath(this.config, insupc, this, () => this.scheduler.now());
     // worker.concurrency per INSUPC server when the transport routes (it knows each server's
     // queries in flight); a port without servers to tell apart has one budget
     const hasQuerySlot = insupc.hasQuerySlot?.bind(insupc);
@@ -94,7 +103,7 @@ export class ExecuteService
       this.queries.start,
       this.queries.admit,
     );
-    this.load = new LoadSampler(config, {
+    this.load = new LoadSampler(this.config, {
       workerQueueSize: () => this.workers.size(),
       sessionCount: () => this.sessions.size,
     });

@@ -5,7 +5,7 @@ import { LogThrottle } from '../common/log-throttle';
 import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcReply } from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
-import { AppConfig } from '../config/config.schema';
+import type { AppConfig } from '../config/config.schema';
 import { ExecuteOutcome } from './execute-log.writer';
 import { errorOutcome } from './execute-outcomes';
 import { RequestSession, SessionPhase } from './request-session';
@@ -42,7 +42,7 @@ export class QueryPath {
   private readonly retryable: ReadonlySet<string>;
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: Pick<AppConfig, 'insupc' | 'message'>,
     private readonly insupc: InsupcQueryPort,
     private readonly ends: SessionEnds,
     private readonly now: () => number,

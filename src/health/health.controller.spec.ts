@@ -2,7 +2,7 @@ import { ServiceUnavailableException } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TerminusModule } from '@nestjs/terminus';
 import { validateConfig } from '../config/config.loader';
-import { AppConfig } from '../config/config.schema';
+import { AppConfigModule } from '../config/app-config.module';
 import {
   INSUPC_STATE,
   SEGW_STATE,
@@ -24,13 +24,12 @@ async function controller(routable: number, segw: SegwStateSource | undefined) {
   const sipsvc = sipsvcView({ isListening: () => true, port: () => 15021 });
   const insupc = insupcView({ routableServerCount: () => routable });
   const ref = await Test.createTestingModule({
-    imports: [TerminusModule.forRoot({ logger: false })],
+    imports: [TerminusModule.forRoot({ logger: false }), AppConfigModule.forRoot(config)],
     controllers: [HealthController],
     providers: [
       SipsvcListenerIndicator,
       InsupcRoutableIndicator,
       SegwIndicator,
-      { provide: AppConfig, useValue: config },
       { provide: SIPSVC_STATE, useValue: sipsvc },
       { provide: INSUPC_STATE, useValue: insupc },
       ...(segw ? [{ provide: SEGW_STATE, useValue: segw }] : []),

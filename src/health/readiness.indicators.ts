@@ -8,7 +8,9 @@ import {
   SIPSVC_STATE,
   SipsvcStateView,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { segwConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 
 /** Readiness: the SIPSVC listener is bound and accepting. Absent transport = not ready. */
 @Injectable()
@@ -66,11 +68,16 @@ export class InsupcRoutableIndicator {
  */
 @Injectable()
 export class SegwIndicator {
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'segw'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(segwConfig.KEY) segwSection: ConfigType<typeof segwConfig>,
     private readonly health: HealthIndicatorService,
     @Optional() @Inject(SEGW_STATE) private readonly segw?: SegwStateSource,
-  ) {}
+  ) {
+    this.config = { segw: segwSection };
+  }
 
   get enabled(): boolean {
     return this.config.segw.enabled;

@@ -20,11 +20,21 @@ function setup(servers = ['A', 'B'], sessionTimeout = 1000, maxMessageBytes = 65
   );
   const scheduler = new FakeScheduler();
   const sockets = new Map<number, FakeInsupcSocket>();
-  const transport = new InsupcTransport(config, new InsupcCounters(), scheduler, (_host, port) => {
-    const s = new FakeInsupcSocket();
-    sockets.set(port - 19000, s);
-    return s as unknown as Socket;
-  });
+  const transport = new InsupcTransport(
+    config.application,
+    config.insupc,
+    config.logging,
+    config.message,
+    config.tcp,
+    config.worker,
+    new InsupcCounters(),
+    scheduler,
+    (_host, port) => {
+      const s = new FakeInsupcSocket();
+      sockets.set(port - 19000, s);
+      return s as unknown as Socket;
+    },
+  );
   const logon = (i: number, status: 'MA' | 'MB' = 'MA') => {
     const s = sockets.get(i)!;
     s.accept();

@@ -13,7 +13,16 @@ import {
   InsupcServerState,
   InsupcStateSource,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import {
+  applicationConfig,
+  insupcConfig,
+  loggingConfig,
+  messageConfig,
+  tcpConfig,
+  workerConfig,
+} from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
 import {
@@ -68,21 +77,32 @@ export class InsupcTransport
   private readonly debugRouting: boolean;
   private readonly fallbackWarned = new Set<InsupcServerPool>();
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<
+    AppConfig,
+    'application' | 'insupc' | 'logging' | 'message' | 'tcp' | 'worker'
+  >;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
+    @Inject(loggingConfig.KEY) logging: ConfigType<typeof loggingConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
     counters: InsupcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
     @Optional() private readonly drained: DrainedServers = new DrainedServers(),
   ) {
-    this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
-    const insupc = config.insupc;
+    this.config = { application, insupc, logging, message, tcp, worker };
+    this.debugRouting = logging.level === 'debug' || logging.level === 'trace';
     const logon = {
-      systemName: config.application.systemName,
+      systemName: application.systemName,
       logonId: insupc.logon.logonId,
       password: insupc.logon.password,
     };
-    const deps = { connector: connector ?? tcpConnector, scheduler, logging: config.logging };
+    const deps = { connector: connector ?? tcpConnector, scheduler, logging };
     // a throwing listener must not break the connection that changed state
     const availability: AvailabilityListener = (server, loggedOn) => {
       for (const listener of this.availabilityListeners) {

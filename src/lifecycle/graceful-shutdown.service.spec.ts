@@ -34,7 +34,14 @@ function setup(drainTimeout: number, drained: Promise<void>, inFlight = 1) {
       throw new Error('socket gone');
     },
   };
-  const shutdown = new GracefulShutdown(config, reporter, scheduler, sipsvc, sessions, insupc);
+  const shutdown = new GracefulShutdown(
+    config.application,
+    reporter,
+    scheduler,
+    sipsvc,
+    sessions,
+    insupc,
+  );
   return { steps, scheduler, shutdown };
 }
 
@@ -75,7 +82,7 @@ describe('GracefulShutdown', () => {
   it('works with no feature modules present', async () => {
     const config = validateConfig({ insupc: { clients: [{ name: 'A', host: 'h', port: 1 }] } });
     const reporter = { writeFinalSnapshot: jest.fn(async () => undefined) };
-    await new GracefulShutdown(config, reporter, new FakeScheduler()).run('x');
+    await new GracefulShutdown(config.application, reporter, new FakeScheduler()).run('x');
     expect(reporter.writeFinalSnapshot).toHaveBeenCalled();
   });
 });

@@ -8,7 +8,9 @@ import {
   SIPSVC_STATE,
   SipsvcShutdownPort,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
 
 /** What shutdown asks of the statistics: the last snapshot. */
@@ -29,14 +31,19 @@ export class GracefulShutdown {
   private readonly log = new Logger('Shutdown');
   private running: Promise<void> | undefined;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
     @Inject(StatisticsReporter) private readonly reporter: FinalSnapshotWriter,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcShutdownPort,
     @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionShutdownPort,
     @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcShutdownPort,
-  ) {}
+  ) {
+    this.config = { application };
+  }
 
   /** Runs the sequence once; later calls get the same promise. */
   run(reason: string): Promise<void> {

@@ -67,7 +67,17 @@ describe('OperatorGauges (operations spec §6.2)', () => {
   afterEach(() => gauges.onModuleDestroy());
 
   it('reads every gauge from the state sources at scrape time', async () => {
-    gauges = new OperatorGauges(config, state, sipsvc, sessions, insupc, segw);
+    gauges = new OperatorGauges(
+      config.sipsvc,
+      config.worker,
+      config.insupc,
+      config.message,
+      state,
+      sipsvc,
+      sessions,
+      insupc,
+      segw,
+    );
     state.set('BLOCKED');
     expect(await scrape('insupclient_service_blocked')).toContain('insupclient_service_blocked 1');
     state.set('RUNNING');
@@ -114,7 +124,7 @@ describe('OperatorGauges (operations spec §6.2)', () => {
   });
 
   it('unregisters its gauges on destroy', () => {
-    gauges = new OperatorGauges(config, state);
+    gauges = new OperatorGauges(config.sipsvc, config.worker, config.insupc, config.message, state);
     gauges.onModuleDestroy();
     expect(register.getSingleMetric('insupclient_load_level')).toBeUndefined();
   });

@@ -10,7 +10,14 @@ import {
   SIPSVC_STATE,
   SipsvcStateView,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import {
+  sipsvcConfig,
+  workerConfig,
+  insupcConfig,
+  messageConfig,
+} from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import {
   segwConnectionUp,
@@ -30,14 +37,21 @@ const SEGW_STATES = ['UP', 'CONNECTING', 'DOWN', 'FAILED'] as const;
 export class OperatorGauges implements OnModuleDestroy {
   private readonly owned = new OwnedMetrics();
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'sipsvc' | 'worker' | 'insupc' | 'message'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(sipsvcConfig.KEY) sipsvcSection: ConfigType<typeof sipsvcConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
     private readonly serviceState: ServiceStateService,
     @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
     @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateView,
     @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
     @Optional() @Inject(SEGW_STATE) private readonly segw?: SegwStateSource,
   ) {
+    this.config = { sipsvc: sipsvcSection, worker, insupc: insupcSection, message };
     this.registerService();
     this.registerQueues();
     this.registerInsupc();

@@ -35,7 +35,15 @@ async function setup(initial: string | undefined = oamText('RUNNING')) {
   });
   const oam = { writeBacks: { started: 0, pending: 0 } };
   const drained = new DrainedServers();
-  const watcher = new OamFileWatcher(config, state, files, scheduler, oam, drained);
+  const watcher = new OamFileWatcher(
+    config.oam,
+    config.insupc,
+    state,
+    files,
+    scheduler,
+    oam,
+    drained,
+  );
   await watcher.onApplicationBootstrap();
   /** one poll interval on fake time, then the async read it started */
   const tick = async () => {

@@ -6,7 +6,9 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { SCHEDULER, ScheduledTask, Scheduler } from '../common/scheduler';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { oamConfig, insupcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { DrainedServers } from '../insupc/drained-servers';
 import { applyDrainedFromFile } from './drained-from-file';
@@ -38,14 +40,20 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
   private task: ScheduledTask | undefined;
   private checking = false;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'oam' | 'insupc'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(oamConfig.KEY) oamSection: ConfigType<typeof oamConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(OamService) private readonly oam: Pick<OamService, 'writeBacks'>,
     private readonly drained: DrainedServers,
-  ) {}
+  ) {
+    this.config = { oam: oamSection, insupc };
+  }
 
   private get path(): string {
     return this.config.oam.config.path;

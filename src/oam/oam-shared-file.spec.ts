@@ -1,3 +1,4 @@
+import { ConfigService } from '@nestjs/config';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -55,7 +56,14 @@ describe('withFileLock / the OAM file shared by processes (issue 20 item 7)', ()
       },
       oam: { config: { path } },
     });
-    return new OamService(config, new ServiceStateService(), files, new DrainedServers());
+    return new OamService(
+      config.oam,
+      config.insupc,
+      new ConfigService(config),
+      new ServiceStateService(),
+      files,
+      new DrainedServers(),
+    );
   }
 
   it('two OamService writers on one file: concurrent state changes and drains all land', async () => {

@@ -1,3 +1,4 @@
+import { ConfigService } from '@nestjs/config';
 import { Logger } from '@nestjs/common';
 import { ConfigError, validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
@@ -40,7 +41,15 @@ function setup(oamText?: string, loader?: (path: string) => AppConfig) {
   const state = new ServiceStateService();
   const live = config();
   const drained = new DrainedServers();
-  const oam = new OamService(live, state, files, drained, loader ? 'app.yaml' : undefined);
+  const oam = new OamService(
+    live.oam,
+    live.insupc,
+    new ConfigService(live),
+    state,
+    files,
+    drained,
+    loader ? 'app.yaml' : undefined,
+  );
   if (loader) oam.useConfigLoader(loader);
   return { files, state, live, oam, drained };
 }
@@ -105,8 +114,11 @@ describe('OamService', () => {
     const certificates = {
       reloadCertificates: (r: string) => Promise.resolve(void reasons.push(r)),
     };
+    const live = config();
     const oam = new OamService(
-      config(),
+      live.oam,
+      live.insupc,
+      new ConfigService(live),
       state,
       files,
       new DrainedServers(),

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ConfigError, loadConfigFile } from '../config/config.loader';
-import { AppConfig } from '../config/config.schema';
+import { ConfigService, ConfigType } from '@nestjs/config';
+import { insupcConfig, oamConfig, servedConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { applyHotReload, ReloadOutcome } from './config-reload';
@@ -52,14 +54,22 @@ export class OamService implements OnModuleInit {
   private writing: Promise<unknown> = Promise.resolve();
   private loadConfig: ConfigFileLoader = loadConfigFile;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'oam' | 'insupc'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(oamConfig.KEY) oam: ConfigType<typeof oamConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
+    /** serves every section: a reload compares them all with the file. */
+    private readonly served: ConfigService,
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
     private readonly drained: DrainedServers,
     @Optional() @Inject(CONFIG_FILE_PATH) private readonly configPath?: string,
     @Optional() @Inject(CERTIFICATES) private readonly certificates?: CertificateSource,
-  ) {}
+  ) {
+    this.config = { oam, insupc };
+  }
 
   /** Reads config files through `loader` from now on (the seam for specs). */
   useConfigLoader(loader: ConfigFileLoader): void {
@@ -149,7 +159,7 @@ export class OamService implements OnModuleInit {
     this.state.set(loaded.state);
     applyDrainedFromFile(this.drained, this.servers, loaded.drained, this.log);
     const outcome = fresh
-      ? applyHotReload(this.config, fresh)
+      ? applyHotReload(servedConfig(this.served), fresh)
       : { applied: [], restartRequired: [] };
     this.log.log(
       `Configuration reloaded: state ${previous} -> ${loaded.state}` +

@@ -55,7 +55,8 @@ function build(config: AppConfig, store = new MemoryStore()) {
   const scheduler = new FakeScheduler();
   const insupc = new FakeInsupc();
   const manager = new SegwFailoverManager(
-    config,
+    config.segw,
+    config.insupc,
     control,
     new SegwCounters(),
     scheduler,

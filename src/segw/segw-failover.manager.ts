@@ -8,7 +8,9 @@ import {
 } from '@nestjs/common';
 import { SCHEDULER, Scheduler } from '../common/scheduler';
 import { INSUPC_STATE, InsupcStateSource, SegwStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { segwConfig, insupcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { SegwConnectionView } from './failover-policy';
 import { SegwCounters } from './segw.counters';
 import { InsupcLossWatch } from './insupc-loss-watch';
@@ -38,8 +40,12 @@ export class SegwFailoverManager
   private readonly session: SegwViciSession;
   private unsubscribe?: () => void;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'segw' | 'insupc'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(segwConfig.KEY) segwSection: ConfigType<typeof segwConfig>,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
     @Inject(IPSEC_CONTROL) control: IpsecControl,
     counters: SegwCounters,
     @Inject(SCHEDULER) scheduler: Scheduler,
@@ -48,7 +54,8 @@ export class SegwFailoverManager
     @Inject(INSUPC_STATE)
     private readonly insupc?: Pick<InsupcStateSource, 'onServerAvailability'>,
   ) {
-    const segw = config.segw;
+    this.config = { segw: segwSection, insupc: insupcSection };
+    const segw = segwSection;
     this.history = new SegwHistory(segw.historyFile, store);
     this.session = new SegwViciSession(control, scheduler, segw.viciSocket, segw.secrets, this);
     if (!segw.enabled) return;

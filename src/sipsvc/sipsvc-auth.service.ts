@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { isCleanText, UNCLEAN } from '../common/client-text';
 import { Scheduler, SCHEDULER } from '../common/scheduler';
-import { AppConfig } from '../config/config.schema';
+import { securityConfig, tcpConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { decodeBase64Strict, findAllowedClient, ipBytes } from './allowed-client-matcher';
 import { SipsvcConnection } from './sipsvc-connection';
@@ -45,13 +47,19 @@ const refusal = (text: string): Refusal => ({
 export class SipsvcAuthService {
   private readonly log = new Logger('SipsvcAuth');
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'security' | 'tcp'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
     private readonly serviceState: ServiceStateService,
     private readonly registry: SipsvcConnectionRegistry,
     private readonly throttle: AuthFailureThrottle,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-  ) {}
+  ) {
+    this.config = { security, tcp };
+  }
 
   authenticate(req: SipsvcRequest, conn: SipsvcConnection): SipsvcReply {
     const failure = this.check(req, conn);

@@ -17,7 +17,8 @@ function server(port = 0): SipsvcServer {
     insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
   });
   return new SipsvcServer(
-    config,
+    config.tcp,
+    config.sipsvc,
     new SipsvcConnectionRegistry(),
     new SipsvcCounters(),
     new FakeScheduler(),

@@ -48,7 +48,14 @@ describe('SIPSVC connection timers (fake time)', () => {
     scheduler = new FakeScheduler();
     registry = new SipsvcConnectionRegistry();
     const throttle = new AuthFailureThrottle(() => config.security.authFailure, new Logger('t'));
-    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler, throttle);
+    server = new SipsvcServer(
+      config.tcp,
+      config.sipsvc,
+      registry,
+      new SipsvcCounters(),
+      scheduler,
+      throttle,
+    );
     server.addHandler('auth', (_req: unknown, conn: SipsvcConnection) => {
       registry.tryAuthenticate(conn, 10);
       return Promise.resolve({ result: 0, resultDesc: 'ok', token: conn.token });

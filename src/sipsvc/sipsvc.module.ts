@@ -1,5 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { securityConfig } from '../config/config-namespaces';
 import { AuthFailureMetrics } from './auth-failure-metrics';
 import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SchedulerModule } from '../common/scheduler.module';
@@ -21,9 +22,9 @@ import { SipsvcServer } from './sipsvc.server';
   providers: [
     {
       provide: AuthFailureThrottle,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new AuthFailureThrottle(() => config.security.authFailure, new Logger('SipsvcAuth')),
+      inject: [securityConfig.KEY],
+      useFactory: (security: ConfigType<typeof securityConfig>) =>
+        new AuthFailureThrottle(() => security.authFailure, new Logger('SipsvcAuth')),
     },
     AuthFailureMetrics,
     SipsvcConnectionRegistry,

@@ -10,7 +10,9 @@ import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { SipsvcPattern } from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
 import { SipsvcStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { tcpConfig, sipsvcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { CertificateReloader } from '../tls/certificate-reloader';
 import { clientCertOptions, loadTlsContext } from '../tls/tls-files';
 import { AuthFailureThrottle } from './auth-failure-throttle';
@@ -69,8 +71,12 @@ export class SipsvcServer
   /** `on()` calls made before `listen()` created the listener. */
   private pendingEventListeners: { event: string; callback: SipsvcServerListener }[] = [];
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'tcp' | 'sipsvc'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
+    @Inject(sipsvcConfig.KEY) sipsvc: ConfigType<typeof sipsvcConfig>,
     private readonly registry: SipsvcConnectionRegistry,
     private readonly counters: SipsvcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
@@ -78,7 +84,8 @@ export class SipsvcServer
     @Optional() private readonly certificates?: CertificateReloader,
   ) {
     super();
-    const { capacity, threadCount } = config.sipsvc.recvQueue;
+    this.config = { tcp, sipsvc };
+    const { capacity, threadCount } = sipsvc.recvQueue;
     this.queue = new BoundedDrainQueue(capacity, threadCount, this.consume, (e) =>
       this.log.error(`SIPSVC message dispatch failed: ${errorText(e)}`),
     );

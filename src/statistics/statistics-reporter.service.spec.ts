@@ -35,7 +35,13 @@ function reporter(files: FileStore, stateServer: Record<string, unknown> = {}) {
   const stats = new StatisticsService(counterSetsOf(counters));
   const scheduler = new FakeScheduler();
   const config = configWith(stateServer);
-  const r = new StatisticsReporter(config, stats, files, new SnapshotPoster(), scheduler);
+  const r = new StatisticsReporter(
+    config.application,
+    stats,
+    files,
+    new SnapshotPoster(),
+    scheduler,
+  );
   return { r, counters, scheduler, config };
 }
 

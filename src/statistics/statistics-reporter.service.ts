@@ -8,7 +8,9 @@ import {
 } from '@nestjs/common';
 import { errorText } from '../common/error-text';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { SnapshotPoster } from './snapshot-poster';
@@ -41,13 +43,18 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   private ticking = false;
   private finalWritten = false;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
     private readonly stats: StatisticsService,
     private readonly files: FileStore,
     private readonly poster: SnapshotPoster,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-  ) {}
+  ) {
+    this.config = { application };
+  }
 
   private get statFile(): string {
     return this.config.application.stateServer.statFile;
