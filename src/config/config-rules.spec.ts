@@ -12,6 +12,7 @@ describe('duration strings for millisecond keys', () => {
     ['1.5s', 1500],
     ['5m', 300000],
     ['1h', 3600000],
+    ['7d', 604800000],
     ['30000', 30000],
     [250, 250],
   ])('%p is %p ms', (text, ms) => expect(toMillis(text)).toBe(ms));

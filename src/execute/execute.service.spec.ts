@@ -227,7 +227,7 @@ describe('ExecuteService', () => {
     expect(svc.handle(exec('6'), conn())).toBeInstanceOf(Promise);
   });
 
-  it('worker queue: concurrency slots, bounded wait line, full → 18 WorkerQueue saturated', async () => {
+  it('UT_03_002: WorkerQueue full → the client is answered 18 WorkerQueue saturated (slots, bounded wait line)', async () => {
     const { svc, insupc, stats } = await setup((c) => {
       c.worker.concurrency = 1;
       c.worker.queueCapacity = 1;

@@ -68,6 +68,14 @@ export class SegwConfig {
   historyFile = 'data/segw-history.json';
 
   @Key({
+    doc: 'history entries older than this are dropped, at start and hourly (also past the last 1000); takes days too (7d)',
+    ms: true,
+    example: '7d',
+  })
+  @Min(1)
+  historyMaxAge = 7 * 86_400_000;
+
+  @Key({
     doc: 'managed connections, swanctl.conf style, passed to charon as written (see docs/segw.md)',
     verbatim: true,
     type: 'map',
