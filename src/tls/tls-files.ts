@@ -22,11 +22,10 @@ async function readKeyFile(key: string, path: string): Promise<Buffer> {
  * certificate that does not match its key is refused here rather than at the next handshake.
  */
 export async function loadTlsContext(key: string, cfg: TlsConfig): Promise<SecureContextOptions> {
-  const [cert, privateKey, ca] = await Promise.all([
-    readKeyFile(`${key}.cert-file`, cfg.certFile),
-    readKeyFile(`${key}.key-file`, cfg.keyFile),
-    cfg.caFile ? readKeyFile(`${key}.ca-file`, cfg.caFile) : Promise.resolve(undefined),
-  ]);
+  // one after the other: the first key in this order is the one reported, whichever read fails
+  const cert = await readKeyFile(`${key}.cert-file`, cfg.certFile);
+  const privateKey = await readKeyFile(`${key}.key-file`, cfg.keyFile);
+  const ca = cfg.caFile ? await readKeyFile(`${key}.ca-file`, cfg.caFile) : undefined;
   const options: SecureContextOptions = { cert, key: privateKey, minVersion: cfg.minVersion };
   if (ca) options.ca = ca;
   try {
