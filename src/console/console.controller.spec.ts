@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { Controller, Get, INestApplication, MiddlewareConsumer, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AdminTokenMiddleware } from '../admin/admin-token.middleware';
+import { AppConfig } from '../config/config.schema';
+import { ConsolePage } from './console-page';
+import { ConsoleModule } from './console.module';
+
+const TOKEN = 'unit-token';
+
+@Controller('state')
+class StateStub {
+  @Get()
+  state() {
+    return { state: 'RUNNING' };
+  }
+}
+
+/** The console behind the real admin guard with `security.admin-token` set. */
+@Module({
+  imports: [ConsoleModule],
+  controllers: [StateStub],
+  providers: [{ provide: AppConfig, useValue: { security: { adminToken: TOKEN } } }],
+})
+class GuardedConsole {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminTokenMiddleware).forRoutes('*splat');
+  }
+}
+
+describe('ConsoleController', () => {
+  let app: INestApplication;
+  let base: string;
+  const get = (path: string, token?: string) =>
+    fetch(base + path, {
+      redirect: 'manual',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [GuardedConsole] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+
+  afterAll(() => app.close());
+
+  it('serves the page with the token, as HTML that may not load anything from elsewhere', async () => {
+    const res = await get('/console', TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(await res.text()).toBe(new ConsolePage().html);
+  });
+
+  it('answers a request without the token with the guard 401 and the page as its body', async () => {
+    const res = await get('/console');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await res.text()).toContain('<title>insupclient console</title>');
+  });
+
+  it('leaves every other refusal as it was', async () => {
+    const res = await get('/state');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect((await get('/state', TOKEN)).status).toBe(200);
+  });
+
+  it('redirects / to the console, relative so that a path prefix is kept', async () => {
+    const res = await get('/', TOKEN);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('console');
+  });
+});
+
+describe('ConsolePage', () => {
+  const page = new ConsolePage();
+  const inline = (tag: string) =>
+    [...page.html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]);
+  const hash = (text: string) => createHash('sha256').update(text).digest('base64');
+
+  it('allows exactly its own inline script and style', () => {
+    const [script] = inline('script');
+    const [style] = inline('style');
+    expect(page.contentSecurityPolicy).toContain(`script-src 'sha256-${hash(script)}';`);
+    expect(page.contentSecurityPolicy).toContain(`style-src 'sha256-${hash(style)}';`);
+  });
+
+  it('refers to nothing outside the gateway', () => {
+    expect(page.html).not.toMatch(/\s(src|href)="(?!data:)/);
+    expect(page.html).not.toMatch(/@import|url\(/);
+  });
+});

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConsoleController } from './console.controller';
+import { ConsolePage } from './console-page';
+import { ConsoleRefusalFilter } from './console-refusal.filter';
+
+/**
+ * The operator console (operations spec section 9). It reads nothing itself: the page calls
+ * the admin API (/state, /insupclient/v1/status, /segw, /metrics) under the admin guard.
+ */
+@Module({
+  controllers: [ConsoleController],
+  providers: [
+    { provide: ConsolePage, useFactory: () => new ConsolePage() },
+    { provide: APP_FILTER, useClass: ConsoleRefusalFilter },
+  ],
+})
+export class ConsoleModule {}
