@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
   try {
     const page = await browser.newPage();

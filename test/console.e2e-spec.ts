@@ -77,7 +77,11 @@ logging: { level: warn }
 `;
     [gateway, browser] = await Promise.all([
       startGatewayProcess(dir, ports, yaml),
-      puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
+      puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-dev-shm-usage'],
+      }),
     ]);
     await waitFor(
       async () =>

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** the console's route; `GET /` redirects to it, relative so that a proxy's path prefix is kept. */
+export const CONSOLE_PATH = 'console';
+
 /** console.html sits next to this file: in src/ for the unit specs, copied to dist/ by nest-cli.json. */
 export const CONSOLE_HTML_PATH = join(__dirname, 'console.html');
 

@@ -24,7 +24,8 @@ class StateStub {
 })
 class GuardedConsole {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AdminTokenMiddleware).forRoutes('*splat');
+    // '{*splat}' also guards / (the gateway's '*splat' leaves / open: a redirect only)
+    consumer.apply(AdminTokenMiddleware).forRoutes('{*splat}');
   }
 }
 
@@ -72,10 +73,13 @@ describe('ConsoleController', () => {
     expect((await get('/state', TOKEN)).status).toBe(200);
   });
 
-  it('redirects / to the console, relative so that a path prefix is kept', async () => {
-    const res = await get('/', TOKEN);
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('console');
+  it('redirects / to the console, relative so that a path prefix is kept, token or not', async () => {
+    for (const token of [TOKEN, undefined]) {
+      const res = await get('/', token);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('console');
+    }
+    expect((await get('/?x=1')).status).toBe(302);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Redirect, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ConsolePage } from './console-page';
+import { CONSOLE_PATH, ConsolePage } from './console-page';
 
 /** GET /console: the operator console; GET / leads there. */
 @ApiTags('console')
@@ -11,10 +11,10 @@ export class ConsoleController {
 
   @Get()
   @ApiExcludeEndpoint()
-  @Redirect('console', 302)
+  @Redirect(CONSOLE_PATH, 302)
   root(): void {}
 
-  @Get('console')
+  @Get(CONSOLE_PATH)
   @ApiProduces('text/html')
   console(@Res() res: Response): void {
     res.set(this.page.headers()).send(this.page.html);
