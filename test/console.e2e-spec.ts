@@ -38,6 +38,8 @@ describe('operator console in chromium (e2e)', () => {
   let confirmAnswer = true;
   const dialogs: string[] = [];
   const requested: string[] = [];
+  /** uncaught errors in the page and what its Content-Security-Policy blocked */
+  const pageErrors: string[] = [];
 
   const api = (method: 'GET' | 'POST', path: string) =>
     http(ports.http, method, path, { token: TOKEN });
@@ -98,6 +100,10 @@ logging: { level: warn }
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
     page.on('request', (r) => requested.push(r.url()));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
     page.on('dialog', (d: Dialog) => {
       dialogs.push(d.message());
       void (confirmAnswer ? d.accept() : d.dismiss());
@@ -146,6 +152,7 @@ logging: { level: warn }
     // nothing is loaded from anywhere but the gateway
     const origin = `http://127.0.0.1:${ports.http}/`;
     expect(requested.filter((u) => !u.startsWith(origin))).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   it('follows a BLOCKED state set through the API within one refresh', async () => {
@@ -186,5 +193,6 @@ logging: { level: warn }
     await gateway.kill('SIGKILL');
     await page.waitForSelector('#stale', { visible: true, timeout: ONE_REFRESH });
     expect(await text('#updated')).toMatch(/^last answer \d\d:\d\d:\d\d/);
+    expect(pageErrors).toEqual([]);
   });
 });
