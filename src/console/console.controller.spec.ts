@@ -1,12 +1,23 @@
 import { createHash } from 'node:crypto';
-import { Controller, Get, INestApplication, MiddlewareConsumer, Module } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Global,
+  INestApplication,
+  MiddlewareConsumer,
+  Module,
+  RequestMethod,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { Request } from 'express';
 import { AdminTokenMiddleware } from '../admin/admin-token.middleware';
 import { AppConfig } from '../config/config.schema';
+import { consoleRefusal } from './console-access';
 import { ConsolePage } from './console-page';
 import { ConsoleModule } from './console.module';
 
 const TOKEN = 'unit-token';
+const config = { security: { adminToken: TOKEN } } as AppConfig;
 
 @Controller('state')
 class StateStub {
@@ -16,16 +27,22 @@ class StateStub {
   }
 }
 
-/** The console behind the real admin guard with `security.admin-token` set. */
+/** the app's AppConfigModule is global too */
+@Global()
+@Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+class TestConfig {}
+
+/** The console behind the real admin guard with `security.admin-token` set, as in AdminModule. */
 @Module({
-  imports: [ConsoleModule],
+  imports: [TestConfig, ConsoleModule],
   controllers: [StateStub],
-  providers: [{ provide: AppConfig, useValue: { security: { adminToken: TOKEN } } }],
 })
 class GuardedConsole {
   configure(consumer: MiddlewareConsumer): void {
-    // '{*splat}' also guards / (the gateway's '*splat' leaves / open: a redirect only)
-    consumer.apply(AdminTokenMiddleware).forRoutes('{*splat}');
+    consumer
+      .apply(AdminTokenMiddleware)
+      .exclude({ path: 'console', method: RequestMethod.GET })
+      .forRoutes({ path: '*splat', method: RequestMethod.ALL });
   }
 }
 
@@ -73,6 +90,13 @@ describe('ConsoleController', () => {
     expect((await get('/state', TOKEN)).status).toBe(200);
   });
 
+  it('answers a wrong token like the guard, and a POST to /console as the guard does', async () => {
+    expect((await get('/console', 'wrong')).status).toBe(401);
+    const post = await fetch(base + '/console', { method: 'POST' });
+    expect(post.status).toBe(401);
+    expect(post.headers.get('content-type')).toContain('application/json');
+  });
+
   it('redirects / to the console, relative so that a path prefix is kept, token or not', async () => {
     for (const token of [TOKEN, undefined]) {
       const res = await get('/', token);
@@ -99,5 +123,25 @@ describe('ConsolePage', () => {
   it('refers to nothing outside the gateway', () => {
     expect(page.html).not.toMatch(/\s(src|href)="(?!data:)/);
     expect(page.html).not.toMatch(/@import|url\(/);
+  });
+});
+
+describe('consoleRefusal', () => {
+  const req = (authorization?: string) =>
+    ({
+      path: '/console',
+      method: 'GET',
+      headers: authorization ? { authorization } : {},
+      socket: { remoteAddress: '127.0.0.1' },
+    }) as unknown as Request;
+
+  it("is the admin guard's own answer: nothing with the token, its status and challenge without", () => {
+    expect(consoleRefusal(config, req(`Bearer ${TOKEN}`))).toBeNull();
+    expect(consoleRefusal(config, req())).toEqual({
+      status: 401,
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    });
+    const open = { security: { adminToken: '' } } as AppConfig;
+    expect(consoleRefusal(open, req())).toBeNull();
   });
 });

@@ -1,22 +1,36 @@
-import { Controller, Get, Redirect, Res } from '@nestjs/common';
+import { Controller, Get, Redirect, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../config/config.schema';
+import { consoleRefusal } from './console-access';
 import { CONSOLE_PATH, ConsolePage } from './console-page';
 
 /** GET /console: the operator console; GET / leads there. */
 @ApiTags('console')
 @Controller()
 export class ConsoleController {
-  constructor(private readonly page: ConsolePage) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly page: ConsolePage,
+  ) {}
 
   @Get()
   @ApiExcludeEndpoint()
   @Redirect(CONSOLE_PATH, 302)
   root(): void {}
 
+  /**
+   * A browser cannot send `Authorization: Bearer` when it opens a URL, so where the admin
+   * guard refuses (401 without the token, 403 for a refused peer) the page is still the
+   * body, with the guard's status and headers: the page holds no data, asks for the token
+   * and sends it with each API call, which the guard then checks as for any client.
+   * (The admin middleware leaves this one route to this handler.)
+   */
   @Get(CONSOLE_PATH)
   @ApiProduces('text/html')
-  console(@Res() res: Response): void {
+  console(@Req() req: Request, @Res() res: Response): void {
+    const refusal = consoleRefusal(this.config, req);
+    if (refusal) res.status(refusal.status).set(refusal.headers);
     res.set(this.page.headers()).send(this.page.html);
   }
 }

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { ConsoleController } from './console.controller';
 import { ConsolePage } from './console-page';
-import { ConsoleRefusalFilter } from './console-refusal.filter';
 
 /**
  * The operator console (operations spec section 9). It reads nothing itself: the page calls
@@ -10,9 +8,6 @@ import { ConsoleRefusalFilter } from './console-refusal.filter';
  */
 @Module({
   controllers: [ConsoleController],
-  providers: [
-    { provide: ConsolePage, useFactory: () => new ConsolePage() },
-    { provide: APP_FILTER, useClass: ConsoleRefusalFilter },
-  ],
+  providers: [{ provide: ConsolePage, useFactory: () => new ConsolePage() }],
 })
 export class ConsoleModule {}
