@@ -144,6 +144,8 @@ logging: { level: warn }
     }
     expect(await text('#load')).toBe('Normal');
     expect(await text('#sipsvc tbody')).toContain('127.0.0.1:');
+    // /state times (epoch ms, or ISO strings from older gateways) read as the local time
+    expect(await text('#sipsvc tbody tr td:nth-child(3)')).toMatch(/^\d\d:\d\d:\d\d$/);
     // the execute above, counted from /metrics once the page has two samples
     await pageShows('#results tr[data-code="0"] td:nth-child(2)', 'success');
     // the token is the tab's: sessionStorage, never a cookie or localStorage
