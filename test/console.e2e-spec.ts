@@ -77,14 +77,16 @@ ${clients}
 oam: { config: { path: ${dir.file('oam-conf.json')} } }
 logging: { level: warn }
 `;
-    [gateway, browser] = await Promise.all([
-      startGatewayProcess(dir, ports, yaml),
-      puppeteer.launch({
+    // assigned as soon as it runs, so that afterAll closes it whatever fails next
+    const launching = puppeteer
+      .launch({
         executablePath: CHROMIUM,
         headless: true,
         args: ['--no-sandbox', '--disable-dev-shm-usage'],
-      }),
-    ]);
+      })
+      .then((b) => (browser = b));
+    gateway = await startGatewayProcess(dir, ports, yaml);
+    await launching;
     await waitFor(
       async () =>
         (await api('GET', '/state')).body.insupcConnections.every(
