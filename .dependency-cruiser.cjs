@@ -1,7 +1,9 @@
 /**
  * Which way the code may depend (npm run lint runs `depcruise`). The picture:
  * transports (src/sipsvc, src/insupc) → src/contracts ← src/execute; src/statistics composes
- * the counter sets features register; libs are shared by everyone and depend on nothing here.
+ * the counter sets features register; libs are shared by everyone and depend on nothing here;
+ * config and common import no feature; test doubles (testing/) are for specs only; product
+ * code needs no devDependency at run time.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -73,10 +75,45 @@ module.exports = {
       from: { path: '^src/statistics/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^src/(sipsvc|insupc|execute|segw)/' },
     },
+    {
+      name: 'config-knows-no-feature',
+      severity: 'error',
+      comment:
+        'Every feature reads its config; config imports none of them (shared semantics live in libs/, contracts or common).',
+      from: { path: '^src/config/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/(?!(config|common|contracts)/)' },
+    },
+    {
+      name: 'common-knows-no-feature',
+      severity: 'error',
+      comment:
+        'src/common (scheduler, file I/O, queues) is used by every feature and imports none.',
+      from: { path: '^src/common/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/(?!(common|contracts)/)' },
+    },
+    {
+      name: 'testing-only-from-specs',
+      severity: 'error',
+      comment:
+        'Test doubles (testing/ folders) are left out of the build and the image (tsconfig.build.json): only specs and other doubles import them.',
+      from: { pathNot: '([.-]spec\\.ts$|/testing/)' },
+      to: { path: '^(src|apps|libs)/.*/testing/' },
+    },
+    {
+      name: 'no-dev-dependency-in-product',
+      severity: 'error',
+      comment:
+        'The image installs dependencies only (npm prune --omit=dev): product code must not need a devDependency at run time (type-only imports vanish in the build).',
+      from: {
+        path: '^(src|apps|libs)/',
+        pathNot: '(\\.spec\\.ts$|(^|/)testing/)',
+      },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|coverage|node_modules)/' },
+    exclude: { path: '(^|/)(dist|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -43,6 +43,8 @@ export interface CellTargets {
   middle: Partial<Record<PathName, ChildProcess>>;
   simulators: ChildProcess[];
   gatewayHttpPort: number | undefined;
+  /** path gateway-tls: its admin port, and the CA (its self-signed certificate) to trust. */
+  tlsGateway?: { httpPort: number; ca: string };
 }
 
 export async function runCell(
@@ -53,18 +55,20 @@ export async function runCell(
   t: CellTargets,
 ): Promise<CellResult> {
   const middle = t.middle[path];
-  const gateway = path === 'gateway';
+  const gateway = path === 'gateway' || path === 'gateway-tls';
+  const httpPort = path === 'gateway-tls' ? t.tlsGateway?.httpPort : t.gatewayHttpPort;
   const before = procStats(middle?.pid);
   const simBefore = t.simulators.map((c) => procStats(c.pid).cpuSeconds);
-  const metricsBefore = gateway ? await executeBuckets(t.gatewayHttpPort) : undefined;
+  const metricsBefore = gateway ? await executeBuckets(httpPort) : undefined;
   if (gateway && o.probe) await probe(middle!, 'reset');
   const load1 = loadavg()[0];
   const peakRss = sampleRss(middle?.pid);
   const started = performance.now();
-  const report = await runLoadgen(path === 'gateway' ? 'sipsvc-loadgen' : 'insupc-loadgen', [
+  const report = await runLoadgen(gateway ? 'sipsvc-loadgen' : 'insupc-loadgen', [
     '--port',
     t.ports[path].join(','),
     ...(gateway ? ['--framing', o.framing] : []),
+    ...(path === 'gateway-tls' && t.tlsGateway ? ['--tls-ca', t.tlsGateway.ca] : []),
     '--connections',
     String(shape.connections),
     ...(shape.rate > 0 ? ['--rate', String(shape.rate)] : ['--window', String(shape.window)]),
@@ -105,7 +109,7 @@ export async function runCell(
     simCpuPct: Math.round((Math.max(...simPct) / wall) * 100),
   };
   if (gateway && metricsBefore) {
-    const metricsAfter = await executeBuckets(t.gatewayHttpPort);
+    const metricsAfter = await executeBuckets(httpPort);
     if (metricsAfter) cell.gatewayExecuteMs = quantiles(metricsBefore, metricsAfter);
   }
   if (gateway && o.probe) cell.probe = (await probe(middle!, 'dump')) as ProbeReport;

@@ -1,7 +1,9 @@
 /** `npm run bench` options: which paths, which shapes, how long, how often, what to probe. */
 
-export const PATHS = ['direct', 'haproxy', 'gateway'] as const;
+export const PATHS = ['direct', 'haproxy', 'gateway', 'gateway-tls'] as const;
 export type PathName = (typeof PATHS)[number];
+/** `gateway-tls` (the gateway with TLS on its SIPSVC port) runs when named in `--paths`. */
+const DEFAULT_PATHS: PathName[] = ['direct', 'haproxy', 'gateway'];
 
 export interface Shape {
   name: string;
@@ -48,7 +50,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--quick] [--seconds 5 --warmup 2 --repeat 3 --idle-wait 60] ' +
-  '[--paths direct,haproxy,gateway] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
+  '[--paths direct,haproxy,gateway[,gateway-tls]] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
   '[--pool 2] [--framing json-stream] [--probe] [--cpu-prof] [--trace-gc] ' +
   '[--node-arg --max-semi-space-size=16]... [--label text] [--out file.json]';
 
@@ -62,7 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     simulators: 2,
     pool: 2,
     framing: 'json-stream',
-    paths: [...PATHS],
+    paths: [...DEFAULT_PATHS],
     shapes: [...SHAPES],
     cpuProf: false,
     traceGc: false,

@@ -1,8 +1,9 @@
 /** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy. */
-import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { forkSimulator } from '../apps/insupc-simulator/bench/simulator-child';
 import type { BenchOptions } from './bench-options';
 import { dist, exited, freePort, root, waitReady } from './lib/processes';
 
@@ -15,19 +16,8 @@ export interface Simulators {
 /** Two MA instances: in one process, or one per process (`o.simulators` = 2). */
 export async function startSimulators(o: BenchOptions): Promise<Simulators> {
   const groups = o.simulators >= 2 ? ['INSUPC-1', 'INSUPC-2'] : ['INSUPC-1,INSUPC-2'];
-  const children = groups.map((g) =>
-    fork(join(__dirname, 'bench-simulator-child.js'), [g], { stdio: 'inherit' }),
-  );
-  const ports = await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<number[]>((resolve, reject) => {
-          c.once('message', (m) => resolve((m as { ports: number[] }).ports));
-          c.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-        }),
-    ),
-  );
-  return { children, ports: ports.flat() };
+  const forked = await Promise.all(groups.map((g) => forkSimulator(g.split(','))));
+  return { children: forked.map((f) => f.child), ports: forked.flatMap((f) => f.ports) };
 }
 
 export function stopSimulators(s: Simulators | undefined): Promise<unknown> {
@@ -46,7 +36,11 @@ function gatewayConfig(
   sipsvc: number,
   insupc: number[],
   dir: string,
+  tls: BenchTls | undefined,
 ) {
+  const tlsKeys = tls
+    ? `, tls: { enabled: true, cert-file: ${tls.cert}, key-file: ${tls.key} }`
+    : '';
   const clients = insupc
     .map(
       (port, i) =>
@@ -59,7 +53,7 @@ application:
   shutdown: { drain-timeout: 2000 }
 server: { host: 127.0.0.1, port: ${http} }
 tcp:
-  server: { host: 127.0.0.1, port: ${sipsvc}, framing: ${o.framing}, max-connections: 1000 }
+  server: { host: 127.0.0.1, port: ${sipsvc}, framing: ${o.framing}, max-connections: 1000${tlsKeys} }
 security:
   allowed-clients:
     - { ip: "127.0.0.1", mac: "000000000001", auth-key: "TEST_AUTH_KEY_001" }
@@ -70,7 +64,7 @@ worker: { queue-capacity: 100000, concurrency: 1024 }
 tps: { max-tps: 10000000, window-size: 1000 }
 message: { max-sessions: 1000000, session-timeout: 30000 }
 oam:
-  config: { path: ${join(dir, 'oam-conf.json')} }
+  config: { path: ${join(dir, tls ? 'oam-conf-tls.json' : 'oam-conf.json')} }
 logging: { level: warn }
 `;
 }
@@ -86,10 +80,31 @@ export interface Gateway {
  * With --probe it preloads bench-probe.js and talks to it over IPC; --trace-gc output goes
  * to .bench-profiles/gc-<time>.log.
  */
-export async function startGateway(o: BenchOptions, insupc: number[], dir: string) {
+/** a self-signed certificate for 127.0.0.1 / localhost (openssl CLI), also the clients' CA. */
+export interface BenchTls {
+  cert: string;
+  key: string;
+}
+
+export function makeBenchTls(dir: string): BenchTls {
+  const tls = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      ...['-keyout', tls.key, '-out', tls.cert],
+    ],
+    { stdio: 'ignore' },
+  );
+  return tls;
+}
+
+/** the gateway as a process; with `tls` its SIPSVC port speaks TLS (path gateway-tls). */
+export async function startGateway(o: BenchOptions, insupc: number[], dir: string, tls?: BenchTls) {
   const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
-  const configPath = join(dir, 'gateway.yaml');
-  writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupc, dir));
+  const configPath = join(dir, tls ? 'gateway-tls.yaml' : 'gateway.yaml');
+  writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupc, dir, tls));
   const profiles = join(root, '.bench-profiles');
   const nodeArgs = [...o.gatewayNodeArgs];
   if (o.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profiles}`);

@@ -5,7 +5,8 @@
  * Paths, each at the shapes 1x1, 64x1, 8x32 (closed loop) and 5k/s, 20k/s (open loop):
  * - direct:  binary INSUPC load (apps/insupc-loadgen) straight to the simulator: the upper bound;
  * - haproxy: the same binary load through HAProxy 2.6 in TCP mode (nbthread 1): an L4 proxy;
- * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway.
+ * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway;
+ * - gateway-tls (only when named in --paths): the same with TLS on the SIPSVC port.
  * The simulator runs as two processes (one INSUPC instance each) so it is not the ceiling.
  * Prints per-cell medians over `--repeat` runs, the gateway/peer ratios and the gateway's RSS
  * before, under and after load; writes everything as JSON under bench/results/.
@@ -21,6 +22,7 @@ import {
   procStats,
   startGateway,
   startHaproxy,
+  makeBenchTls,
   startSimulators,
   stopSimulators,
   type Simulators,
@@ -94,12 +96,18 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-bench-'));
   let sims: Simulators | undefined;
   let gateway: Gateway | undefined;
+  let tlsGateway: Gateway | undefined;
   let haproxy: ChildProcess | undefined;
   const startedAt = new Date().toISOString();
   const load0 = loadavg()[0];
   try {
     sims = await startSimulators(o);
-    const ports: Record<PathName, number[]> = { direct: sims.ports, haproxy: [], gateway: [] };
+    const ports: Record<PathName, number[]> = {
+      direct: sims.ports,
+      haproxy: [],
+      gateway: [],
+      'gateway-tls': [],
+    };
     const middle: Partial<Record<PathName, ChildProcess>> = {};
     if (o.paths.includes('haproxy')) {
       const h = await startHaproxy(sims.ports, dir);
@@ -111,11 +119,20 @@ async function main(): Promise<void> {
       middle.gateway = gateway.child;
       ports.gateway = [gateway.sipsvcPort];
     }
+    let tlsCa: string | undefined;
+    if (o.paths.includes('gateway-tls')) {
+      const tls = makeBenchTls(dir);
+      tlsCa = tls.cert;
+      tlsGateway = await startGateway(o, sims.ports, dir, tls);
+      middle['gateway-tls'] = tlsGateway.child;
+      ports['gateway-tls'] = [tlsGateway.sipsvcPort];
+    }
     const t: CellTargets = {
       ports,
       middle,
       simulators: sims.children,
       gatewayHttpPort: gateway?.httpPort,
+      tlsGateway: tlsGateway && tlsCa ? { httpPort: tlsGateway.httpPort, ca: tlsCa } : undefined,
     };
     console.log(
       `bench: ${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ` +
@@ -169,6 +186,7 @@ async function main(): Promise<void> {
     if (cells.some((c) => !c.exactlyOnce)) process.exitCode = 1;
   } finally {
     await stop(gateway?.child);
+    await stop(tlsGateway?.child);
     await stop(haproxy);
     await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
- * `npm run config:docs`: writes `config/insupclient.yaml` and `docs/configuration.md` from
- * the config classes. `--check` writes nothing and exits 1 when a checked-in copy differs
+ * `npm run config:docs`: writes `config/insupclient.yaml` and the generated part of
+ * `docs/configuration.md` from the config classes. `--check` writes nothing and exits 1 when a checked-in copy differs
  * (the unit spec src/config/config-docs.spec.ts does the same check in CI).
  */
 import 'reflect-metadata';
@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { renderConfigReference, renderConfigYaml } from '../src/config/config-docs';
 
 const root = join(__dirname, '..', '..');
+const REFERENCE = 'docs/configuration.md';
 const outputs: [string, string][] = [
   ['config/insupclient.yaml', renderConfigYaml()],
-  ['docs/configuration.md', renderConfigReference()],
+  // its generated part only: the hand-written text around the markers stays
+  [REFERENCE, renderConfigReference(readFileSync(join(root, REFERENCE), 'utf8'))],
 ];
 const check = process.argv.includes('--check');
 let stale = 0;

@@ -17,9 +17,11 @@
 # 5. the SEGW overlay's pod: charon sidecar (deploy/charon) + gateway on one VICI socket;
 #    the rendered Kubernetes base run by `podman kube play` (ready, execute, SIGTERM)
 # 6. compose.yaml with podman-compose: up, one execute, down
-# Prints "container test SKIPPED (NOT PASSED)" and exits 0 only where podman cannot run here.
+# Where podman cannot run here (not root, apt-get fails, podman cannot start a container):
+# under CI=true it fails with the reason; elsewhere it prints "container test SKIPPED (NOT
+# PASSED)" and exits 0 (scripts/skip-or-fail.sh).
 #
-# Env: CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it, default 25020), KUBECTL,
+# Env: CI, CACHE_DIR, IMAGE, HOST_PORT_BASE (4 ports from it, default 25020), KUBECTL,
 #      SKIP_COMPOSE=1, REBUILD_BASE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +40,7 @@ HTTP_PORT=$PORT_BASE SIPSVC_PORT=$((PORT_BASE + 1)) SIM_HTTP_PORT=$((PORT_BASE +
 P=insupclient-ct # prefix of every container, network and volume this script makes
 NET=$P-net SIM=$P-sim GW=$P-gw VOL=$P-data
 POD=$P-segw-pod CHARON=$P-charon SEGW_GW=$P-segw-gw VICI=$P-vici SEGW_HTTP_PORT=$((PORT_BASE + 3))
+TLS_GW=$P-tls-gw TLS_HTTP_PORT=$((PORT_BASE + 4)) TLS_SIPSVC_PORT=$((PORT_BASE + 5))
 CHARON_IMAGE=localhost/strongswan-charon:5.9
 K8S_POD=insupclient-pod-0 K8S_CTR=insupclient-pod-0-insupclient # podman kube play's names
 DRAIN_TIMEOUT_MS=10000
@@ -48,13 +51,13 @@ LOG=$WORK/container-test.log
 source "$ROOT/scripts/container/lib.sh"
 # shellcheck source=container/engine.sh
 source "$ROOT/scripts/container/engine.sh"
-DIE_CONTAINERS="$GW $SIM $SEGW_GW $CHARON $K8S_CTR"
+DIE_CONTAINERS="$GW $SIM $SEGW_GW $CHARON $TLS_GW $K8S_CTR"
 
 cleanup() {
   podman-compose -p "$P-compose" -f "$ROOT/compose.yaml" down -v >/dev/null 2>&1 || true
-  podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" >/dev/null 2>&1 || true
+  podman rm -f -v -t 0 "$GW" "$SIM" "$SEGW_GW" "$CHARON" "$TLS_GW" >/dev/null 2>&1 || true
   podman pod rm -f "$POD" "$K8S_POD" >/dev/null 2>&1 || true
-  podman volume rm -f "$VOL" "$VICI" insupclient-oam >/dev/null 2>&1 || true
+  podman volume rm -f "$VOL" "$VICI" insupclient-oam insupclient-secrets >/dev/null 2>&1 || true
   podman volume ls -q --filter name=insupclient-config- 2>/dev/null |
     xargs -r podman volume rm -f >/dev/null 2>&1 || true
   podman network rm -f "$NET" "$P-compose_default" >/dev/null 2>&1 || true
@@ -99,12 +102,19 @@ podman volume rm -f "$VOL" >/dev/null 2>&1 || true
 podman network create "$NET" >>"$LOG"
 podman run -d --name "$SIM" --network "$NET" -p "127.0.0.1:$SIM_HTTP_PORT:19080" \
   --entrypoint node "$IMAGE" dist/apps/insupc-simulator/src/main.js >>"$LOG" 2>&1 || die "run simulator"
+# Requests through a published port reach the gateway from the bridge, not from loopback:
+# without a token the admin API would answer 403 (operations spec §8.2).
+ADMIN_TOKEN=container-test-admin-token
 GW_ENV=(-e "INSUPCLIENT_INSUPC_CLIENTS=[{\"name\":\"INSUPC-1\",\"host\":\"$SIM\",\"port\":19000}]"
   -e INSUPCLIENT_APPLICATION_STATE_SERVER_INTERVAL=1000)
+# the image's own config has no token: give it one (published ports are not loopback peers);
+# the overlays read theirs from the Secret's file (a key and its -file together are refused)
+TOKEN_ENV=(-e "INSUPCLIENT_SECURITY_ADMIN_TOKEN=$ADMIN_TOKEN")
+admin() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$1"; } # admin <port/path>
 run_gateway() {
   quiet podman run -d --name "$GW" --network "$NET" --read-only -v "$VOL:/var/lib/insupclient" \
     -p "127.0.0.1:$HTTP_PORT:15020" -p "127.0.0.1:$SIPSVC_PORT:15021" --stop-timeout 30 \
-    "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway"
+    "${GW_ENV[@]}" "${TOKEN_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway"
 }
 run_gateway
 wait_for 60 "gateway /health/ready 200" ready "$HTTP_PORT"
@@ -131,7 +141,7 @@ execute_attempts() {
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
     process.stdout.write(String(JSON.parse(s).server.commands.execute.attempts)));'
 }
-attempts() { curl -fsS "http://127.0.0.1:$HTTP_PORT/stat" | execute_attempts; }
+attempts() { admin "$HTTP_PORT/stat" | execute_attempts; }
 stat_has_execute() {
   [ "$(podman exec "$GW" cat /var/lib/insupclient/stats.json | execute_attempts)" = 1 ]
 }
@@ -143,7 +153,7 @@ curl -fsS -X POST -H 'content-type: application/json' -d '{"responseDelayMs":300
   "http://127.0.0.1:$SIM_HTTP_PORT/api/simulator/config" >>"$LOG" || die "simulator delay"
 sipsvc "$SIPSVC_PORT" execute mcidGetProfile 01099990000 >"$WORK/inflight.out" 2>&1 &
 INFLIGHT=$!
-in_flight() { grep -q '"messageMappingSize":1' <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
+in_flight() { grep -q '"messageMappingSize":1' <<<"$(admin "$HTTP_PORT/state")"; }
 wait_for 10 "the execute in flight" in_flight
 STOP_T0=$(date +%s.%N)
 quiet podman stop -t 30 "$GW" >>"$LOG" || die "podman stop"
@@ -177,7 +187,7 @@ set_oam() {
     > /var/lib/insupclient/oam/oam-conf.json.new && mv /var/lib/insupclient/oam/oam-conf.json.new \
     /var/lib/insupclient/oam/oam-conf.json"
 }
-state_is() { grep -q "\"state\":\"$1\"" <<<"$(curl -fsS "http://127.0.0.1:$HTTP_PORT/state")"; }
+state_is() { grep -q "\"state\":\"$1\"" <<<"$(admin "$HTTP_PORT/state")"; }
 for target in BLOCKED RUNNING; do
   from=$([ "$target" = BLOCKED ] && echo RUNNING || echo BLOCKED)
   OAM_T0=$(date +%s.%N)
@@ -203,21 +213,54 @@ quiet podman run -d --pod "$POD" --name "$CHARON" --user 0:1000 --cap-drop ALL \
   --cap-add NET_ADMIN,NET_BIND_SERVICE,NET_RAW --read-only --tmpfs /var/run \
   -v "$VICI:/var/run/charon" -v "$OVERLAY/strongswan.conf:/etc/strongswan.conf:ro" \
   "$CHARON_IMAGE" >>"$LOG" || die "run charon"
+# the base's Secret insupclient-secrets as files, where the overlay's config reads them
+mkdir -p "$WORK/secrets"
+printf '%s\n' "$ADMIN_TOKEN" >"$WORK/secrets/admin-token"
+printf '%s\n' TEST_AUTH_KEY_001 >"$WORK/secrets/auth-key-1"
+printf '\n' >"$WORK/secrets/insupc-password"
+chmod 0755 "$WORK/secrets" && chmod 0644 "$WORK/secrets"/*
 quiet podman run -d --pod "$POD" --name "$SEGW_GW" --read-only -v "$VICI:/var/run/charon" \
   -v "$OVERLAY/insupclient.yaml:/etc/insupclient/insupclient.yaml:ro" \
+  -v "$WORK/secrets:/run/secrets/insupclient:ro" \
   -e 'INSUPCLIENT_SEGW_SECRETS=[{"type":"ike","id":"gw@example.net","secret":"container-test"}]' \
   "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway with segw"
 segw_loaded() {
   grep -q '"vici":"connected".*"name":"insupc-tunnel"' \
-    <<<"$(curl -fsS "http://127.0.0.1:$SEGW_HTTP_PORT/segw")"
+    <<<"$(admin "$SEGW_HTTP_PORT/segw")"
 }
 wait_for 60 "the gateway on charon's VICI socket with the overlay's tunnel" segw_loaded
 logs_have "$SEGW_GW" 'Connected to charon .* over VICI' || die "no VICI log"
 ok "non-root gateway connected to charon over the shared socket, tunnel insupc-tunnel loaded"
 podman pod rm -f "$POD" >>"$LOG" 2>&1
 
+step "TLS overlay: HTTPS admin port and TLS SIPSVC port from the kubernetes.io/tls Secret's files"
+# what the overlay tls mounts: tls.crt/tls.key (a certificate for 127.0.0.1) and the base Secret
+mkdir -p "$WORK/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+  -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost' \
+  -keyout "$WORK/tls/tls.key" -out "$WORK/tls/tls.crt" >>"$LOG" 2>&1 || die "openssl req"
+chmod 0755 "$WORK/tls" && chmod 0644 "$WORK/tls"/*
+quiet podman run -d --name "$TLS_GW" --network "$NET" --read-only \
+  -p "127.0.0.1:$TLS_HTTP_PORT:15020" -p "127.0.0.1:$TLS_SIPSVC_PORT:15021" \
+  -v "$ROOT/deploy/k8s/overlays/tls/insupclient.yaml:/etc/insupclient/insupclient.yaml:ro" \
+  -v "$WORK/secrets:/run/secrets/insupclient:ro" -v "$WORK/tls:/run/secrets/insupclient-tls:ro" \
+  "${GW_ENV[@]}" "$IMAGE" >>"$LOG" || die "run gateway with the tls overlay's config"
+https_ready() {
+  curl -fsS --cacert "$WORK/tls/tls.crt" "https://127.0.0.1:$TLS_HTTP_PORT/health/ready" >/dev/null
+}
+wait_for 60 "the TLS gateway ready over HTTPS" https_ready
+curl -fsS "http://127.0.0.1:$TLS_HTTP_PORT/health/live" >/dev/null 2>&1 &&
+  die "the admin port answered plain HTTP with server.tls enabled"
+quiet podman healthcheck run "$TLS_GW" >>"$LOG" || die "HEALTHCHECK over HTTPS: unhealthy"
+subject=$(openssl s_client -connect "127.0.0.1:$TLS_SIPSVC_PORT" -CAfile "$WORK/tls/tls.crt" \
+  -verify_return_error </dev/null 2>>"$LOG" | grep -m1 '^subject=') ||
+  die "no verified TLS handshake on the SIPSVC port"
+grep -q 'CN *= *localhost' <<<"$subject" || die "SIPSVC port served another certificate: $subject"
+ok "HTTPS admin (plain HTTP refused), HEALTHCHECK over HTTPS, SIPSVC TLS handshake verified"
+quiet podman rm -f -v -t 0 "$TLS_GW" >>"$LOG"
+
 step "the rendered Kubernetes base as a pod (podman kube play)"
-KUBECTL=${KUBECTL:-$(bash scripts/ensure-kubectl.sh)}
+KUBECTL=${KUBECTL:-$(bash scripts/ensure-kubectl.sh)} || die "scripts/ensure-kubectl.sh failed"
 node deploy/k8s/test/podman-play.mjs "$KUBECTL" "$WORK/k8s-base.yaml" "$SIM" >>"$LOG" 2>&1 ||
   die "render deploy/k8s/base for podman kube play"
 quiet podman kube play --network "$NET" "$WORK/k8s-base.yaml" >>"$LOG" || die "podman kube play"

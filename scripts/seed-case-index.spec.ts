@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { indexSeedCases, seedIdsIn, testNamePattern, titlesIn } from './seed-case-index';
-import { NOT_A_SPEC, SEED_CASES } from './seed-cases';
+import { SEED_CASES, SOAK_CASES } from './seed-cases';
 
 describe('seed case index (npm run test:case)', () => {
   it('expands compact ids: slashes, ranges, several groups in one title', () => {
@@ -58,10 +58,40 @@ describe('seed case index (npm run test:case)', () => {
     expect(pattern.test('timers (UT_01_007..009)')).toBe(false);
   });
 
-  it('finds every seed case of the plan in this repository (or names where it is covered)', () => {
-    const index = indexSeedCases(join(__dirname, '..'));
-    const missing = Object.keys(SEED_CASES).filter((id) => !index.has(id) && !NOT_A_SPEC[id]);
+  const index = indexSeedCases(join(__dirname, '..'));
+  const filesOf = (id: string) => [...new Set(index.get(id)?.map((t) => t.file))].sort();
+
+  it('finds every seed case of the plan in this repository (a jest test or the soak)', () => {
+    const missing = Object.keys(SEED_CASES).filter((id) => !index.has(id) && !SOAK_CASES[id]);
     expect(missing).toEqual([]);
-    expect(index.get('UT_01_003')?.map((t) => t.file)).toContain('test/sipsvc-auth.e2e-spec.ts');
+    expect(filesOf('UT_01_003')).toContain('test/sipsvc-auth.e2e-spec.ts');
+  });
+
+  it('every test an id maps to carries that id in its own title or its describe title', () => {
+    const notCarried = [...index].flatMap(([id, tests]) =>
+      tests
+        .filter((t) => !seedIdsIn(t.title).includes(id))
+        .map((t) => `${id}: ${t.file} "${t.title}"`),
+    );
+    expect(notCarried).toEqual([]);
+  });
+
+  it('the cases once mapped to the wrong tests (issue 22) map to tests that do what the seed case does', () => {
+    // SipsvcRecvQueue full and WorkerQueue full, each answered with an error
+    expect(filesOf('UT_03_002')).toEqual([
+      'src/execute/execute.service.spec.ts',
+      'test/sipsvc-dispatch.e2e-spec.ts',
+    ]);
+    // against the simulator: a pooled MA server; the target list at start-up; S never before A
+    expect(filesOf('UT_04_010')).toEqual(['test/insupc-transport.e2e-spec.ts']);
+    expect(filesOf('UT_04_011')).toEqual([
+      'src/config/config.loader.spec.ts',
+      'test/insupc-transport.e2e-spec.ts',
+    ]);
+    expect(filesOf('UT_04_012')).toEqual(['test/insupc-transport.e2e-spec.ts']);
+    // the hour at 1,000 executes/s is the soak, not the bench
+    expect(index.has('UT_08_001') || index.has('UT_08_002')).toBe(false);
+    expect(SOAK_CASES.UT_08_001.join(' ')).toBe('--rate 1000 --duration 3600 --b-duration 0');
+    expect(SOAK_CASES.UT_08_002.join(' ')).toBe('--rate 1000 --duration 1 --b-duration 3600');
   });
 });

@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ALSO_COVERED_BY } from './seed-cases';
 
 export type SpecKind = 'unit' | 'e2e';
 
@@ -73,8 +72,9 @@ export function specFiles(root: string): { file: string; kind: SpecKind }[] {
 }
 
 /**
- * Every test covering each seed id. Within a file the tests that name the id win over a
- * `describe` that names it (the describe's other tests are about other cases).
+ * Every test covering each seed id: those whose title, or whose describe's, names it. Within
+ * a file the tests that name the id win over a `describe` that names it (the describe's
+ * other tests are about other cases).
  */
 export function indexSeedCases(root: string): Map<string, CoveringTest[]> {
   const index = new Map<string, CoveringTest[]>();
@@ -87,14 +87,6 @@ export function indexSeedCases(root: string): Map<string, CoveringTest[]> {
       const namedByTest = found.some((o) => o.id === t.id && o.block === 'test');
       if (t.block === 'test' || !namedByTest) add(t);
     }
-  }
-  for (const a of ALSO_COVERED_BY) {
-    const spec = files.find((f) => f.file === a.file);
-    const exists =
-      spec && titlesIn(readFileSync(join(root, a.file), 'utf8')).some((t) => t.title === a.title);
-    if (!spec || !exists)
-      throw new Error(`seed-cases.ts: no test "${a.title}" in ${a.file} (for ${a.id})`);
-    add({ id: a.id, file: a.file, kind: spec.kind, block: 'test', title: a.title });
   }
   return index;
 }

@@ -1,7 +1,7 @@
 /**
- * The seed test plan's cases (../shared/seeds/004_…, v2.9), for `npm run test:case`. Specs
- * name the case in their titles (`UT_01_001/003/005: …`, `UT_01_007..009`); ALSO_COVERED_BY
- * lists tests that cover a case without naming it, and NOT_A_SPEC the cases no jest spec runs.
+ * The seed test plan's cases (../shared/seeds/004_…, v2.9), for `npm run test:case`. A test
+ * covers a case by naming it in its own title or its describe's (`UT_01_001/003/005: …`,
+ * `UT_01_007..009`): there is no other way to map one. SOAK_CASES are the cases the soak runs.
  */
 export const SEED_CASES: Record<string, string> = {
   UT_01_001: 'auth: allowed IP (exact and wildcard)',
@@ -52,37 +52,12 @@ export const SEED_CASES: Record<string, string> = {
   UT_08_002: 'performance: under failures',
 };
 
-/** Tests that cover a seed case without naming it in their title (titles are left as they are). */
-export const ALSO_COVERED_BY: { id: string; file: string; title: string }[] = [
-  {
-    id: 'UT_03_002',
-    file: 'test/sipsvc-dispatch.e2e-spec.ts',
-    title: "refuses with 18 'Server overloaded' at once when the receive queue is full",
-  },
-  {
-    id: 'UT_03_002',
-    file: 'src/execute/worker-queue.spec.ts',
-    title: 'runs up to `concurrency` at once, queues up to `capacity`, refuses beyond',
-  },
-  {
-    id: 'UT_04_010',
-    file: 'src/insupc/insupc-router.spec.ts',
-    title: 'sends everything to MA while one is routable, ignoring DA/MS/DS',
-  },
-  {
-    id: 'UT_04_011',
-    file: 'src/insupc/insupc-router.spec.ts',
-    title: 'never selects a blocked or unknown-status server; nothing routable → null',
-  },
-  {
-    id: 'UT_04_012',
-    file: 'src/insupc/insupc-router.spec.ts',
-    title: 'falls back in the order DA, then MS, then DS, and flags the fallback',
-  },
-];
-
-/** Seed cases no jest spec runs, and where they are covered instead. */
-export const NOT_A_SPEC: Record<string, string> = {
-  UT_08_001: 'npm run bench (docs/benchmark.md)',
-  UT_08_002: 'npm run bench with the simulator scenarios (docs/benchmark.md)',
+/**
+ * The seed's endurance cases run as the soak (scripts/soak.ts), not as jest specs: the seed's
+ * conditions, 1,000 executes/s for an hour. UT_08_002 is the soak's second phase (INSUPC-2
+ * pushed to MB), after a 1 s first phase. Recorded runs: docs/soak-*.log, docs/benchmark.md.
+ */
+export const SOAK_CASES: Record<string, string[]> = {
+  UT_08_001: ['--rate', '1000', '--duration', '3600', '--b-duration', '0'],
+  UT_08_002: ['--rate', '1000', '--duration', '1', '--b-duration', '3600'],
 };

@@ -1,8 +1,10 @@
 /**
- * `npm run soak -- --rate 1000 --duration 3600 [--b-duration S] [--connections 4] [--sample 10]`:
- * the seed's endurance tests (UT_08) on this machine.
+ * `npm run soak -- --rate 1000 --duration 3600 [--b-duration S] [--connections 4] [--sample 10]
+ * [--gray] [--session-timeout MS]`: the seed's endurance tests (UT_08) on this machine.
+ * `--gray`: phase B makes INSUPC-1 silent on queries (a gray server, operations spec section 7)
+ * instead of pushing INSUPC-2 to MB, and prints the execute success rate of every second.
  *
- * The INSUPC simulator (this script forked with --simulator-child: two MA instances), the built
+ * The INSUPC simulator (apps/insupc-simulator/bench/simulator-child.ts: two MA instances), the built
  * gateway (shipped config except: log level warn to a file, and the overload guards — TPS
  * limit, max-sessions, queue capacities — at ten times the offered load, so a stall of the
  * shared machine shows as latency instead of refusals; the fault-injection spec covers the
@@ -15,11 +17,14 @@
  * slowest answer under 3 s. A mean latency of 100 ms or more is reported as a WARN (the seed
  * calls it a recommendation).
  */
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '../apps/insupc-simulator/src/insupc-simulator';
+import {
+  forkSimulator,
+  SimulatorChildCommand,
+} from '../apps/insupc-simulator/bench/simulator-child';
 import {
   cpuSeconds,
   dist,
@@ -41,32 +46,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     process.exit(130);
   });
-}
-
-type SimCommand = { push: string; status: string } | 'stop' | 'queries';
-
-/** Child role: the simulator, silent; reports its ports; pushes a DB_STATUS on request. */
-async function simulatorChild(): Promise<void> {
-  const sim = await startSimulator({
-    instances: [
-      { name: 'INSUPC-1', dbStatus: 'MA' },
-      { name: 'INSUPC-2', dbStatus: 'MA' },
-    ],
-    logger: false,
-  });
-  process.on('message', (msg: SimCommand) => {
-    if (msg === 'stop') void sim.stop().then(() => process.exit(0));
-    else if (msg === 'queries') {
-      const q = (name: string): number =>
-        sim.stats().instances[name]?.received.DB_QUERY_REQUEST ?? 0;
-      process.send!({ queries: { 'INSUPC-1': q('INSUPC-1'), 'INSUPC-2': q('INSUPC-2') } });
-    } else {
-      sim.resetStats();
-      sim.setDbStatus(msg.push, msg.status as never, true);
-      process.send!({ pushed: msg.push });
-    }
-  });
-  process.send!({ ports: [sim.port('INSUPC-1'), sim.port('INSUPC-2')] });
 }
 
 class Gateway {
@@ -116,15 +95,12 @@ async function phase(
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-soak-'));
-  const sim = fork(__filename, ['--simulator-child'], { stdio: 'inherit' });
+  const { child: sim, ports: insupcPorts } = await forkSimulator(['INSUPC-1', 'INSUPC-2']);
   children.add(sim);
+  const command = (c: SimulatorChildCommand) => sim.send(c);
   let gateway: ChildProcess | undefined;
   const failures: string[] = [];
   try {
-    const insupcPorts = await new Promise<number[]>((resolve, reject) => {
-      sim.once('message', (m) => resolve((m as { ports: number[] }).ports));
-      sim.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-    });
     const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
     const configPath = join(dir, 'gateway.yaml');
     writeFileSync(configPath, gatewayConfig(o, httpPort, sipsvcPort, insupcPorts, dir));
@@ -159,12 +135,29 @@ async function main(): Promise<void> {
     );
     const normal = await phase('UT_08_001 (two MA servers)', o.duration, o, gw, sipsvcPort);
     failures.push(...summarise(normal, o));
-    if (o.bDuration > 0) {
-      sim.send({ push: 'INSUPC-2', status: 'MB' });
+    if (o.bDuration > 0 && o.gray) {
+      command({ update: { instances: { 'INSUPC-1': { scenario: 'query_no_response' } } } });
+      await new Promise((r) => sim.once('message', r));
+      const seconds = perSecondSuccess(httpPort);
+      const b = await phase(
+        'gray server (INSUPC-1 silent on queries)',
+        o.bDuration,
+        o,
+        gw,
+        sipsvcPort,
+      );
+      seconds.stop();
+      const r = b.report;
+      console.log(
+        `  sent ${r.sent}, answered ${r.answered} (exactly once: ${r.exactlyOnce}), by result ${JSON.stringify(r.results)}, p99 ${r.latencyMs.p99} ms`,
+      );
+      if (!r.exactlyOnce) failures.push('gray server: not every execute answered exactly once');
+    } else if (o.bDuration > 0) {
+      command({ push: 'INSUPC-2', status: 'MB' });
       await new Promise((r) => sim.once('message', r));
       const b = await phase('UT_08_002 (INSUPC-2 pushed to MB)', o.bDuration, o, gw, sipsvcPort);
       failures.push(...summarise(b, o));
-      sim.send('queries');
+      command('queries');
       const q = await new Promise<Record<string, number>>((r) =>
         sim.once('message', (m) => r((m as { queries: Record<string, number> }).queries)),
       );
@@ -179,7 +172,7 @@ async function main(): Promise<void> {
     sim.removeAllListeners('exit');
     gateway?.removeAllListeners('exit');
     await stop(gateway);
-    sim.send('stop');
+    command('stop');
     await exited(sim);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -188,11 +181,45 @@ async function main(): Promise<void> {
   if (failures.length > 0) process.exitCode = 1;
 }
 
-if (process.argv.includes('--simulator-child')) {
-  void simulatorChild();
-} else {
-  main().catch((e: unknown) => {
-    console.error(`soak: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
+/**
+ * Every second: executes answered in that second and the share answered 0, from the gateway's
+ * /metrics (insupclient_sipsvc_requests_total), and whether INSUPC-1 is ejected.
+ */
+function perSecondSuccess(httpPort: number): { stop(): void } {
+  const read = async (): Promise<{ ok: number; failed: number; ejected: string }> => {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    const value = (re: RegExp): number => Number(re.exec(text)?.[1] ?? 0);
+    return {
+      ok: value(/^insupclient_sipsvc_requests_total\{command="execute",outcome="success"\} (\S+)/m),
+      failed: value(
+        /^insupclient_sipsvc_requests_total\{command="execute",outcome="failure"\} (\S+)/m,
+      ),
+      ejected: /^insupclient_insupc_server_ejected\{server="INSUPC-1"\} 1/m.test(text)
+        ? 'yes'
+        : 'no',
+    };
+  };
+  let last: { ok: number; failed: number } | undefined;
+  let second = 0;
+  console.log('  | second | answered | success % | INSUPC-1 ejected |');
+  console.log('  |---|---|---|---|');
+  const timer = setInterval(() => {
+    void read()
+      .then((now) => {
+        if (last) {
+          const ok = now.ok - last.ok;
+          const answered = ok + now.failed - last.failed;
+          const pct = answered > 0 ? ((100 * ok) / answered).toFixed(2) : '-';
+          console.log(`  | ${++second} | ${answered} | ${pct} | ${now.ejected} |`);
+        }
+        last = now;
+      })
+      .catch(() => undefined);
+  }, 1000);
+  return { stop: () => clearInterval(timer) };
 }
+
+main().catch((e: unknown) => {
+  console.error(`soak: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -3,12 +3,13 @@
  *   npm run test:case -- UT_01_003 [UT_03_004 ...]   runs exactly the tests covering those ids
  *   npm run test:case -- --list                       every seed id with its spec file and test
  * Some e2e specs run `dist/`: it is built when missing; `--build` rebuilds it first.
+ * UT_08_001 / UT_08_002 run the one-hour soak under the seed's conditions (`npm run soak`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoveringTest, indexSeedCases, SpecKind, testNamePattern } from './seed-case-index';
-import { NOT_A_SPEC, SEED_CASES } from './seed-cases';
+import { SEED_CASES, SOAK_CASES } from './seed-cases';
 
 const ROOT = join(__dirname, '..');
 const CONFIGS: Record<SpecKind, string[]> = {
@@ -25,22 +26,20 @@ function list(index: Map<string, CoveringTest[]>): number {
       console.log(
         `    ${t.kind.padEnd(4)} ${t.file}  ${t.block === 'describe' ? '[describe] ' : ''}${t.title}`,
       );
-    if (tests.length === 0) console.log(`    not a jest spec: ${NOT_A_SPEC[id] ?? 'NOT COVERED'}`);
+    if (SOAK_CASES[id]) console.log(`    soak npm run soak -- ${SOAK_CASES[id].join(' ')}`);
+    else if (tests.length === 0) console.log('    NOT COVERED');
   }
   return 0;
 }
 
 function run(ids: string[], index: Map<string, CoveringTest[]>, build: boolean): number {
-  const unknown = ids.filter((id) => !index.has(id));
+  const unknown = ids.filter((id) => !index.has(id) && !SOAK_CASES[id]);
   if (unknown.length > 0) {
-    for (const id of unknown) {
-      console.error(
-        `${id}: ${NOT_A_SPEC[id] ? `not a jest spec: ${NOT_A_SPEC[id]}` : 'no test covers it'} (npm run test:case -- --list)`,
-      );
-    }
+    for (const id of unknown)
+      console.error(`${id}: no test covers it (npm run test:case -- --list)`);
     return 2;
   }
-  const tests = ids.flatMap((id) => index.get(id)!);
+  const tests = ids.flatMap((id) => index.get(id) ?? []);
   for (const kind of ['unit', 'e2e'] as const) {
     const selected = tests.filter((t) => t.kind === kind);
     if (selected.length === 0) continue;
@@ -57,6 +56,12 @@ function run(ids: string[], index: Map<string, CoveringTest[]>, build: boolean):
       cwd: ROOT,
       stdio: 'inherit',
     });
+    if (r.status !== 0) return r.status ?? 1;
+  }
+  for (const id of ids.filter((i) => SOAK_CASES[i])) {
+    const args = ['run', 'soak', '--', ...SOAK_CASES[id]];
+    console.log(`${id}: npm ${args.join(' ')}`);
+    const r = spawnSync('npm', args, { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) return r.status ?? 1;
   }
   return 0;

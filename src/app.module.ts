@@ -13,6 +13,7 @@ import { OamModule } from './oam/oam.module';
 import { SegwModule } from './segw/segw.module';
 import { SipsvcModule } from './sipsvc/sipsvc.module';
 import { StatisticsModule } from './statistics/statistics.module';
+import { TlsModule } from './tls/tls.module';
 
 export interface GatewayOptions {
   /** the YAML file `config` was loaded from; the reload action re-reads it. */
@@ -28,6 +29,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config, options.configPath),
         LoggingModule.forRoot(config),
+        TlsModule,
         StatisticsModule,
         OamModule,
         InsupcModule,

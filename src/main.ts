@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { runConfigCommand } from './config/config-cli';
 import { ConfigError, LoadedConfig, loadConfig, resolveConfigPath } from './config/config.loader';
-import { raiseOpenFilesLimit } from './lifecycle/fd-limit';
+import { checkOpenFilesBudget, raiseOpenFilesLimit } from './lifecycle/fd-limit';
+import { ListenError } from './lifecycle/listen-error';
 import { installSignalHandlers } from './lifecycle/signal-handlers';
 
 async function main(): Promise<void> {
@@ -29,9 +30,10 @@ async function main(): Promise<void> {
     (signal) => gateway.shutdown(signal),
     (signal) => log.warn(`${signal} received again during shutdown: exiting now`),
   );
-  void raiseOpenFilesLimit(new Logger('FdLimit'));
+  const fdLog = new Logger('FdLimit');
+  void raiseOpenFilesLimit(fdLog).then((limit) => checkOpenFilesBudget(config, limit, fdLog));
   log.log(
-    `insupclient ${config.application.version} started (config ${path}, admin http ${config.server.host}:${gateway.httpPort})`,
+    `insupclient ${config.application.version} started (config ${path}, admin ${config.server.tls.enabled ? 'https' : 'http'} ${config.server.host}:${gateway.httpPort})`,
   );
 }
 
@@ -43,10 +45,10 @@ if (process.argv[2] === 'config') {
   });
 } else {
   main().catch((e: unknown) => {
-    pino(pino.destination({ dest: 2, sync: true })).fatal(
-      { err: e },
-      'insupclient failed to start',
-    );
+    const fatal = pino(pino.destination({ dest: 2, sync: true }));
+    // a port that cannot be bound is one clear line naming it; anything else with its stack
+    if (e instanceof ListenError) fatal.fatal({ port: e.port, key: e.key }, e.message);
+    else fatal.fatal({ err: e }, 'insupclient failed to start');
     process.exit(1);
   });
 }

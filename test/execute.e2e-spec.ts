@@ -373,7 +373,7 @@ describe('execute e2e: routing through the full path', () => {
   }
 
   const bothLoggedOn = (r: Rig) =>
-    waitFor(() => r.insupc.describeServers().every((s) => s.isAvailable), 5000);
+    waitFor(() => r.insupc.describeServers().every((s) => s.routable), 5000);
 
   it('MA + MA → round robin, 5 / 5', async () => {
     rig = await startRig({}, { instances: [{ name: 'INSUPC-1' }, { name: 'INSUPC-2' }] });
@@ -397,7 +397,7 @@ describe('execute e2e: routing through the full path', () => {
     expect(await executeN(rig, 2)).toEqual(['INSUPC-2', 'INSUPC-2']);
     await rig.sim.stopInstance('INSUPC-2');
     await waitFor(
-      () => rig!.insupc.describeServers().find((s) => s.name === 'INSUPC-2')?.isAvailable === false,
+      () => rig!.insupc.describeServers().find((s) => s.name === 'INSUPC-2')?.routable === false,
     );
     expect(await executeN(rig, 2)).toEqual(['INSUPC-1', 'INSUPC-1']);
   });

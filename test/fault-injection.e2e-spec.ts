@@ -50,6 +50,10 @@ interface Context {
   load: SteadyLoad;
   /** counts the `during` calls (every 250 ms). */
   tick: number;
+  /** GET on the gateway's admin port. */
+  adminGet: (path: string) => Promise<unknown>;
+  /** added to the scenario's row name. */
+  note: string;
 }
 
 const rows: string[] = [];
@@ -112,6 +116,25 @@ const SCENARIOS: Scenario[] = [
     inject: (c) =>
       c.control('/api/simulator/config', { responseDelayMs: SESSION_TIMEOUT_MS * 1.5 }),
     clear: (c) => c.control('/api/simulator/config', { responseDelayMs: 0 }),
+  },
+  {
+    // last: the ejection (30 s) outlives the fault and would shape the rows after it
+    name: 'gray server (INSUPC-1 silent on queries, INSUPC-2 healthy)',
+    inject: (c) =>
+      c.control('/api/simulator/config', {
+        instances: { 'INSUPC-1': { scenario: 'query_no_response' } },
+      }),
+    during: async (c) => {
+      if (c.note) return;
+      const state = (await c.adminGet('/state')) as {
+        insupcConnections: { name: string; ejected: boolean }[];
+      };
+      if (state.insupcConnections.find((s) => s.name === 'INSUPC-1')?.ejected) {
+        c.note = ` — ejected after ${c.load.result().byCode['6'] ?? 0} timeouts (result 6)`;
+      }
+    },
+    clear: (c) =>
+      c.control('/api/simulator/config', { instances: { 'INSUPC-1': { scenario: null } } }),
   },
 ];
 
@@ -220,6 +243,8 @@ describe('fault injection under load (e2e, real processes)', () => {
         },
         load,
         tick: 0,
+        adminGet: async (path) => (await http(gp.http, 'GET', path)).body,
+        note: '',
       };
       try {
         await sleep(CALM_MS);
@@ -246,7 +271,7 @@ describe('fault injection under load (e2e, real processes)', () => {
       const wb = wellBehaved.result();
       load.close();
       wellBehaved.close();
-      rows.push(row(scenario.name, t, wb));
+      rows.push(row(scenario.name + ctx.note, t, wb));
 
       expect({
         outstanding: t.sent - t.answered - t.abandoned,

@@ -9,6 +9,7 @@ import { InsupcModule } from '../src/insupc/insupc.module';
 import { StatisticsModule } from '../src/statistics/statistics.module';
 import { StatisticsService } from '../src/statistics/statistics.service';
 import { SectionObject } from '../src/contracts/counters';
+import type { Balancing } from '../src/config/schema/insupc.schema';
 import { testConfig } from './support/test-config';
 
 export interface LogLine {
@@ -91,12 +92,14 @@ export interface TransportHarness {
 export async function startTransport(
   servers: { name: string; port: number; overrides?: Partial<InsupcClientConfig> }[],
   message: { sessionTimeout?: number } = {},
+  insupc: { balancing?: Balancing } = {},
 ): Promise<TransportHarness> {
   const config = testConfig({
     message,
     // logs go to the capturing logger below, not to pino; debug so per-request lines show
     logging: { level: 'debug' },
     insupc: {
+      ...insupc,
       logon: { logonId: 'insupclient', password: 'secret' },
       clients: servers.map((s) => ({
         name: s.name,

@@ -48,7 +48,7 @@ describe('INSUPC transport in the gateway (e2e)', () => {
     const deadline = Date.now() + 5000;
     do {
       servers = (await get('/state')).body.insupcConnections as Record<string, unknown>[];
-    } while (!servers.every((s) => s.isAvailable) && Date.now() < deadline);
+    } while (!servers.every((s) => s.routable) && Date.now() < deadline);
     expect(servers).toEqual([
       expect.objectContaining({
         name: 'INSUPC-1',
@@ -59,8 +59,15 @@ describe('INSUPC transport in the gateway (e2e)', () => {
         activeRequests: 0,
         totalConnections: 1,
         isAvailable: true,
+        routable: true,
       }),
-      expect.objectContaining({ name: 'INSUPC-2', dbStatus: 'MS', isAvailable: true }),
+      // the original's isAvailable is MA only; an MS server is still routable (a lower tier)
+      expect.objectContaining({
+        name: 'INSUPC-2',
+        dbStatus: 'MS',
+        isAvailable: false,
+        routable: true,
+      }),
     ]);
     expect((await get('/health/ready')).status).toBe(200);
   });

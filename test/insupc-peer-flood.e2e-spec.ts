@@ -2,7 +2,9 @@
  * Issue 14 item 3: a hostile or broken INSUPC server must not flood the logs. 200,000
  * DB_STATUS pushes and 1,000 frames with an unknown message code produce a bounded number of
  * lines (the log throttle: first line, then a count); a push that repeats the status logs at
- * debug; the status-change line operators grep for is written exactly when the status changes.
+ * debug; the status-change line operators grep for is written when the status changes, and
+ * for a server whose status flaps (issue 20 item 6, operations spec section 7) at most once a
+ * second: the first line at once, then a count.
  */
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import {
@@ -21,6 +23,8 @@ describe('INSUPC peer log flood (e2e)', () => {
   let peer: Socket | undefined;
   let statusAnswers = 0;
   let gw: TransportHarness | undefined;
+  /** when the last `DB Status changed` line was seen: the next window starts a second later. */
+  let lastStatusLineAt = 0;
   const header = { asId: 100, transactionId: 0, sessionId: 'INSUP_SESSION_001' };
 
   beforeAll(async () => {
@@ -74,12 +78,17 @@ describe('INSUPC peer log flood (e2e)', () => {
       (i) => encodeDbStatusRequest({ ...header, transactionId: i + 1 }, i === n / 2 ? 'MB' : 'MA'),
       () => statusAnswers >= n,
     );
+    // the change back came within the second: counted into one summary line
+    await waitFor(() => gw!.logs.has('[INSUPC|FLOOD] DB Status changed 1 times'), 3000);
+    lastStatusLineAt = Date.now();
     const lines = gw!.logs.lines.filter((l) => l.context === 'INSUPC|FLOOD');
     expect(
       lines.filter((l) => l.message.includes('DB Status changed')).map((l) => l.message),
     ).toEqual([
       '[INSUPC|FLOOD] DB Status changed | old: MA, new: MB',
-      '[INSUPC|FLOOD] DB Status changed | old: MB, new: MA',
+      expect.stringMatching(
+        /^\[INSUPC\|FLOOD\] DB Status changed 1 times in the last \d+ ms, now MA$/,
+      ),
     ]);
     expect(lines.length).toBeLessThan(200);
     const info = lines.filter(
@@ -101,10 +110,11 @@ describe('INSUPC peer log flood (e2e)', () => {
         svcId: '0001',
       });
     const marker = { ...header, transactionId: 999_999 };
+    const answersBefore = statusAnswers;
     await storm(
       1001,
       (i) => (i < 1000 ? unknown(i) : encodeDbStatusRequest(marker, 'MA')),
-      () => statusAnswers >= 200_001,
+      () => statusAnswers >= answersBefore + 1,
     );
     const warns = gw!.logs.lines.filter((l) =>
       l.message.includes('ignoring unexpected UNKNOWN(0x42)'),
@@ -112,5 +122,35 @@ describe('INSUPC peer log flood (e2e)', () => {
     expect(warns.length).toBeGreaterThanOrEqual(1);
     expect(warns.length).toBeLessThanOrEqual(10);
     expect(gw!.state.routableServerCount()).toBe(1);
+  });
+
+  it('20,000 pushes that each change the status (MS/MA flapping): the first line, then one a second with the count', async () => {
+    // a second after the last line the next change is written at once again
+    await waitFor(() => Date.now() - lastStatusLineAt > 1100, 3000, 'a quiet second');
+    gw!.logs.clear();
+    const n = 20_000;
+    const started = Date.now();
+    const before = statusAnswers;
+    await storm(
+      n,
+      (i) => encodeDbStatusRequest({ ...header, transactionId: i + 1 }, i % 2 ? 'MA' : 'MS'),
+      () => statusAnswers >= before + n,
+    );
+    const changed = () =>
+      gw!.logs.lines.filter((l) => l.message.startsWith('[INSUPC|FLOOD] DB Status changed'));
+    const counted = () =>
+      changed().reduce(
+        (sum, l) => sum + Number(/changed (\d+) times/.exec(l.message)?.[1] ?? 1),
+        0,
+      );
+    await waitFor(() => counted() === n, 5000, 'every change written or counted');
+    const seconds = (Date.now() - started) / 1000;
+    const lines = changed();
+    expect(lines[0].message).toBe('[INSUPC|FLOOD] DB Status changed | old: MA, new: MS');
+    expect(lines.length).toBeLessThanOrEqual(2 + Math.ceil(seconds));
+    expect(lines[lines.length - 1]).toMatchObject({
+      level: 'warn',
+      message: expect.stringMatching(/DB Status changed \d+ times in the last \d+ ms, now MA$/),
+    });
   });
 });

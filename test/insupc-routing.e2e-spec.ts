@@ -54,13 +54,20 @@ describe('INSUPC routing past a server that stops reading (e2e)', () => {
 
   it('sends every query to the healthy MA server: zero NO_BACKEND, readiness counts one', async () => {
     const keepReady = { heartbeatInterval: 60_000, readTimeout: 60_000 };
-    gw = await startTransport([
-      { name: 'STUCK', port: (stuck.address() as AddressInfo).port, overrides: keepReady },
-      { name: 'HEALTHY', port: sim.instances[0].port, overrides: keepReady },
-    ]);
+    // round robin, so STUCK gets its share of the big queries until it is backlogged
+    gw = await startTransport(
+      [
+        { name: 'STUCK', port: (stuck.address() as AddressInfo).port, overrides: keepReady },
+        { name: 'HEALTHY', port: sim.instances[0].port, overrides: keepReady },
+      ],
+      {},
+      { balancing: 'round-robin' },
+    );
     await waitFor(() => gw!.state.routableServerCount() === 2, 5000, 'both servers logged on');
 
-    // Fill STUCK's write backlog past the limit: big queries, round-robin over both servers.
+    // Fill STUCK's write backlog past the limit: big queries, round-robin over both servers;
+    // worker.concurrency (per server) raised so STUCK takes more than 8 MiB of them
+    gw.config.worker.concurrency = 1000;
     const param = 'x'.repeat(60_000);
     const refused: InsupcQueryError[] = [];
     const answered: Promise<unknown>[] = [];
@@ -88,6 +95,6 @@ describe('INSUPC routing past a server that stops reading (e2e)', () => {
     ).toEqual(Array(50).fill('HEALTHY'));
     expect(refused).toEqual([]);
     expect(gw.state.routableServerCount()).toBe(1);
-    expect(gw.state.describeServers().find((s) => s.name === 'STUCK')?.isAvailable).toBe(false);
+    expect(gw.state.describeServers().find((s) => s.name === 'STUCK')?.routable).toBe(false);
   });
 });

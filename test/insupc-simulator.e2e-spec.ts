@@ -332,4 +332,30 @@ describe('INSUPC simulator (e2e over real sockets)', () => {
     const res = await c.response(MsgCode.DB_QUERY_RESPONSE, tid);
     expect(JSON.parse(res.paramString(ParamType.SQL_OUTPUT)!).inputParams).toEqual(['é']);
   });
+
+  it('an answer that would exceed 65,535 bytes: QUERY_ERROR, a WARN line, and it keeps serving', async () => {
+    const warnings: string[] = [];
+    const logger = { log() {}, debug() {}, error() {}, warn: (m: string) => warnings.push(m) };
+    const own = await startSimulator({ instances: [{ name: 'BIG', dbStatus: 'MA' }], logger });
+    try {
+      const c = await InsupcRawClient.connect(own.port('BIG'));
+      clients.push(c);
+      await c.logon();
+      // 42 KB of quotes: within the request's limits, its JSON echo is 84 KB
+      const res = await c.query('echoBig', ['"'.repeat(42_000)]);
+      expect(res.result).toBe(ResultCode.QUERY_ERROR);
+      expect(readErrorText(res)).toMatch(/^answer not encodable: .*> 65535/);
+      expect(warnings).toEqual([
+        expect.stringMatching(/^BIG: answer to echoBig from .* not encodable/),
+      ]);
+      const next = await c.query('small', ['1']);
+      expect(next.result).toBe(ResultCode.SUCCESS);
+      const other = await InsupcRawClient.connect(own.port('BIG'));
+      clients.push(other);
+      expect((await other.logon()).result).toBe(ResultCode.SUCCESS);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await own.stop();
+    }
+  });
 });

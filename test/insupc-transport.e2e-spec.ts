@@ -1,7 +1,7 @@
 /**
  * The INSUPC transport against the INSUPC simulator over real loopback sockets: logon,
  * heartbeats, read-timeout, reconnects, DB_STATUS routing and in-flight failure
- * (binary protocol sections 5 and 6; seed UT_04_001..009).
+ * (binary protocol sections 5 and 6; seed UT_04_001..012).
  */
 import { startSimulator, type InsupcSimulator } from '../apps/insupc-simulator/src';
 import { MsgCode } from '../libs/insupc-protocol/src';
@@ -113,8 +113,9 @@ describe('INSUPC transport (e2e, simulator)', () => {
       activeRequests: 0,
       totalConnections: 2,
       isAvailable: true,
+      routable: true,
     });
-    expect(Date.parse(gw.server('INSUPC-1').lastStatusUpdate!)).not.toBeNaN();
+    expect(gw.server('INSUPC-1').lastStatusUpdate).toBeGreaterThan(Date.now() - 60_000);
     expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBe(2);
     expect(gw.state.routableServerCount()).toBe(1);
     expect(gw.logs.count('TCP_CONNECTION: ')).toBe(2);
@@ -222,7 +223,11 @@ describe('INSUPC transport (e2e, simulator)', () => {
       5000,
       'DB_STATUS_RESPONSE',
     );
-    expect(gw.server('INSUPC-2')).toMatchObject({ dbStatus: 'MB', isAvailable: false });
+    expect(gw.server('INSUPC-2')).toMatchObject({
+      dbStatus: 'MB',
+      isAvailable: false,
+      routable: false,
+    });
     expect(gw.stats.insupc('INSUPC-2').dbStatus).toBe('MB');
     const messages = gw.logs.lines.map((l) => l.message);
     expect(messages).toContain(
@@ -275,6 +280,75 @@ describe('INSUPC transport (e2e, simulator)', () => {
     );
     expect((await queryMany(gw, 2)).map((a) => a.server)).toEqual(['INSUPC-1', 'INSUPC-1']);
     expect(gw.logs.has('using fallback: INSUPC-1', 'warn')).toBe(true);
+  });
+
+  it("UT_04_010: status 'A' (MA) with a pool: connection-pool-size connections logged on, 10 concurrent queries answered over them, none added", async () => {
+    const { sim, gw } = await setup([{ name: 'INSUPC-1', dbStatus: 'MA' }], {
+      client: { connectionPoolSize: 5 },
+    });
+    expect(gw.server('INSUPC-1')).toMatchObject({ totalConnections: 5, availableConnections: 5 });
+    expect(sim.loggedOn('INSUPC-1')).toBe(5);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => gw.query.query('mcidGetProfile', [`0101234${i}`])),
+    );
+    expect(answers.map((a) => [a.server, a.result])).toEqual(
+      Array.from({ length: 10 }, () => ['INSUPC-1', 0x01]),
+    );
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(10);
+    // the pool's connections were reused: no new connection, no new logon
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_ACCESS_REQUEST)).toBe(5);
+    expect(sim.connections('INSUPC-1')).toBe(5);
+    expect(gw.server('INSUPC-1').availableConnections).toBe(5);
+  });
+
+  it("UT_04_011: every insupc.clients target is connected at start-up, one not listening retried until it answers; a 'B' (MB) one gets no query", async () => {
+    const s = (sim = await startSimulator({
+      logger: false,
+      instances: [
+        { name: 'INSUPC-1', dbStatus: 'MA' },
+        { name: 'INSUPC-2', dbStatus: 'MB' },
+      ],
+    }));
+    await s.stopInstance('INSUPC-2'); // not listening when the gateway starts
+    const g = (gw = await startTransport(
+      s.instances.map((i) => ({ name: i.name, port: i.port })),
+      { sessionTimeout: 5000 },
+    ));
+    await waitFor(() => g.server('INSUPC-1').isAvailable, 5000, 'INSUPC-1 logged on');
+    const refused = `[INSUPC|INSUPC-2] connect to 127.0.0.1:${s.port('INSUPC-2')} failed`;
+    await waitFor(() => g.logs.count(refused) >= 3, 5000, 'INSUPC-2 tried again and again');
+    expect(g.logs.has(refused, 'warn')).toBe(true); // the first of the outage at WARN
+    await s.startInstance('INSUPC-2');
+    await waitFor(
+      () => s.loggedOn('INSUPC-2') === 1 && g.server('INSUPC-2').dbStatus === 'MB',
+      5000,
+      'INSUPC-2 connected once it listens',
+    );
+    expect(g.server('INSUPC-2').isAvailable).toBe(false);
+    expect((await queryMany(g, 4)).map((a) => a.server)).toEqual([
+      'INSUPC-1',
+      'INSUPC-1',
+      'INSUPC-1',
+      'INSUPC-1',
+    ]);
+    expect(received(s, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(0);
+  });
+
+  it("UT_04_012: servers in status 'S' (MS, DS) get no query while an 'A' (MA) server is routable", async () => {
+    const { sim, gw } = await setup([
+      { name: 'INSUPC-1', dbStatus: 'MS' },
+      { name: 'INSUPC-2', dbStatus: 'DS' },
+      { name: 'INSUPC-3', dbStatus: 'MA' },
+    ]);
+    expect((await queryMany(gw, 4)).map((a) => a.server)).toEqual([
+      'INSUPC-3',
+      'INSUPC-3',
+      'INSUPC-3',
+      'INSUPC-3',
+    ]);
+    expect(received(sim, 'INSUPC-1', MsgCode.DB_QUERY_REQUEST)).toBe(0);
+    expect(received(sim, 'INSUPC-2', MsgCode.DB_QUERY_REQUEST)).toBe(0);
+    expect(gw.logs.has('using fallback')).toBe(false);
   });
 
   it('2,000 concurrent queries over 2 servers × 2 connections: each answered once, with its own answer', async () => {

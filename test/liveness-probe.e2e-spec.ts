@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Gateway, startGateway } from '../src/bootstrap';
 import { freePort, TempDir } from './support/real-processes';
+import { makeTestCerts } from './support/test-certs';
 import { testConfig } from './support/test-config';
 
 const PROBE = join(__dirname, '..', 'dist', 'src', 'health', 'liveness-probe.js');
@@ -54,5 +55,48 @@ insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1 }] }
     const r = await probe(config, { INSUPCLIENT_SERVER_PORT: String(await freePort()) });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/liveness probe failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('liveness probe with an HTTPS admin port (server.tls, e2e)', () => {
+  const dir = new TempDir();
+  const certs = makeTestCerts({ clients: [] });
+  let gw: Gateway;
+  let config: string;
+
+  beforeAll(async () => {
+    const base = testConfig();
+    base.server.tls.enabled = true;
+    base.server.tls.certFile = certs.server.cert;
+    base.server.tls.keyFile = certs.server.key;
+    gw = await startGateway(base);
+    config = dir.write(
+      'insupclient.yaml',
+      `server:
+  host: 0.0.0.0
+  port: ${gw.httpPort}
+  tls: { enabled: true, cert-file: ${certs.server.cert}, key-file: ${certs.server.key} }
+insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1 }] }
+`,
+    );
+  });
+  afterAll(async () => {
+    await gw?.close();
+    dir.remove();
+    certs.remove();
+  });
+
+  it('exits 0 over HTTPS', async () => {
+    expect(await probe(config)).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('a plain-HTTP probe of the HTTPS port fails (what the probe did before)', async () => {
+    const plain = dir.write(
+      'plain.yaml',
+      `server: { host: 0.0.0.0, port: ${gw.httpPort} }
+insupc: { clients: [{ name: INSUPC-1, host: 127.0.0.1, port: 1 }] }
+`,
+    );
+    expect((await probe(plain)).status).toBe(1);
   });
 });

@@ -57,7 +57,7 @@ describe('operations admin API (e2e)', () => {
 
   const routable = async () =>
     (await http(port, 'GET', '/state')).body.insupcConnections.some(
-      (s: { isAvailable: boolean }) => s.isAvailable,
+      (s: { routable: boolean }) => s.routable,
     );
 
   beforeAll(async () => {
@@ -197,6 +197,9 @@ describe('operations admin API (e2e)', () => {
         clientSessionCount: 0,
         clientQueueSize: 0,
         messageMappingSize: 0,
+        sipsvcRecvQueueSize: 0,
+        insupcRecvQueueSize: 0,
+        insupcPendingRequests: 0,
       });
     });
 
@@ -240,30 +243,51 @@ describe('operations admin API (e2e)', () => {
     });
   });
 
-  it('UT_06_004: GET /state lists sessions, SIPSVC connections and INSUPC servers', async () => {
+  it("UT_06_004: GET /state lists sessions, SIPSVC connections and INSUPC servers, with the original's types", async () => {
+    const before = Date.now();
     const res = await http(port, 'GET', '/state');
     expect(res.status).toBe(200);
+    const epochMs = expect.any(Number);
     expect(res.body).toMatchObject({
-      timestamp: expect.any(String),
+      timestamp: epochMs,
       state: 'RUNNING',
       messageMappingSize: 0,
       sessionStats: { currentSessions: 0 },
       sipsvcConnections: { total: 1, authenticated: 1 },
     });
-    expect(res.body.sipsvcConnections.connections[0]).toMatchObject({
+    expect(res.body.timestamp).toBeGreaterThanOrEqual(before);
+    const [conn] = res.body.sipsvcConnections.connections;
+    expect(conn).toEqual({
+      connectionId: `conn_127.0.0.1_${client.localPort}`,
       clientIp: '127.0.0.1',
       clientPort: client.localPort,
       authenticated: true,
+      connectionTime: epochMs,
+      lastActivityTime: epochMs,
+      totalRequests: expect.any(Number),
+      lastHeartbeatTime: expect.any(Number),
     });
+    expect(conn.connectionTime).toBeLessThanOrEqual(conn.lastActivityTime);
+    expect(conn.lastActivityTime).toBeLessThanOrEqual(res.body.timestamp);
     expect(res.body.insupcConnections).toEqual([
       expect.objectContaining({
         name: 'INSUPC-1',
         host: '127.0.0.1',
         port: sim.port('INSUPC-1'),
         dbStatus: 'MA',
+        lastStatusUpdate: epochMs,
         isAvailable: true,
+        routable: true,
       }),
     ]);
+    expect(res.body.insupcConnections[0].lastStatusUpdate).toBeGreaterThan(0);
+    // the original's informal routes answer the same
+    for (const alias of ['/status', '/api/state']) {
+      const a = await http(port, 'GET', alias);
+      expect(a.status).toBe(200);
+      expect(Object.keys(a.body)).toEqual(Object.keys(res.body));
+      expect(a.body.sipsvcConnections.connections[0].connectionId).toBe(conn.connectionId);
+    }
   });
 
   describe('statistics', () => {

@@ -20,6 +20,7 @@ import {
 import { startGateway, Gateway } from '../src/bootstrap';
 import { AppConfig } from '../src/config/config.schema';
 import { http } from './support/http';
+import { linesWithoutCode, segwLogLines } from './support/segw-log';
 import { waitFor } from './support/wait-for';
 import { testConfig } from './support/test-config';
 
@@ -147,6 +148,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
   const charon = new FakeCharon(join(dir, 'charon.vici'));
   let gw: Gateway;
   let config: AppConfig;
+  const logFile = join(dir, 'gateway.log');
   const get = (path: string) => http(gw.httpPort, 'GET', path, { token: TOKEN });
   const post = (path: string) => http(gw.httpPort, 'POST', path, { token: TOKEN });
   const tunnel = async (): Promise<SegwConn> => (await get('/segw')).body.connections[0];
@@ -160,6 +162,8 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     charon.reachable.add(A).add(B);
     config = testConfig({
       security: { adminToken: TOKEN },
+      // info: the UP line is one of section 5.2's (the gateway's lines also reach stdout)
+      logging: { level: 'info', file: logFile },
       segw: {
         enabled: true,
         viciSocket: charon.path,
@@ -215,9 +219,10 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
 
   it('/health/ready reports the SEGW state over HTTP', async () => {
     const ready = await http(gw.httpPort, 'GET', '/health/ready');
-    // no INSUPC server in this spec: never ready as a whole, but the segw check is up
+    // no INSUPC server in this spec: never ready as a whole; SEGW is in the details only
     expect(ready.body.details.segw).toMatchObject({
       status: 'up',
+      allUp: true,
       vici: 'connected',
       connections: { 'insupc-tunnel': 'UP' },
     });
@@ -234,6 +239,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
       from: A,
       to: B,
       reason: 'ike-down',
+      code: 'ike-down',
       result: 'success',
     });
     expect(Number.isNaN(Date.parse(h[0].timestamp))).toBe(false);
@@ -252,8 +258,13 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     expect(failover.body.current).toBe(B);
     await waitFor(upOn(B), 5000, 'on the second address');
     expect(
-      (await get('/segw/history?limit=2')).body.history.map((e: { reason: string }) => e.reason),
-    ).toEqual(['manual', 'manual-primary']);
+      (await get('/segw/history?limit=2')).body.history.map(
+        (e: { reason: string; code: string }) => [e.reason, e.code],
+      ),
+    ).toEqual([
+      ['manual', 'operator'],
+      ['manual-primary', 'operator'],
+    ]);
     for (const action of ['failover', 'primary']) {
       const res = await post(`/segw/nope/actions/${action}`);
       expect(res.status).toBe(404);
@@ -268,20 +279,22 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     expect((await get('/segw/history?limit=1000')).status).toBe(200);
   });
 
-  it('both SEGWs dead: FAILED after max-retries, and /health/ready says segw down', async () => {
+  it('both SEGWs dead: FAILED after max-retries, shown in the /health/ready details', async () => {
     charon.reachable.clear();
     charon.down('insupc-tunnel');
     await waitFor(async () => (await tunnel()).state === 'FAILED', 5000, 'FAILED');
     const ready = await http(gw.httpPort, 'GET', '/health/ready');
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(503); // no INSUPC server in this spec; SEGW never gates readiness
     expect(ready.body.details.segw).toMatchObject({
-      status: 'down',
+      status: 'up',
+      allUp: false,
       connections: { 'insupc-tunnel': 'FAILED' },
     });
     const [failed] = (await get('/segw/history?limit=1')).body.history;
     expect(failed).toMatchObject({
       connection: 'insupc-tunnel',
       reason: expect.stringMatching(/^initiate: /),
+      code: 'max-retry-exceeded',
       result: 'failed: max-retries',
     });
     // operator action retries at once; the recovery is an entry of its own
@@ -293,6 +306,43 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
       ['recovered-from-failed', 'success'],
       ['manual-primary', 'success'],
     ]);
+  });
+
+  it('the SEGW log lines of section 5.2 in the JSON log: exact texts, each with its code', async () => {
+    const line = (msg: string | RegExp, code: string) =>
+      expect.objectContaining({
+        msg: typeof msg === 'string' ? msg : expect.stringMatching(msg),
+        code,
+      });
+    const expected = [
+      line(
+        `Initiating failover: ${A} -> ${B} (connection insupc-tunnel, reason ike-down, retry 1/1)`,
+        'ike-down',
+      ),
+      line(
+        `Initiating failover: ${B} -> ${A} (connection insupc-tunnel, reason operator, retry 0/1)`,
+        'operator',
+      ),
+      line(`SEGW connection insupc-tunnel UP via ${B}`, 'ok'),
+      line(
+        /^SEGW connection insupc-tunnel FAILED after 1 retries; .*\(code max-retry-exceeded\)$/,
+        'max-retry-exceeded',
+      ),
+    ];
+    // pino writes the file asynchronously: wait for the lines rather than read once
+    const present = () => {
+      try {
+        expect(segwLogLines(logFile)).toEqual(expect.arrayContaining(expected));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(present, 5000, 'the SEGW lines in the log file');
+    const lines = segwLogLines(logFile);
+    expect(lines).toEqual(expect.arrayContaining(expected));
+    expect(linesWithoutCode(lines)).toEqual([]);
+    expect(lines.filter((l) => l.level >= 40).length).toBeGreaterThanOrEqual(5);
   });
 
   it('restarted gateway: the history of the previous run is reloaded from segw.history-file', async () => {
@@ -320,7 +370,7 @@ describe('SEGW admin API and readiness (e2e, stand-in charon)', () => {
     await waitFor(upOn(A), 3000, 'UP after the restart');
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(charon.loaded.get('insupc-tunnel')).toBe(A);
-    expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.status).toBe('up');
+    expect((await http(gw.httpPort, 'GET', '/health/ready')).body.details.segw.allUp).toBe(true);
   });
 
   it('a bad connection definition stops the gateway process at start-up, naming the key', () => {

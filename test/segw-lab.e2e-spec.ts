@@ -29,6 +29,7 @@ import {
   specTunnel,
 } from './lab/lab-helpers';
 import { http } from './support/http';
+import { linesWithoutCode, segwLogLines } from './support/segw-log';
 import { testConfig } from './support/test-config';
 import { pollFor } from './support/wait-for';
 
@@ -48,6 +49,7 @@ interface HistoryEntry {
   from: string;
   to: string;
   reason: string;
+  code: string;
   result: string;
 }
 type Sa = ViciSection & { name: string };
@@ -69,6 +71,19 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
   jest.setTimeout(90_000);
   const dir = mkdtempSync(join(tmpdir(), 'insupclient-segw-lab-'));
   const historyFile = join(dir, 'segw-history.json');
+  const logFile = join(dir, 'gateway.log');
+  /** waits until the gateway's JSON log has a SEGW line like `line` (pino writes asynchronously). */
+  const logged = (line: { msg: string | RegExp; code: string }) =>
+    pollFor(
+      `log line ${String(line.msg)}`,
+      () =>
+        segwLogLines(logFile).find(
+          (l) =>
+            l.code === line.code &&
+            (typeof line.msg === 'string' ? l.msg === line.msg : line.msg.test(l.msg)),
+        ),
+      5_000,
+    );
   let env: LabEnv;
   let gw: Gateway | undefined;
   let config: AppConfig;
@@ -110,6 +125,8 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
     env = labUp(process.env, 4);
     lab('stop-segw', '1'); // seed scenario 1: the first SEGW is already dead at start
     config = testConfig({
+      // info: section 5.2's UP line is an info line (the gateway's lines also reach stdout)
+      logging: { level: 'info', file: logFile },
       segw: {
         enabled: true,
         viciSocket: env.SEGW_LAB_VICI,
@@ -141,8 +158,10 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       from: SEGW[1],
       to: SEGW[2],
       reason: expect.stringMatching(/^initiate: /),
+      code: expect.stringMatching(/^(connection-timeout|strongswan-api-failed)$/),
       result: 'success',
     });
+    await logged({ msg: `SEGW connection ${A} UP via ${SEGW[2]}`, code: 'ok' });
   });
 
   it('restarted with a second tunnel: history reloaded from the file, both tunnels up', async () => {
@@ -184,8 +203,14 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       from: SEGW[2],
       to: SEGW[1],
       reason: 'ike-down',
+      code: 'ike-down',
       result: 'success',
     });
+    await logged({
+      msg: `Initiating failover: ${SEGW[2]} -> ${SEGW[1]} (connection ${A}, reason ike-down, retry 1/2)`,
+      code: 'ike-down',
+    });
+    await logged({ msg: `SEGW connection ${A} UP via ${SEGW[1]}`, code: 'ok' });
     expect(await conn(B)).toMatchObject({ state: 'UP', current: SEGW[3], retries: 0 });
     expect((await listSas()).find((s) => s.name === B)!.uniqueid).toBe(saB);
     expect((await history()).filter((e) => e.connection === B)).toHaveLength(historyOfB);
@@ -283,15 +308,30 @@ describeLab('SEGW failover through real strongSwan (lab, control plane)', () => 
       20_000,
     );
     const ready = await http(gw!.httpPort, 'GET', '/health/ready');
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(503); // no INSUPC server reachable in the lab: SEGW only in the details
     expect(ready.body.details.segw).toMatchObject({
-      status: 'down',
+      status: 'up',
+      allUp: false,
       connections: { [A]: 'FAILED', [B]: 'UP' },
     });
     const h = await history(3);
     const timedOut = expect.stringMatching(/^initiate: .*not established after 1000ms/);
-    expect(h[0]).toMatchObject({ connection: A, reason: timedOut, result: 'failed: max-retries' });
+    expect(h[0]).toMatchObject({
+      connection: A,
+      reason: timedOut,
+      code: 'max-retry-exceeded',
+      result: 'failed: max-retries',
+    });
     expect(h[1].result).toMatch(/^failed: initiate: .*not established after 1000ms/);
+    expect(h[1].code).toBe('connection-timeout');
+    await logged({
+      msg: new RegExp(
+        `^SEGW connection ${A} FAILED after 2 retries; last failure connection-timeout \\(initiate: .*\\(code max-retry-exceeded\\)$`,
+      ),
+      code: 'max-retry-exceeded',
+    });
+    // every SEGW warning and error of the whole run carried its code (field and text)
+    expect(linesWithoutCode(segwLogLines(logFile))).toEqual([]);
     await pollFor('only B has an SA', onlySas(`${B} ${SEGW[3]}`), 5_000);
   });
 });

@@ -255,13 +255,23 @@ describe('SIPSVC authentication (UT_01, e2e)', () => {
     const state = gw.app.get<SipsvcStateSource>(SIPSVC_STATE);
     const mine = state.describeConnections().connections.find((x) => x.clientPort === c.localPort);
     expect(mine).toMatchObject({
+      connectionId: `conn_127.0.0.1_${c.localPort}`,
       clientIp: '127.0.0.1',
       authenticated: true,
       totalRequests: 2,
-      connectionTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      lastActivityTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      lastHeartbeatTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+    // epoch ms as in the original (UT_06_004), 0 = no heartbeat yet
+    const now = Date.now();
+    for (const t of [mine!.connectionTime, mine!.lastActivityTime, mine!.lastHeartbeatTime]) {
+      expect(t).toBeGreaterThan(now - 60_000);
+      expect(t).toBeLessThanOrEqual(now);
+    }
+    const fresh = await connect();
+    const pending = () =>
+      state.describeConnections().connections.find((x) => x.clientPort === fresh.localPort);
+    await waitFor(() => pending() !== undefined, 2000, 'the new connection accepted');
+    expect(pending()).toMatchObject({ authenticated: false, lastHeartbeatTime: 0 });
+    fresh.destroy();
     expect(state.isListening()).toBe(true);
     expect(state.port()).toBe(gw.sipsvcPort);
     expect(stats.auth.attempts - before.attempts).toBe(2);

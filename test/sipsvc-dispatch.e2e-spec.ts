@@ -101,7 +101,7 @@ describe('SIPSVC dispatch to business handlers (e2e)', () => {
     await c.close();
   });
 
-  it("refuses with 18 'Server overloaded' at once when the receive queue is full", async () => {
+  it("UT_03_002: SipsvcRecvQueue full → 18 'Server overloaded' answered at once, one ERROR line a burst", async () => {
     const stats = app.get(SipsvcCounters);
     const before = stats.queueRejections;
     const errors = jest.spyOn(Logger.prototype, 'error');

@@ -1,7 +1,9 @@
 # The container engine for scripts/container-test.sh (sourced): podman & co from Debian,
 # configured for these VMs, and the base images, built when missing (downloads cached in
 # CACHE_DIR). Uses LOG, CACHE_DIR, WORK, NODE_VERSION, NPM_VERSION, NODE_SHA256,
-# DEBIAN_IMAGE, NODE_IMAGE and the helpers of lib.sh.
+# DEBIAN_IMAGE, NODE_IMAGE and the helpers of lib.sh. CONTAINERS_CONF: the engine config it
+# writes (default /etc/containers/containers.conf; a spec points it at a temporary file).
+CONTAINERS_CONF=${CONTAINERS_CONF:-/etc/containers/containers.conf}
 
 podman_setup() {
   [ "$(id -u)" = 0 ] || skip "needs root (rootful podman, apt-get)"
@@ -21,14 +23,14 @@ podman_setup() {
 
   # crun refuses these VMs' hybrid cgroup layout -> runc; the VM cannot raise rlimits past its
   # hard limits -> default_ulimits at those limits.
-  if ! grep -qs 'insupclient container-test' /etc/containers/containers.conf; then
+  if ! grep -qs 'insupclient container-test' "$CONTAINERS_CONF"; then
     NOFILE=$(ulimit -Hn)
     NPROC=$(ulimit -Hu)
     PIDMAX=$(cat /proc/sys/kernel/pid_max)
     [ "$NOFILE" = unlimited ] && NOFILE=1048576
     { [ "$NPROC" = unlimited ] || [ "$NPROC" -gt "$PIDMAX" ]; } && NPROC=$PIDMAX
-    mkdir -p /etc/containers
-    cat >/etc/containers/containers.conf <<EOF
+    mkdir -p "$(dirname "$CONTAINERS_CONF")"
+    cat >"$CONTAINERS_CONF" <<EOF
 # written by insupclient container-test (scripts/container-test.sh)
 [containers]
 default_ulimits = ["nofile=${NOFILE}:${NOFILE}", "nproc=${NPROC}:${NPROC}"]

@@ -7,6 +7,10 @@ export interface SoakOptions {
   bDuration: number;
   connections: number;
   sample: number;
+  /** phase B makes INSUPC-1 a gray server (silent on queries) instead of pushing INSUPC-2 to MB. */
+  gray: boolean;
+  /** message.session-timeout (ms); the shipped default when absent. */
+  sessionTimeout?: number;
 }
 
 export function options(argv: string[]): SoakOptions {
@@ -23,6 +27,8 @@ export function options(argv: string[]): SoakOptions {
     bDuration: num('b-duration', duration, 0),
     connections: Math.floor(num('connections', 4)),
     sample: num('sample', 10),
+    gray: argv.includes('--gray'),
+    ...(argv.includes('--session-timeout') ? { sessionTimeout: num('session-timeout', 0) } : {}),
   };
 }
 
@@ -50,7 +56,7 @@ insupc:
   clients:
 ${clients}
 tps: { max-tps: ${Math.ceil(o.rate * 10)}, window-size: 1000 }
-message: { max-sessions: ${Math.max(10000, o.rate * 100)} }
+message: { max-sessions: ${Math.max(10000, o.rate * 100)}${o.sessionTimeout ? `, session-timeout: ${o.sessionTimeout}` : ''} }
 worker: { queue-capacity: ${Math.max(10000, o.rate * 100)} }
 sipsvc: { recv-queue: { capacity: ${Math.max(5000, o.rate * 100)} } }
 oam:

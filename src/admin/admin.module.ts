@@ -6,6 +6,7 @@ import { SipsvcModule } from '../sipsvc/sipsvc.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { AdminTokenMiddleware } from './admin-token.middleware';
 import { GatewayStateService } from './gateway-state.service';
+import { InsupcServersController } from './insupc-servers.controller';
 import { StatController } from './stat.controller';
 import { StateController } from './state.controller';
 import { StatusController } from './status.controller';
@@ -13,7 +14,7 @@ import { StatusController } from './status.controller';
 /** The operator's HTTP API (operations spec section 3), guarded by `security.admin-token`. */
 @Module({
   imports: [OamModule, StatisticsModule, SipsvcModule, InsupcModule, ExecuteModule],
-  controllers: [StatusController, StateController, StatController],
+  controllers: [StatusController, StateController, StatController, InsupcServersController],
   providers: [GatewayStateService],
 })
 export class AdminModule implements NestModule {

@@ -1,6 +1,8 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
 import { StatisticsService, StatisticsSnapshot } from '../statistics/statistics.service';
 import { ActionResult } from './admin.dto';
@@ -9,11 +11,16 @@ import { ActionResult } from './admin.dto';
 @ApiBearerAuth()
 @Controller('stat')
 export class StatController {
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
     private readonly stats: StatisticsService,
     private readonly reporter: StatisticsReporter,
-  ) {}
+  ) {
+    this.config = { application };
+  }
 
   /** The same snapshot that is written to `stat-file` and POSTed to the statistics server. */
   @Get()

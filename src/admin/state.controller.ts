@@ -1,14 +1,23 @@
-import { Controller, Get, HttpCode, Post, Query, UsePipes, ValidationPipe } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Query,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OamService } from '../oam/oam.service';
-import { ChangeStateQuery, StateChangeResult } from './admin.dto';
+import { ChangeStateQuery, StateChangeResult, StateQuery } from './admin.dto';
 import { fileProblemToHttp } from './admin-errors';
 import { GatewayStateService } from './gateway-state.service';
 import { VALIDATION } from './validation';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@Controller('state')
+@Controller()
 @UsePipes(new ValidationPipe(VALIDATION))
 export class StateController {
   constructor(
@@ -16,14 +25,19 @@ export class StateController {
     private readonly gateway: GatewayStateService,
   ) {}
 
-  /** Service state, sessions, SIPSVC connections and INSUPC servers. */
-  @Get()
+  /**
+   * Service state, sessions, SIPSVC connections and INSUPC servers (the connection list built
+   * at most 1/s). `/status` and `/api/state` are the original's informal routes to the same
+   * answer (operations spec §3).
+   */
+  @Get(['state', 'status', 'api/state'])
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOkResponse({ description: 'operations spec section 3, GET /state' })
-  state() {
-    return this.gateway.state();
+  state(@Query() query: StateQuery): string {
+    return this.gateway.stateJson(query.limit);
   }
 
-  @Post()
+  @Post('state')
   @HttpCode(200)
   @ApiOkResponse({ type: StateChangeResult })
   async change(@Query() query: ChangeStateQuery): Promise<StateChangeResult> {

@@ -15,7 +15,8 @@ export interface ScheduledTask {
  *   SchedulerRegistry (visible to anyone who injects the registry). Names are unique; scheduling
  *   the same name again replaces the previous job (how a hot-reloaded period takes effect).
  * - `after` / `repeat` are anonymous per-connection timers: cheap, not registered.
- * All timers are unref'd: they never keep the process alive on their own.
+ * All timers are unref'd: they never keep the process alive on their own. A task that throws
+ * is logged (`scheduled task '<name|repeat|after>' failed: ...`); an interval goes on.
  */
 export interface Scheduler {
   /** monotonic milliseconds */
@@ -62,7 +63,7 @@ export class NestScheduler implements Scheduler, OnApplicationShutdown {
   }
 
   repeat(periodMs: number, task: () => void): ScheduledTask {
-    const id = setInterval(task, clampDelay(periodMs));
+    const id = setInterval(() => this.run('repeat', task), clampDelay(periodMs));
     id.unref();
     this.anonymous.add(id);
     return {
@@ -76,7 +77,7 @@ export class NestScheduler implements Scheduler, OnApplicationShutdown {
   after(delayMs: number, task: () => void): ScheduledTask {
     const id = setTimeout(() => {
       this.anonymous.delete(id);
-      task();
+      this.run('after', task);
     }, clampDelay(delayMs));
     id.unref();
     this.anonymous.add(id);
@@ -88,12 +89,12 @@ export class NestScheduler implements Scheduler, OnApplicationShutdown {
     };
   }
 
-  /** A throwing job must not kill the process nor stop its interval. */
+  /** A throwing task (a job, a repeat or an after) must not kill the process nor stop its interval. */
   private run(name: string, task: () => void): void {
     try {
       task();
     } catch (err) {
-      this.log.error(`scheduled job '${name}' failed: ${String(err)}`);
+      this.log.error(`scheduled task '${name}' failed: ${String(err)}`);
     }
   }
 

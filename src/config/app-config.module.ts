@@ -1,12 +1,15 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { CONFIG_FILE_PATH } from './config-file-path';
+import { bindConfigNamespaces } from './config-namespaces';
 import { AppConfig } from './config.schema';
 
 /**
- * Makes the validated {@link AppConfig} injectable by its class (typed access everywhere).
- * The one entry point: loading and validation happen before Nest starts (config.loader.ts),
- * so `config check` and the start-up share them; see docs/decisions.md for why
- * @nestjs/config is not used.
+ * The one way config reaches providers: @nestjs/config's ConfigModule, its `load` the
+ * namespaces of config-namespaces.ts bound to the config that config.loader.ts loaded and
+ * validated before Nest started (so `config check` and the start-up share every rule).
+ * ConfigModule reads no `.env` file and no process.env: the loader already applied the
+ * INSUPCLIENT_* overrides, and a second path would disagree with `config check`.
  */
 @Global()
 @Module({})
@@ -15,11 +18,17 @@ export class AppConfigModule {
   static forRoot(config: AppConfig, configPath?: string): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [
-        { provide: AppConfig, useValue: config },
-        ...(configPath ? [{ provide: CONFIG_FILE_PATH, useValue: configPath }] : []),
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: bindConfigNamespaces(config),
+        }),
       ],
-      exports: [AppConfig, ...(configPath ? [CONFIG_FILE_PATH] : [])],
+      providers: configPath ? [{ provide: CONFIG_FILE_PATH, useValue: configPath }] : [],
+      exports: configPath ? [CONFIG_FILE_PATH] : [],
     };
   }
 }

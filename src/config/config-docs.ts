@@ -1,14 +1,17 @@
 /**
- * Renders the shipped `config/insupclient.yaml` and the reference `docs/configuration.md`
- * from the config classes (`@Key` and the class-validator decorators), so neither can
- * drift from what the loader accepts. `npm run config:docs` writes them;
- * `config-docs.spec.ts` fails when a checked-in copy differs.
+ * Renders the shipped `config/insupclient.yaml` and the key reference in
+ * `docs/configuration.md` (the part between its BEGIN/END GENERATED markers; the prose
+ * around it is written by hand) from the config classes (`@Key` and the class-validator
+ * decorators), so neither can drift from what the loader accepts. `npm run config:docs`
+ * writes them; `config-docs.spec.ts` fails when a checked-in copy differs.
  */
 import * as yaml from 'js-yaml';
-import { camelToKebab, configTree, KeyNode, validatorsOf } from './config-model';
+import { camelToKebab, configTree, hotKeys, KeyNode, validatorsOf } from './config-model';
 
 const GENERATED =
   'Generated from src/config (the @Key decorators) by `npm run config:docs`: do not edit.';
+const BEGIN = `<!-- BEGIN GENERATED: ${GENERATED.replace(': do not edit.', '')}; edit the config classes, not this part -->`;
+const END = '<!-- END GENERATED -->';
 
 const isList = (k: KeyNode) => Boolean(k.options.items);
 const isSection = (k: KeyNode) => Boolean(k.options.section);
@@ -51,24 +54,45 @@ function referenceRows(nodes: KeyNode[], hotList = false): string[] {
   });
 }
 
-export function renderConfigReference(): string {
+/** The generated part of docs/configuration.md: the hot keys, then every key by section. */
+function referenceBody(): string[] {
   const out = [
-    '# Configuration reference',
+    BEGIN,
     '',
-    `<!-- ${GENERATED} -->`,
+    '## Hot-reloadable keys',
+    '',
+    'The reload action (`POST /insupclient/v1/config/actions/reload`) applies these at once',
+    '(their users read them at each use); every other key needs a restart, and the reload',
+    'answer lists the changed ones under `restartRequired` (and logs them):',
+    '',
+    ...hotKeys().map((k) => `- \`${k.yaml}\``),
+    '',
+    '## Key reference',
     '',
     'Every key of `config/insupclient.yaml` with its type, default, whether the reload action',
-    '(`POST /insupclient/v1/config/actions/reload`) applies it without a restart ("hot"), and',
-    'what it does. `[]` stands for every element of a list. Keys in milliseconds also take a',
-    'duration string (`500ms`, `30s`, `2m`, `1h`). Loading, environment overrides and the',
-    'original service\'s key names: README, "Configuration".',
+    'applies it without a restart ("hot"), and what it does. `[]` stands for every element of a',
+    'list.',
   ];
   for (const section of configTree()) {
-    out.push('', `## \`${section.yaml}\`: ${section.options.doc}`, '');
+    out.push('', `### \`${section.yaml}\`: ${section.options.doc}`, '');
     out.push('| key | type | default | hot | description |', '|---|---|---|---|---|');
     out.push(...referenceRows(section.children));
   }
-  return `${out.join('\n')}\n`;
+  out.push('', END);
+  return out;
+}
+
+/**
+ * `current` (the checked-in docs/configuration.md) with its generated part rendered anew;
+ * the hand-written text before and after the markers is kept as it is.
+ */
+export function renderConfigReference(current: string): string {
+  const begin = current.indexOf('<!-- BEGIN GENERATED');
+  const end = current.indexOf(END);
+  if (begin < 0 || end < begin) {
+    throw new Error(`docs/configuration.md: no BEGIN/END GENERATED markers (${END})`);
+  }
+  return `${current.slice(0, begin)}${referenceBody().join('\n')}${current.slice(end + END.length)}`;
 }
 
 /** A scalar or empty collection in YAML flow style; strings in double quotes when quoted. */

@@ -6,7 +6,7 @@
  * JSON: `INSUPCLIENT_INSUPC_CLIENTS='[{"name":"INSUPC-1","host":"10.0.0.5","port":19000}]'`.
  */
 import * as yaml from 'js-yaml';
-import { ConfigError, yamlPath } from './config-errors';
+import { ConfigError, yamlPath, yamlReason } from './config-errors';
 import { camelToKebab, verbatimPaths } from './config-model';
 import { AppConfig } from './config.schema';
 
@@ -76,7 +76,7 @@ function parseEnvValue(key: EnvOverrideKey, text: string): unknown {
     // The reason and position only: js-yaml's message quotes the text, which may hold a secret.
     const { reason, mark } = e as yaml.YAMLException;
     const at = mark ? ` at column ${mark.column + 1}` : '';
-    throw new ConfigError([`${where}: not valid YAML/JSON (${reason ?? 'syntax error'}${at})`]);
+    throw new ConfigError([`${where}: not valid YAML/JSON (${yamlReason(reason)}${at})`]);
   }
 }
 

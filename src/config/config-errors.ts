@@ -10,6 +10,27 @@ export class ConfigError extends Error {
 
 const REDACTED = '<redacted>';
 
+/**
+ * js-yaml's reason without what it quotes from the text (a tag, a handle): some reasons end
+ * in a fragment of the file, and the file may hold a secret.
+ */
+export function yamlReason(reason: string | undefined): string {
+  return (reason ?? 'syntax error').replace(/\s*(!<|!|"|: |\().*$/s, '') || 'syntax error';
+}
+
+/**
+ * A YAML syntax error as `<source>: not valid YAML at line L, column C: <reason>`: never
+ * js-yaml's message, whose code frame quotes the lines around the error (operations spec §8.3).
+ */
+export function yamlSyntaxProblem(e: unknown, source: string): string {
+  const { reason, mark } = (e ?? {}) as {
+    reason?: string;
+    mark?: { line: number; column: number };
+  };
+  const at = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : '';
+  return `${source}: not valid YAML${at}: ${yamlReason(reason)}`;
+}
+
 /** `insupc.clients.0.readTimeout` → `insupc.clients[0].read-timeout`. */
 export function yamlPath(camelPath: string): string {
   return camelPath

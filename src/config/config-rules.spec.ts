@@ -12,6 +12,7 @@ describe('duration strings for millisecond keys', () => {
     ['1.5s', 1500],
     ['5m', 300000],
     ['1h', 3600000],
+    ['7d', 604800000],
     ['30000', 30000],
     [250, 250],
   ])('%p is %p ms', (text, ms) => expect(toMillis(text)).toBe(ms));
@@ -86,6 +87,32 @@ describe('cross-field rules', () => {
       expect.stringMatching(
         /^segw\.policy\.backoff-base \(60000\) is above segw\.policy\.backoff-max \(30000\)/,
       ),
+    ]);
+  });
+});
+
+describe('TLS rules (operations spec §8.1)', () => {
+  it('a TLS listener needs its files; a required client certificate needs a CA', () => {
+    expect(
+      problemsOf(() =>
+        parseConfig(
+          client('') +
+            'tcp: { server: { tls: { enabled: true, cert-file: "", require-client-cert: true } } }\n',
+        ),
+      ),
+    ).toEqual([
+      'tcp.server.tls.cert-file and tcp.server.tls.key-file must be set when tcp.server.tls.enabled',
+      'tcp.server.tls.require-client-cert needs tcp.server.tls.ca-file (the CA to check against)',
+    ]);
+  });
+
+  it('cert-cn without verified client certificates is a warning', () => {
+    const { warnings } = parseConfigWithWarnings(
+      client('') +
+        'security: { allowed-clients: [{ ip: "*", mac: "*", auth-key: K, cert-cn: client-a }] }\n',
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^security\.allowed-clients\[0\]\.cert-cn needs verified client/),
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * by `config check` and on a reload. Each finding names the keys involved the way the
  * operator writes them; an error stops start-up, a warning is logged at start-up.
  */
-import { segwConfigProblems } from '../segw/swanctl-connection';
+import { connectionProblems } from '../../libs/vici/src/swanctl-connection';
 import { AppConfig } from './config.schema';
 
 export interface RuleFinding {
@@ -73,11 +73,52 @@ const limitsInOrder: ConfigRule = ({ tcp: { server }, segw: { policy } }) => [
     : []),
 ];
 
+/** What {@link segwConfigProblems} needs of the SEGW section (camelCase, validated). */
+export interface SegwValidationInput {
+  segw: { enabled: boolean; connections: Record<string, unknown> };
+}
+
 /**
- * The definitions under `segw.connections` (remote_addrs, local, remote, children, list keys;
- * operations spec §5.1), by the SEGW feature's own pure functions.
+ * Start-up rules of section 5.1: with `segw.enabled`, at least one connection and every one
+ * usable (remote_addrs, local, remote, children, list keys: swanctl.conf's semantics in
+ * libs/vici). References from `insupc.clients[].segw-connection` are {@link segwConnectionKnown}.
  */
+export function segwConfigProblems(c: SegwValidationInput): string[] {
+  if (!c.segw.enabled) return [];
+  const names = Object.keys(c.segw.connections ?? {});
+  if (names.length === 0)
+    return ['segw.connections: segw.enabled is true but no connection is defined'];
+  return names.flatMap((name) =>
+    connectionProblems(`segw.connections.${name}`, c.segw.connections[name]),
+  );
+}
+
 const segwConnectionsUsable: ConfigRule = (c) => segwConfigProblems(c).map(error);
+
+/** TLS on a listener needs its files named; a required client certificate needs a CA. */
+const tlsUsable: ConfigRule = ({ tcp, server, security }) => {
+  const found: RuleFinding[] = [];
+  for (const [key, tls] of [
+    ['tcp.server.tls', tcp.server.tls],
+    ['server.tls', server.tls],
+  ] as const) {
+    if (!tls.enabled) continue;
+    if (!tls.certFile || !tls.keyFile)
+      found.push(error(`${key}.cert-file and ${key}.key-file must be set when ${key}.enabled`));
+    if (tls.requireClientCert && !tls.caFile)
+      found.push(
+        error(`${key}.require-client-cert needs ${key}.ca-file (the CA to check against)`),
+      );
+  }
+  const pinned = security.allowedClients.findIndex((c) => c.certCn !== undefined);
+  if (pinned >= 0 && !(tcp.server.tls.enabled && tcp.server.tls.caFile))
+    found.push(
+      warn(
+        `security.allowed-clients[${pinned}].cert-cn needs verified client certificates (tcp.server.tls.enabled with a ca-file): that entry never authenticates`,
+      ),
+    );
+  return found;
+};
 
 /** Every rule, in order. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
@@ -85,6 +126,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   segwConnectionsUsable,
   segwConnectionKnown,
   limitsInOrder,
+  tlsUsable,
 ];
 
 export function checkConfigRules(config: AppConfig): { errors: string[]; warnings: string[] } {

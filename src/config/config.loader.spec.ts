@@ -37,7 +37,7 @@ describe('config loader', () => {
     expect(c.oam.config.path).toBe('config/oam-conf.json');
   });
 
-  it('stops on an empty insupc.clients list', () => {
+  it('UT_04_011: stops on an empty insupc.clients list (no INSUPC target, no start-up)', () => {
     const problems = problemsOf(() => parseConfig('insupc:\n  clients: []\n'));
     expect(problems.join('\n')).toContain('insupc.clients must list at least one INSUPC server');
   });

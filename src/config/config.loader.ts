@@ -12,10 +12,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import * as yaml from 'js-yaml';
 import { applyEnvOverrides, camelizeKeys, envSources, isPlainObject } from './config-env';
-import { ConfigError, flattenErrors } from './config-errors';
+import { ConfigError, flattenErrors, yamlSyntaxProblem } from './config-errors';
 import { checkConfigRules } from './config-rules';
 import { AppConfig } from './config.schema';
 import { applyLegacyAliases } from './legacy-aliases';
+import { resolveSecretFiles } from './secret-files';
 
 export { ConfigError } from './config-errors';
 export { camelToKebab } from './config-model';
@@ -57,7 +58,7 @@ export function validateConfigWithWarnings(
   camelized: Plain,
   sources: ReadonlyMap<string, string> = new Map(),
 ): LoadedConfig {
-  const config = plainToInstance(AppConfig, camelized);
+  const config = plainToInstance(AppConfig, resolveSecretFiles(camelized));
   const invalid = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   if (invalid.length) throw new ConfigError(flattenErrors(invalid, sources));
   const { errors, warnings } = checkConfigRules(config);
@@ -78,7 +79,7 @@ export function parseYamlMap(yamlText: string, source = 'config'): Plain {
   try {
     raw = yaml.load(yamlText) ?? {};
   } catch (e) {
-    throw new ConfigError([`${source}: not valid YAML (${(e as Error).message})`]);
+    throw new ConfigError([yamlSyntaxProblem(e, source)]);
   }
   if (!isPlainObject(raw)) throw new ConfigError([`${source}: the top level must be a map`]);
   return raw;

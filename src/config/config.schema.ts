@@ -21,6 +21,7 @@ export * from './schema/application.schema';
 export * from './schema/insupc.schema';
 export * from './schema/segw.schema';
 export * from './schema/sipsvc.schema';
+export * from './schema/tls.schema';
 
 export class AppConfig {
   @Key({ doc: 'service identity, statistics, shutdown', section: () => ApplicationConfig })

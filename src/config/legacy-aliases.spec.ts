@@ -34,14 +34,15 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
     ]);
   });
 
-  it("UT_02_007's client block: connection-timeout renamed, retry-count ignored with a WARN", () => {
+  it("UT_02_007's client block: connection-timeout and retry-count ignored with a WARN each", () => {
     const { config, warnings } = loadConfig(fixture('ut-02-007-insupc-recv-queue.yml'), {});
     expect(config.insupc.recvQueue).toEqual({ capacity: 10000, threadCount: 4 });
-    expect(config.insupc.clients[0]).toMatchObject({ connectTimeout: 30000, readTimeout: 10000 });
+    // the original connects within 3 s since v2.6, whatever connection-timeout says (30000 here)
+    expect(config.insupc.clients[0]).toMatchObject({ connectTimeout: 3000, readTimeout: 10000 });
     expect(config.insupc.clients[0]).not.toHaveProperty('retryCount');
     expect(warnings).toEqual(
       expect.arrayContaining([
-        "config key insupc.clients[].connection-timeout is the original's name for insupc.clients[].connect-timeout: use insupc.clients[].connect-timeout",
+        'config key insupc.clients[].connection-timeout is ignored: the original stopped using it in v2.6 (a 30 s value made reconnects take 31 s) and connects within 3 s; connect-timeout keeps its default (3000)',
         'config key insupc.clients[].retry-count is ignored: reconnects never stop (every retry-interval)',
       ]),
     );
@@ -79,7 +80,7 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
       expect(migrated.code).toBe(0);
       expect(migrated.err).toMatch(/^WARN config key /);
       expect(migrated.out).not.toMatch(
-        /tcp-port|session:|client:|targets|heart-beat|retry-count|\bip:|connection-timeout|max-session-count|queue-size/,
+        /tcp-port|session:|client:|targets|heart-beat|retry-count|\bip:|connection-timeout|max-session-count|queue-size|client-queue-size/,
       );
       const path = join(mkdtempSync(join(tmpdir(), 'insupclient-migrate-')), 'migrated.yaml');
       writeFileSync(path, migrated.out);
@@ -107,13 +108,19 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
       'tcp.server.max-connections wins',
     ],
     [
-      'max-session-count: 1\nmessage:\n  max-sessions: 2\n',
-      (c: AppConfig) => c.message.maxSessions,
+      'max-session-count: 1\ntcp:\n  server:\n    max-connections: 2\n',
+      (c: AppConfig) => c.tcp.server.maxConnections,
       2,
-      'message.max-sessions wins',
+      'tcp.server.max-connections wins',
     ],
     [
       'queue-size: 1\nworker:\n  queue-capacity: 2\n',
+      (c: AppConfig) => c.worker.queueCapacity,
+      2,
+      'worker.queue-capacity wins',
+    ],
+    [
+      'client-queue-size: 1\nworker:\n  queue-capacity: 2\n',
       (c: AppConfig) => c.worker.queueCapacity,
       2,
       'worker.queue-capacity wins',
@@ -124,12 +131,36 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
     expect(warnings).toEqual([expect.stringContaining(warning)]);
   });
 
-  it('max-session-count and queue-size alone move to message.max-sessions and worker.queue-capacity', () => {
-    const { config } = parseConfigWithWarnings(
+  it('max-session-count caps authenticated connections (UT_03_001), not in-flight executes', () => {
+    const { config, warnings } = parseConfigWithWarnings(
       `${minimalClients}max-session-count: 100\nqueue-size: 1000\n`,
     );
-    expect(config.message.maxSessions).toBe(100);
+    expect(config.tcp.server.maxConnections).toBe(100);
+    expect(config.message.maxSessions).toBe(new AppConfig().message.maxSessions);
     expect(config.worker.queueCapacity).toBe(1000);
+    expect(warnings).toContain(
+      "config key max-session-count is the original's name for tcp.server.max-connections: use tcp.server.max-connections",
+    );
+  });
+
+  it('client-queue-size is accepted as worker.queue-capacity, like queue-size', () => {
+    const { config, warnings } = parseConfigWithWarnings(
+      `${minimalClients}client-queue-size: 1000\n`,
+    );
+    expect(config.worker.queueCapacity).toBe(1000);
+    expect(warnings).toEqual([
+      "config key client-queue-size is the original's name for worker.queue-capacity: use worker.queue-capacity",
+    ]);
+  });
+
+  it('insupc.clients[].connection-timeout never sets the connect bound, even alone', () => {
+    const { config, warnings } = parseConfigWithWarnings(
+      'insupc:\n  clients:\n    - { name: A, host: h, port: 1, connection-timeout: 30000 }\n',
+    );
+    expect(config.insupc.clients[0].connectTimeout).toBe(3000);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^config key insupc\.clients\[\]\.connection-timeout is ignored: /),
+    ]);
   });
 
   it('client.heart-beat.interval fills only the clients without their own heartbeat-interval', () => {

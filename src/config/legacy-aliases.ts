@@ -64,6 +64,13 @@ function renameClientField(clients: unknown[], from: string, to: string, warning
   }
 }
 
+/** Drops a field the original accepted but no longer used from every client; one warning. */
+function dropClientField(clients: unknown[], field: string, why: string, warnings: string[]) {
+  if (!clients.some((c) => isMap(c) && field in c)) return;
+  for (const c of clients) if (isMap(c)) delete c[field];
+  warnings.push(`config key insupc.clients[].${field} is ignored: ${why}`);
+}
+
 /** `client.targets[] {ip, port}` → `insupc.clients[] {name: ip:port, host, port}`. */
 function moveTargets(root: Plain, client: Plain, warnings: string[]): void {
   const targets = client.targets;
@@ -118,8 +125,10 @@ export function applyLegacyAliases(input: Plain): AliasOutcome {
   const warnings: string[] = [];
   moveKey(root, ['server', 'tcp-port'], ['tcp', 'server', 'port'], warnings);
   moveKey(root, ['session', 'max-connections'], ['tcp', 'server', 'max-connections'], warnings);
-  moveKey(root, ['max-session-count'], ['message', 'max-sessions'], warnings);
+  // UT_03_001: the original caps sessions at `auth` with it, i.e. authenticated connections
+  moveKey(root, ['max-session-count'], ['tcp', 'server', 'max-connections'], warnings);
   moveKey(root, ['queue-size'], ['worker', 'queue-capacity'], warnings);
+  moveKey(root, ['client-queue-size'], ['worker', 'queue-capacity'], warnings);
   const client = root.client;
   if (isMap(client)) {
     if ('targets' in client) moveTargets(root, client, warnings);
@@ -129,13 +138,18 @@ export function applyLegacyAliases(input: Plain): AliasOutcome {
   const clients = mapAt(root, ['insupc'], false)?.clients;
   if (Array.isArray(clients)) {
     renameClientField(clients, 'ip', 'host', warnings);
-    renameClientField(clients, 'connection-timeout', 'connect-timeout', warnings);
-    if (clients.some((c) => isMap(c) && 'retry-count' in c)) {
-      for (const c of clients) if (isMap(c)) delete c['retry-count'];
-      warnings.push(
-        'config key insupc.clients[].retry-count is ignored: reconnects never stop (every retry-interval)',
-      );
-    }
+    dropClientField(
+      clients,
+      'connection-timeout',
+      'the original stopped using it in v2.6 (a 30 s value made reconnects take 31 s) and connects within 3 s; connect-timeout keeps its default (3000)',
+      warnings,
+    );
+    dropClientField(
+      clients,
+      'retry-count',
+      'reconnects never stop (every retry-interval)',
+      warnings,
+    );
   }
   return { tree: root, warnings };
 }

@@ -11,6 +11,7 @@ import {
 import { Test } from '@nestjs/testing';
 import type { Request } from 'express';
 import { AdminTokenMiddleware } from '../admin/admin-token.middleware';
+import { securityConfig } from '../config/config-namespaces';
 import { AppConfig } from '../config/config.schema';
 import { consoleRefusal } from './console-access';
 import { ConsolePage } from './console-page';
@@ -27,9 +28,12 @@ class StateStub {
   }
 }
 
-/** the app's AppConfigModule is global too */
+/** the app's config namespaces are global too (AppConfigModule) */
 @Global()
-@Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+@Module({
+  providers: [{ provide: securityConfig.KEY, useValue: config.security }],
+  exports: [securityConfig.KEY],
+})
 class TestConfig {}
 
 /** The console behind the real admin guard with `security.admin-token` set, as in AdminModule. */
@@ -127,12 +131,12 @@ describe('ConsolePage', () => {
 });
 
 describe('consoleRefusal', () => {
-  const req = (authorization?: string) =>
+  const req = (authorization?: string, remoteAddress = '127.0.0.1') =>
     ({
       path: '/console',
       method: 'GET',
       headers: authorization ? { authorization } : {},
-      socket: { remoteAddress: '127.0.0.1' },
+      socket: { remoteAddress },
     }) as unknown as Request;
 
   it("is the admin guard's own answer: nothing with the token, its status and challenge without", () => {
@@ -143,5 +147,10 @@ describe('consoleRefusal', () => {
     });
     const open = { security: { adminToken: '' } } as AppConfig;
     expect(consoleRefusal(open, req())).toBeNull();
+  });
+
+  it('without a token configured, refuses a non-loopback peer with 403 (no token would help)', () => {
+    const open = { security: { adminToken: '' } } as AppConfig;
+    expect(consoleRefusal(open, req(undefined, '10.0.0.7'))).toEqual({ status: 403, headers: {} });
   });
 });

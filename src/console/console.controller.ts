@@ -1,6 +1,8 @@
-import { Controller, Get, Redirect, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Redirect, Req, Res } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { ApiExcludeEndpoint, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { securityConfig } from '../config/config-namespaces';
 import { AppConfig } from '../config/config.schema';
 import { consoleRefusal } from './console-access';
 import { CONSOLE_PATH, ConsolePage } from './console-page';
@@ -9,10 +11,15 @@ import { CONSOLE_PATH, ConsolePage } from './console-page';
 @ApiTags('console')
 @Controller()
 export class ConsoleController {
+  /** ConfigModule's live section: a reload assigns the token inside it. */
+  private readonly config: Pick<AppConfig, 'security'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
     private readonly page: ConsolePage,
-  ) {}
+  ) {
+    this.config = { security };
+  }
 
   @Get()
   @ApiExcludeEndpoint()

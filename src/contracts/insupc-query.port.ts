@@ -57,9 +57,34 @@ export interface InsupcRouteNote {
 }
 
 export interface InsupcQueryPort {
+  /**
+   * `exceptServer`: a retry (operations spec section 7) goes to any routable server but this
+   * one, and fails NO_BACKEND when there is none.
+   */
   query(
     apiName: string,
     inputParams: readonly string[],
     routed?: InsupcRouteNote,
+    exceptServer?: string,
   ): Promise<InsupcAnswer>;
+
+  /**
+   * Whether a query could be sent now without exceeding `worker.concurrency` queries in
+   * flight to the server it would go to (the budget is per server), or nothing is routable
+   * (the query then fails at once). A port without it has one budget for everything: the
+   * caller counts its own queries in flight against worker.concurrency.
+   */
+  hasQuerySlot?(): boolean;
+
+  /**
+   * whether a server other than `server` is routable and under its worker.concurrency now
+   * (a retry has somewhere to go).
+   */
+  routableExcept?(server: string): boolean;
+
+  /**
+   * The execute of a query sent to `server` timed out (answered 6) with its query still in
+   * flight: a failure for that server's outlier detection.
+   */
+  queryTimedOut?(server: string): void;
 }

@@ -9,6 +9,16 @@
  */
 import { SipsvcResultCode } from './sipsvc-result';
 
+/**
+ * The source text of `reqNo`/`seq` when they are numbers JSON.parse could not keep exactly
+ * (beyond 2^53, or written in another form than JavaScript prints): echoed as sent.
+ */
+export const RAW_NUMBERS = Symbol('RAW_NUMBERS');
+export interface RawNumbers {
+  reqNo?: string;
+  seq?: string;
+}
+
 /** A parsed SIPSVC request. Fields are untrusted: validate before use. */
 export interface SipsvcRequest {
   cmd: string;
@@ -16,6 +26,7 @@ export interface SipsvcRequest {
   seq?: unknown;
   token?: unknown;
   [key: string]: unknown;
+  [RAW_NUMBERS]?: RawNumbers;
 }
 
 /** What a handler returns; `cmd`/`reqNo`/`seq` are added by the transport. */

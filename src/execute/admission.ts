@@ -1,6 +1,6 @@
 import { SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
-import { AppConfig } from '../config/config.schema';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { ExecuteCall, parseExecute } from './execute-request';
 import { ExecuteOutcomes } from './execute-outcomes';
@@ -18,7 +18,7 @@ export class Admission {
   private readonly tps = new TpsLimiter();
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: Pick<AppConfig, 'tps' | 'message'>,
     private readonly serviceState: ServiceStateService,
     private readonly outcomes: ExecuteOutcomes,
   ) {}

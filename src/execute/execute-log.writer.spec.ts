@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfig } from '../config/config.schema';
+import { AppConfig, LoggingConfig } from '../config/config.schema';
 import { ExecuteLogWriter } from './execute-log.writer';
 
-function configWith(executeFile: string): AppConfig {
+function configWith(executeFile: string): LoggingConfig {
   const c = new AppConfig();
   c.logging.executeFile = executeFile;
-  return c;
+  return c.logging;
 }
 
 describe('ExecuteLogWriter', () => {

@@ -9,7 +9,9 @@ import {
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { loggingConfig } from '../config/config-namespaces';
+import type { AppConfig, LoggingConfig } from '../config/config.schema';
 import { LogFiles } from '../logging/log-files';
 
 /** SUCCESS, TIMEOUT, DROPPED, or ERROR(<SIPSVC result>) (operations spec §4). */
@@ -20,8 +22,6 @@ export interface ExecuteLogSink {
   write(line: string): void;
   close(): Promise<void>;
 }
-
-export const EXECUTE_LOG_SINK = Symbol('EXECUTE_LOG_SINK');
 
 /** Past this many buffered bytes (disk stalled) lines are dropped rather than piling up in memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -95,12 +95,24 @@ export class FileExecuteLogSink implements ExecuteLogSink {
 @Injectable()
 export class ExecuteLogWriter implements OnModuleInit, OnApplicationShutdown {
   private sink: ExecuteLogSink | null = null;
+  private injectedSink: ExecuteLogSink | null = null;
+
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'logging'>;
 
   constructor(
-    private readonly config: AppConfig,
-    @Optional() @Inject(EXECUTE_LOG_SINK) private readonly injectedSink?: ExecuteLogSink,
+    @Inject(loggingConfig.KEY) logging: ConfigType<typeof loggingConfig>,
     @Optional() private readonly logFiles?: LogFiles,
-  ) {}
+  ) {
+    this.config = { logging };
+  }
+
+  /** A writer onto `sink` instead of `logging.execute-file` (the seam for specs). */
+  static onSink(logging: LoggingConfig, sink: ExecuteLogSink): ExecuteLogWriter {
+    const writer = new ExecuteLogWriter(logging);
+    writer.injectedSink = sink;
+    return writer;
+  }
 
   get enabled(): boolean {
     return this.sink !== null;

@@ -3,6 +3,7 @@ import { SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
 import { ExecuteCounters } from './execute.counters';
 import { ExecuteLatencyObserver } from './execute-latency';
 import { ExecuteLogWriter, ExecuteOutcome } from './execute-log.writer';
+import { isCleanText } from '../common/client-text';
 import { reqNoText } from './execute-request';
 import { RequestSession } from './request-session';
 
@@ -67,11 +68,14 @@ export class ExecuteOutcomes {
     this.latency.observeExecute(elapsedMs / 1000, reply.result);
   }
 
-  /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
-  droppedAnswer(s: RequestSession, elapsedMs: number): void {
+  /**
+   * an INSUPC answer that nobody will receive (late, client gone, receive queue full);
+   * `logged` false: the session's own finish writes its DROPPED line.
+   */
+  droppedAnswer(s: RequestSession, elapsedMs: number, logged = true): void {
     this.counters.droppedResponses++;
     this.dropped++;
-    this.executeLog.record('DROPPED', s.reqNo, s.apiName, s.server, elapsedMs);
+    if (logged) this.executeLog.record('DROPPED', s.reqNo, s.apiName, s.server, elapsedMs);
   }
 
   /** refused before any session existed */
@@ -82,8 +86,8 @@ export class ExecuteOutcomes {
       const api = typeof body?.apiName === 'string' ? body.apiName : req.service;
       this.executeLog.record(
         errorOutcome(result),
-        reqNoText(req.reqNo),
-        typeof api === 'string' ? api : '-',
+        reqNoText(req),
+        typeof api === 'string' && isCleanText(api) ? api : '-',
         '-',
         0,
       );

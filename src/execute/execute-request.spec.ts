@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { RAW_NUMBERS, SipsvcRequest } from '../contracts/sipsvc-message';
 import { decimalText, parseExecute, reqNoText } from './execute-request';
 
 describe('parseExecute', () => {
@@ -112,8 +113,17 @@ describe('parseExecute', () => {
   });
 
   it('reqNoText tolerates any type', () => {
-    expect(reqNoText('R1')).toBe('R1');
-    expect(reqNoText(5)).toBe('5');
-    expect(reqNoText({})).toBe('-');
+    const req = (reqNo: unknown, raw?: string): SipsvcRequest => ({
+      cmd: 'execute',
+      reqNo,
+      ...(raw === undefined ? {} : { [RAW_NUMBERS]: { reqNo: raw } }),
+    });
+    expect(reqNoText(req('R1'))).toBe('R1');
+    expect(reqNoText(req(5))).toBe('5');
+    expect(reqNoText(req({}))).toBe('-');
+    // a number beyond 2^53 is logged as the client wrote it
+    expect(reqNoText(req(Number('12345678901234567890'), '12345678901234567890'))).toBe(
+      '12345678901234567890',
+    );
   });
 });

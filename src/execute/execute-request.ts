@@ -2,7 +2,8 @@
  * Validation of an `execute` request's body (sipsvc-json-protocol.md §2). The transport has
  * already parsed the JSON and checked the token; everything here is still untrusted.
  */
-import { SipsvcRequest } from '../contracts/sipsvc-message';
+import { isCleanText, UNCLEAN } from '../common/client-text';
+import { RAW_NUMBERS, SipsvcRequest } from '../contracts/sipsvc-message';
 
 export interface ExecuteCall {
   apiName: string;
@@ -49,20 +50,6 @@ export function parseExecute(req: SipsvcRequest): ParsedExecute {
   return { apiName, inputParams };
 }
 
-const UNCLEAN = 'has a control character or invalid UTF-8';
-/**
- * C0 controls (NUL included), DEL and C1 controls; U+FFFD, which is what invalid UTF-8 bytes
- * in the frame decode to (a client never needs to send it); lone surrogates (from `\ud800`
- * escapes), which have no UTF-8 form at all. None of them may reach INSUPC's SQL layer.
- */
-const UNCLEAN_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function isCleanText(text: string): boolean {
-  return !UNCLEAN_CHARS.test(text);
-}
-
 /**
  * A JSON number as the plain decimal text sent to INSUPC, or null when that text could differ
  * from what the client wrote: integers beyond 2^53 (an MSISDN sent as a number has already
@@ -76,9 +63,10 @@ export function decimalText(n: number): string | null {
   return text.includes('e') ? null : text;
 }
 
-/** reqNo as it goes into logs (the transport echoes the original value itself). */
-export function reqNoText(reqNo: unknown): string {
+/** reqNo as it goes into logs: as the client wrote it (the transport echoes it so too). */
+export function reqNoText(req: SipsvcRequest): string {
+  const reqNo = req.reqNo;
   if (typeof reqNo === 'string') return reqNo;
-  if (typeof reqNo === 'number') return String(reqNo);
+  if (typeof reqNo === 'number') return req[RAW_NUMBERS]?.reqNo ?? String(reqNo);
   return '-';
 }

@@ -25,13 +25,26 @@ class FakeInsupc implements InsupcQueryPort {
   }[] = [];
   /** the server it reports as routed to (none: as when nothing is routable). */
   routeTo: string | null = null;
+  /** the `exceptServer` of each query, in order. */
+  readonly excepts: (string | undefined)[] = [];
+  /** what routableExcept answers (another server for a retry). */
+  otherServer = true;
+  readonly timedOut: string[] = [];
   query(
     apiName: string,
     params: readonly string[],
     routed?: InsupcRouteNote,
+    exceptServer?: string,
   ): Promise<InsupcAnswer> {
     if (routed && this.routeTo !== null) routed.server = this.routeTo;
+    this.excepts.push(exceptServer);
     return new Promise((resolve, reject) => this.calls.push({ apiName, params, resolve, reject }));
+  }
+  routableExcept(): boolean {
+    return this.otherServer;
+  }
+  queryTimedOut(server: string): void {
+    this.timedOut.push(server);
   }
 }
 
@@ -84,7 +97,7 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const state = new ServiceStateService();
   const insupc = new FakeInsupc();
   const sink = new MemorySink();
-  const log = new ExecuteLogWriter(config, sink);
+  const log = ExecuteLogWriter.onSink(config.logging, sink);
   await log.onModuleInit();
   const scheduler = new FakeScheduler();
   scheduler.advance(1000);
@@ -100,7 +113,18 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
   const latencies: number[] = [];
   const latency = new ExecuteLatency();
   latency.subscribe({ observeExecute: (_s: number, result: number) => latencies.push(result) });
-  const svc = new ExecuteService(config, stats, state, insupc, log, scheduler, latency);
+  const svc = new ExecuteService(
+    config.insupc,
+    config.worker,
+    config.tps,
+    config.message,
+    stats,
+    state,
+    insupc,
+    log,
+    scheduler,
+    latency,
+  );
   return { config, stats, state, insupc, sink, clock, svc, scheduler, latencies };
 }
 
@@ -203,7 +227,7 @@ describe('ExecuteService', () => {
     expect(svc.handle(exec('6'), conn())).toBeInstanceOf(Promise);
   });
 
-  it('worker queue: concurrency slots, bounded wait line, full → 18 WorkerQueue saturated', async () => {
+  it('UT_03_002: WorkerQueue full → the client is answered 18 WorkerQueue saturated (slots, bounded wait line)', async () => {
     const { svc, insupc, stats } = await setup((c) => {
       c.worker.concurrency = 1;
       c.worker.queueCapacity = 1;
@@ -225,6 +249,78 @@ describe('ExecuteService', () => {
     insupc.calls[1].resolve({ server: 'S', result: 2 });
     await expect(b).resolves.toMatchObject({ result: 8, resultDesc: 'No data' });
     expect(svc.messageMappingSize()).toBe(0);
+  });
+
+  describe('issue 20: retry of listed read-only APIs (operations spec section 7)', () => {
+    const lost = (server: string) =>
+      new InsupcQueryError('CONNECTION_LOST', `${server}: connection lost`, server);
+    const listed = (c: AppConfig) => {
+      c.insupc.retry.apiNames = ['readApi'];
+      c.message.sessionTimeout = 1000;
+    };
+
+    it('a listed API lost with its connection goes once more, to another server: one answer', async () => {
+      const { svc, insupc, stats } = await setup(listed);
+      insupc.routeTo = 'A';
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      insupc.calls[0].reject(lost('A'));
+      await settle();
+      expect(insupc.calls).toHaveLength(2);
+      expect(insupc.excepts).toEqual([undefined, 'A']);
+      expect(svc.retries()).toBe(1);
+      expect(svc.describeSessions().inFlightQueries).toBe(1); // the retry kept the slot
+      insupc.calls[1].reject(lost('B')); // lost again: no second retry
+      await expect(pending).resolves.toMatchObject({ result: 9 });
+      expect(insupc.calls).toHaveLength(2);
+      expect(stats.execute).toEqual({ attempts: 1, success: 0, failure: 1 });
+      await settle();
+      expect(svc.describeSessions().inFlightQueries).toBe(0);
+    });
+
+    it('the retry answers the client', async () => {
+      const { svc, insupc } = await setup(listed);
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      insupc.calls[0].reject(lost('A'));
+      await settle();
+      insupc.calls[1].resolve({ server: 'B', result: 0x01, sqlOutput: '{"ok":1}' });
+      await expect(pending).resolves.toMatchObject({ result: 0, data: { ok: 1 } });
+    });
+
+    it('never: an unlisted API, another error, no other server, or no time left', async () => {
+      const { svc, insupc, clock } = await setup(listed);
+      const unlisted = svc.handle(exec('R1', 'writeApi'), conn());
+      insupc.calls[0].reject(lost('A'));
+      await expect(unlisted).resolves.toMatchObject({ result: 9 });
+      const timeout = svc.handle(exec('R2', 'readApi'), conn());
+      insupc.calls[1].reject(new InsupcQueryError('TIMEOUT', 'backstop', 'A'));
+      await expect(timeout).resolves.toMatchObject({ result: 6 });
+      insupc.otherServer = false;
+      const nowhere = svc.handle(exec('R3', 'readApi'), conn());
+      insupc.calls[2].reject(lost('A'));
+      await expect(nowhere).resolves.toMatchObject({ result: 9 });
+      insupc.otherServer = true;
+      const late = svc.handle(exec('R4', 'readApi'), conn());
+      clock.t += 1000;
+      insupc.calls[3].reject(lost('A')); // the sweep has not run yet: the session is open
+      await expect(late).resolves.toMatchObject({ result: 9 });
+      expect(insupc.calls).toHaveLength(4);
+      expect(svc.retries()).toBe(0);
+    });
+  });
+
+  it('issue 20: a session timing out with its query in flight reports a timeout of that server', async () => {
+    const { svc, insupc, clock } = await setup((c) => {
+      c.worker.concurrency = 1;
+      c.message.sessionTimeout = 1000;
+    });
+    insupc.routeTo = 'A';
+    const a = svc.handle(exec('a'), conn());
+    const b = svc.handle(exec('b'), conn()); // waits for the slot: never sent
+    clock.t += 1000;
+    svc.expireTimedOut();
+    await expect(a).resolves.toMatchObject({ result: 6 });
+    await expect(b).resolves.toMatchObject({ result: 6 });
+    expect(insupc.timedOut).toEqual(['A']);
   });
 
   it('issue 14: a timed-out query keeps its worker slot until INSUPC lets go of it', async () => {
@@ -318,6 +414,45 @@ describe('ExecuteService', () => {
     expect(config.message.sessionTimeout).toBe(5000);
   });
 
+  it('a storm of session timeouts (a hung server): the first lines verbatim, then one count line a second', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { svc, clock, config, sink } = await setup((c) => {
+        c.message.sessionTimeout = 100;
+        c.message.maxSessions = 10_000;
+        c.tps.maxTps = 100_000;
+      });
+      const timeouts = () =>
+        warn.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith('Session timeout'));
+      // ~950 a second for 3 s: one execute per ms, swept as the timeout passes
+      const answers: Promise<unknown>[] = [];
+      for (let i = 0; i < 2850; i++) {
+        answers.push(Promise.resolve(svc.handle(exec(`T${i}`), conn())));
+        clock.t += 1.05;
+        if (i % 10 === 0) svc.expireTimedOut();
+      }
+      clock.t += config.message.sessionTimeout;
+      svc.expireTimedOut();
+      await Promise.all(answers);
+      clock.t += 1000; // the last window's count line
+      const lines = timeouts();
+      expect(lines.slice(0, 10)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `Session timeout - request ID: T${i}`),
+      );
+      const counts = lines.slice(10);
+      expect(counts.length).toBeLessThanOrEqual(5);
+      for (const l of counts) {
+        expect(l).toMatch(/^Session timeout - \d+ more request\(s\) timed out in the last \d+ ms$/);
+      }
+      const counted = counts.reduce((n, l) => n + Number(/- (\d+) more/.exec(l)![1]), 0);
+      expect(10 + counted).toBe(2850);
+      // the execute log still names every one
+      expect(sink.lines.filter((l) => l.includes(' TIMEOUT | '))).toHaveLength(2850);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('times out only the expired sessions, oldest first', async () => {
     const { svc, clock } = await setup((c) => (c.message.sessionTimeout = 100));
     const early = svc.handle(exec('early'), conn());
@@ -384,28 +519,45 @@ describe('ExecuteService', () => {
     expect(stats.droppedResponses).toBe(1);
   });
 
-  it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, client answered by timeout', async () => {
-    const { svc, insupc, stats, clock, sink } = await setup((c) => {
-      c.insupc.recvQueue.capacity = 1;
-      c.message.sessionTimeout = 1000;
-    });
-    const a = svc.handle(exec('A'), conn());
-    const b = svc.handle(exec('B'), conn());
-    insupc.calls[0].resolve({ server: 'S', result: 1 });
-    insupc.calls[1].resolve({ server: 'S', result: 1 });
-    await Promise.resolve(); // both answers arrive before the queue drains
-    await Promise.resolve();
-    await expect(a).resolves.toMatchObject({ result: 0 });
-    expect(stats.droppedResponses).toBe(1);
-    expect(sink.lines.some((l) => l.includes('DROPPED | reqId: B'))).toBe(true);
-    expect(svc.messageMappingSize()).toBe(1);
-    clock.t += 1000;
-    svc.expireTimedOut();
-    await expect(b).resolves.toMatchObject({ result: 6 });
-    expect(svc.messageMappingSize()).toBe(0);
+  it('UT_03_003: receive queue full → mapping cleaned up, DROPPED, the client answered 18 at once', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { svc, insupc, stats, clock, sink } = await setup((c) => {
+        c.insupc.recvQueue.capacity = 1;
+      });
+      const a = svc.handle(exec('A'), conn());
+      const b = svc.handle(exec('B'), conn());
+      clock.t += 7;
+      insupc.calls[0].resolve({ server: 'S', result: 1 });
+      insupc.calls[1].resolve({ server: 'S', result: 1 });
+      await Promise.resolve(); // both answers arrive before the queue drains
+      await Promise.resolve();
+      // B is answered before the queue drains: no session is left for a late 6
+      expect(svc.messageMappingSize()).toBe(1);
+      await expect(b).resolves.toEqual({
+        result: 18,
+        resultCode: 18,
+        resultDesc: 'Server overloaded',
+      });
+      await expect(a).resolves.toMatchObject({ result: 0 });
+      expect(svc.messageMappingSize()).toBe(0);
+      expect(stats.droppedResponses).toBe(1);
+      expect(stats.execute).toEqual({ attempts: 2, success: 1, failure: 1 });
+      const bLines = sink.lines.filter((l) => l.includes('reqId: B '));
+      expect(bLines).toHaveLength(1);
+      expect(bLines[0]).toMatch(
+        / DROPPED \| reqId: B \| apiName: mcidGetProfile \| server: S \| elapsed: 7ms\n$/,
+      );
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: B, session age: 7ms, status: DROPPED',
+      ]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
-  it('UT_03_003 under overload: one `cleaning up mapping` ERROR a second, the rest counted', async () => {
+  it('UT_03_003 under overload: its ERROR lines once a second, the rest counted', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const { svc, insupc, stats, clock } = await setup((c) => {
@@ -421,19 +573,22 @@ describe('ExecuteService', () => {
       const lines = (): string[] =>
         errors.mock.calls
           .map((c) => String(c[0]))
-          .filter((l) => l.includes('cleaning up mapping to prevent garbage'));
+          .filter((l) => l.startsWith('INSUPC response dropped due to WorkerQueue Full'));
       await burst(50);
       expect(stats.droppedResponses).toBe(49);
       expect(lines()).toEqual([
-        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: R1, session age: 0ms, status: DROPPED',
       ]);
       await settle();
       clock.t += 1000;
       await burst(3);
       expect(lines()).toHaveLength(2);
       expect(lines()[1]).toBe(
-        'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage (+48 more since the previous line)',
+        'INSUPC response dropped due to WorkerQueue Full - requestId: R51, session age: 0ms, status: DROPPED (+48 more since the previous line)',
       );
+      expect(
+        errors.mock.calls.filter((c) => String(c[0]).includes('cleaning up mapping')),
+      ).toHaveLength(2);
       svc.onApplicationShutdown();
     } finally {
       errors.mockRestore();

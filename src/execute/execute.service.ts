@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BurstLog } from '../common/burst-log';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { INSUPC_QUERY, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 import { SessionStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { insupcConfig, workerConfig, tpsConfig, messageConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { Admission, isRefusal } from './admission';
 import { ExecuteCounters } from './execute.counters';
@@ -26,6 +29,8 @@ const MIN_SWEEP_INTERVAL_MS = 10;
 const MAX_SWEEP_INTERVAL_MS = 250;
 export const SESSION_SWEEP_JOB = 'execute-session-timeout-sweep';
 export const LOAD_MONITOR_JOB = 'execute-load-monitor';
+/** `Session timeout - request ID` lines written as they are each second before a count line. */
+export const SESSION_TIMEOUT_LINES_PER_SECOND = 10;
 
 const sweepPeriod = (sessionTimeout: number): number =>
   Math.max(MIN_SWEEP_INTERVAL_MS, Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(sessionTimeout / 10)));
@@ -35,8 +40,10 @@ const sweepPeriod = (sessionTimeout: number): number =>
  * queue → INSUPC query → receive queue → exactly one reply. Every way a session ends goes
  * through `finish`, which resolves the handler's promise once and removes the session.
  *
- * INSUPC connection lost mid-flight is answered 9 at once, never retried: the port does not
- * say whether the request reached the server, and a DB query is not known to be idempotent.
+ * INSUPC connection lost mid-flight is answered 9 at once, unless the API is listed in
+ * `insupc.retry.api-names` (read-only, so safe to run twice): then it is sent once more to
+ * another server (QueryPath). Unlisted APIs are never retried: the port does not say whether
+ * the request reached the server, and a DB query is not known to be idempotent.
  */
 @Injectable()
 export class ExecuteService
@@ -55,9 +62,17 @@ export class ExecuteService
   private sweepJob: ScheduledTask | null = null;
   private loadJob: ScheduledTask | null = null;
   private sweepEvery = 0;
+  /** a hung server times out every execute sent to it: hundreds of lines a second otherwise. */
+  private readonly timeoutLines: BurstLog;
+
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'insupc' | 'worker' | 'tps' | 'message'>;
 
   constructor(
-    private readonly config: AppConfig,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
+    @Inject(tpsConfig.KEY) tps: ConfigType<typeof tpsConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
     counters: ExecuteCounters,
     serviceState: ServiceStateService,
     @Inject(INSUPC_QUERY) private readonly insupc: InsupcQueryPort,
@@ -65,18 +80,30 @@ export class ExecuteService
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     latency: ExecuteLatency,
   ) {
+    this.config = { insupc: insupcSection, worker, tps, message };
     this.outcomes = new ExecuteOutcomes(counters, executeLog, latency);
-    this.admission = new Admission(config, serviceState, this.outcomes);
-    this.queries = new QueryPath(config, insupc, this, () => this.scheduler.now());
+    this.admission = new Admission(this.config, serviceState, this.outcomes);
+    this.timeoutLines = new BurstLog(
+      scheduler,
+      (n, ms) =>
+        this.log.warn(`Session timeout - ${n} more request(s) timed out in the last ${ms} ms`),
+      SESSION_TIMEOUT_LINES_PER_SECOND,
+    );
+    this.queries = new QueryPath(this.config, insupc, this, () => this.scheduler.now());
+    // worker.concurrency per INSUPC server when the transport routes (it knows each server's
+    // queries in flight); a port without servers to tell apart has one budget
+    const hasQuerySlot = insupc.hasQuerySlot?.bind(insupc);
     this.workers = new WorkerQueue<RequestSession>(
       {
         capacity: () => this.config.worker.queueCapacity,
-        concurrency: () => this.config.worker.concurrency,
+        canStart: hasQuerySlot
+          ? () => hasQuerySlot()
+          : (running) => running < this.config.worker.concurrency,
       },
       this.queries.start,
       this.queries.admit,
     );
-    this.load = new LoadSampler(config, {
+    this.load = new LoadSampler(this.config, {
       workerQueueSize: () => this.workers.size(),
       sessionCount: () => this.sessions.size,
     });
@@ -100,10 +127,9 @@ export class ExecuteService
     const call = this.admission.admit(req, now, this.sessions.size);
     if (isRefusal(call)) return call;
     const s = new RequestSession(
-      this.sessions.nextId(),
       ctx,
       req.cmd,
-      reqNoText(req.reqNo),
+      reqNoText(req),
       req.seq,
       call.apiName,
       call.inputParams,
@@ -134,6 +160,7 @@ export class ExecuteService
       workerQueueSize: this.workers.size(),
       workerQueueCapacity: this.config.worker.queueCapacity,
       inFlightQueries: this.workers.inFlight(),
+      retries: this.queries.retries,
       insupcRecvQueueSize: this.queries.recvQueue.size,
       loadLevel: this.load.level,
       load: this.load.sample,
@@ -145,12 +172,20 @@ export class ExecuteService
     };
   }
 
+  retries(): number {
+    return this.queries.retries;
+  }
+
   messageMappingSize(): number {
     return this.sessions.size;
   }
 
   workerQueueSize(): number {
     return this.workers.size();
+  }
+
+  busyWorkers(): number {
+    return this.workers.inFlight();
   }
 
   insupcRecvQueueSize(): number {
@@ -174,6 +209,7 @@ export class ExecuteService
     this.admission.refusing = true;
     this.sweepJob?.cancel();
     this.loadJob?.cancel();
+    this.timeoutLines.stop();
     this.queries.recvQueue.stop(true);
     // Nobody is left waiting on a promise that will never settle.
     const r = failure(SipsvcResult.INTERNAL_ERROR, ResultText.SHUTTING_DOWN);
@@ -206,6 +242,8 @@ export class ExecuteService
 
   private readonly sweep = (): void => {
     this.expireTimedOut();
+    // a server back from an ejection (or reconnected) frees slots without an answer
+    this.workers.kick();
     if (sweepPeriod(this.config.message.sessionTimeout) !== this.sweepEvery) {
       this.scheduleSweep(); // replaces the named job
     }
@@ -214,11 +252,16 @@ export class ExecuteService
   /** Times out every session older than `message.session-timeout` (oldest first). */
   expireTimedOut(): void {
     const now = this.scheduler.now();
-    const r = failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT);
     for (const s of this.sessions.startedBy(now - this.config.message.sessionTimeout)) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      this.finish(s, r, 'TIMEOUT');
+      this.timeOut(s);
     }
+  }
+
+  timeOut(s: RequestSession): void {
+    if (this.timeoutLines.take()) this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
+    // its query is still at the server: a query timeout for outlier detection
+    if (s.holdsSlot) this.insupc.queryTimedOut?.(s.server);
+    this.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
   }
 
   /** Ends a session exactly once: counts, logs, replies, and wakes drain waiters. */
@@ -249,5 +292,10 @@ export class ExecuteService
 
   dropAnswer(s: RequestSession): void {
     this.outcomes.droppedAnswer(s, this.scheduler.now() - s.startedAt);
+  }
+
+  refuseAnswer(s: RequestSession): void {
+    this.outcomes.droppedAnswer(s, this.scheduler.now() - s.startedAt, false);
+    this.finish(s, failure(SipsvcResult.INTERNAL_ERROR, ResultText.RECV_QUEUE_FULL), 'DROPPED');
   }
 }

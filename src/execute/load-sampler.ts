@@ -1,4 +1,4 @@
-import { AppConfig } from '../config/config.schema';
+import type { AppConfig } from '../config/config.schema';
 import { LoadLevel, LoadSample, percent } from './load-level';
 import { LoadMonitor } from './load-monitor';
 
@@ -17,7 +17,7 @@ export class LoadSampler {
   private offered = 0;
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: Pick<AppConfig, 'tps' | 'worker' | 'message'>,
     private readonly gauges: LoadGauges,
   ) {}
 

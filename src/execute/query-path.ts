@@ -4,8 +4,8 @@ import { errorText } from '../common/error-text';
 import { LogThrottle } from '../common/log-throttle';
 import { InsupcAnswer, InsupcQueryError, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcReply } from '../contracts/sipsvc-message';
-import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
-import { AppConfig } from '../config/config.schema';
+import { SipsvcResult } from '../contracts/sipsvc-result';
+import type { AppConfig } from '../config/config.schema';
 import { ExecuteOutcome } from './execute-log.writer';
 import { errorOutcome } from './execute-outcomes';
 import { RequestSession, SessionPhase } from './request-session';
@@ -14,10 +14,17 @@ import { reply as failure, replyFromAnswer, replyFromQueryError } from './result
 /** How the query path ends sessions (the pipeline does it, exactly once). */
 export interface SessionEnds {
   finish(s: RequestSession, reply: SipsvcReply, outcome: ExecuteOutcome | null): void;
-  /** an INSUPC answer that nobody will receive (late, client gone, receive queue full). */
+  /** an INSUPC answer that nobody will receive (late, client gone). */
   dropAnswer(s: RequestSession): void;
+  /**
+   * an INSUPC answer the full receive queue cannot take: counted as dropped, and the client
+   * answered 18 at once (one DROPPED execute-log line).
+   */
+  refuseAnswer(s: RequestSession): void;
   /** the session's worker slot is free again (idempotent). */
   releaseSlot(s: RequestSession): void;
+  /** ends the session with 6 Session timeout and its WARN line (storms summarised). */
+  timeOut(s: RequestSession): void;
 }
 
 /**
@@ -29,13 +36,18 @@ export class QueryPath {
   readonly recvQueue: BoundedDrainQueue<RequestSession>;
   /** one `cleaning up mapping` ERROR a second at most (one per answer under overload). */
   private readonly answerDropLogs = new LogThrottle();
+  /** executes sent once more to another server (insupclient_execute_retries_total). */
+  retries = 0;
+  /** insupc.retry.api-names (restart-only config: read once). */
+  private readonly retryable: ReadonlySet<string>;
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly config: Pick<AppConfig, 'insupc' | 'message'>,
     private readonly insupc: InsupcQueryPort,
     private readonly ends: SessionEnds,
     private readonly now: () => number,
   ) {
+    this.retryable = new Set(config.insupc.retry.apiNames);
     const rq = config.insupc.recvQueue;
     // a delivery that throws leaves its session open: the timeout sweep still answers it
     this.recvQueue = new BoundedDrainQueue<RequestSession>(
@@ -57,8 +69,7 @@ export class QueryPath {
       return false;
     }
     if (this.now() - s.startedAt >= this.config.message.sessionTimeout) {
-      this.log.warn(`Session timeout - request ID: ${s.reqNo}`);
-      this.ends.finish(s, failure(SipsvcResult.TIMEOUT, ResultText.TIMEOUT), 'TIMEOUT');
+      this.ends.timeOut(s);
       return false;
     }
     return true;
@@ -68,10 +79,15 @@ export class QueryPath {
   readonly start = (s: RequestSession): void => {
     s.phase = SessionPhase.IN_FLIGHT;
     s.holdsSlot = true;
+    this.send(s, undefined);
+  };
+
+  /** `except`: the server a retry must not go to. The session keeps its slot meanwhile. */
+  private send(s: RequestSession, except: string | undefined): void {
     let pending: Promise<InsupcAnswer>;
     try {
       // the transport notes the routed server in s.server (named by a TIMEOUT line)
-      pending = this.insupc.query(s.apiName, s.inputParams, s);
+      pending = this.insupc.query(s.apiName, s.inputParams, s, except);
     } catch (err) {
       pending = Promise.reject(err);
     }
@@ -79,7 +95,7 @@ export class QueryPath {
       (answer) => this.onAnswer(s, answer),
       (err: unknown) => this.onQueryError(s, err),
     );
-  };
+  }
 
   private onAnswer(s: RequestSession, answer: InsupcAnswer): void {
     this.ends.releaseSlot(s);
@@ -90,17 +106,20 @@ export class QueryPath {
     }
     s.answer = answer;
     if (!this.recvQueue.offer(s)) {
-      // Seed UT_03_003: the answer cannot be processed; forget it, and let the session-timeout
-      // sweep answer the client (the session stays only as a timeout entry).
-      const suffix = this.answerDropLogs.take(this.now());
+      // Seed UT_03_003: the answer cannot be processed; the mapping is cleaned up with the
+      // seed's two ERROR lines, and the client is told at once rather than left to time out.
+      s.answer = undefined;
+      const now = this.now();
+      const suffix = this.answerDropLogs.take(now);
       if (suffix !== null) {
         this.log.error(
-          `Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage${suffix}`,
+          'Failed to forward response to WorkerQueue - cleaning up mapping to prevent garbage',
+        );
+        this.log.error(
+          `INSUPC response dropped due to WorkerQueue Full - requestId: ${s.reqNo}, session age: ${now - s.startedAt}ms, status: DROPPED${suffix}`,
         );
       }
-      s.answer = undefined;
-      s.phase = SessionPhase.ANSWER_DROPPED;
-      this.ends.dropAnswer(s);
+      this.ends.refuseAnswer(s);
     }
   }
 
@@ -122,13 +141,36 @@ export class QueryPath {
   };
 
   private onQueryError(s: RequestSession, err: unknown): void {
-    this.ends.releaseSlot(s);
     if (err instanceof InsupcQueryError && err.server) s.server = err.server;
+    if (this.mayRetry(s, err)) {
+      s.retried = true;
+      this.retries++;
+      this.send(s, s.server);
+      return;
+    }
+    this.ends.releaseSlot(s);
     if (s.done) return;
     if (!(err instanceof InsupcQueryError)) {
       this.log.error(`INSUPC query failed unexpectedly - requestId: ${s.reqNo}: ${errorText(err)}`);
     }
     const r = replyFromQueryError(err);
     this.ends.finish(s, r, r.result === SipsvcResult.TIMEOUT ? 'TIMEOUT' : errorOutcome(r.result));
+  }
+
+  /**
+   * Operations spec section 7: a listed (read-only) API whose query was lost with its
+   * connection, or never sent because its connection was no longer ready (both
+   * CONNECTION_LOST), goes once more to another routable server while the session has time.
+   */
+  private mayRetry(s: RequestSession, err: unknown): boolean {
+    return (
+      !s.done &&
+      !s.retried &&
+      err instanceof InsupcQueryError &&
+      err.code === 'CONNECTION_LOST' &&
+      this.retryable.has(s.apiName) &&
+      this.now() - s.startedAt < this.config.message.sessionTimeout &&
+      (this.insupc.routableExcept?.(s.server) ?? false)
+    );
   }
 }

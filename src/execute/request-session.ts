@@ -8,11 +8,6 @@ export const SessionPhase = {
   QUEUED: 0,
   /** DB_QUERY handed to the INSUPC transport. */
   IN_FLIGHT: 1,
-  /**
-   * INSUPC answered but the receive queue was full: the answer is gone and the mapping to it
-   * cleaned up; the client is answered by the session-timeout sweep (seed UT_03_003).
-   */
-  ANSWER_DROPPED: 2,
 } as const;
 export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
 
@@ -36,6 +31,8 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   done = false;
   /** holds one of the worker queue's concurrency slots (from start of query to its end). */
   holdsSlot = false;
+  /** sent once more to another server already (insupc.retry): never a second time. */
+  retried = false;
   /** the INSUPC server, noted by the transport when it routes the query ('-' until then). */
   server = '-';
   /** the INSUPC answer while it waits in the receive queue. */
@@ -54,7 +51,6 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   connectionNext: RequestSession | null = null;
 
   constructor(
-    readonly requestId: number,
     readonly connection: SipsvcConnectionContext,
     readonly cmd: string,
     /** reqNo as text, for logs (the transport echoes the original value). */

@@ -2,26 +2,36 @@ import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
 import { RequestSession } from './request-session';
 import { SessionTable } from './session-table';
 
-const ctx = (connectionId: number): SipsvcConnectionContext => ({
-  connectionId,
-  clientIp: '127.0.0.1',
-  clientPort: 1,
-  authenticated: true,
-  closed: false,
-  onClose: () => undefined,
-});
+/** A connection context that can close, as SipsvcConnection's does (listeners told once). */
+class FakeConnection implements SipsvcConnectionContext {
+  readonly clientIp = '127.0.0.1';
+  readonly clientPort = 1;
+  readonly authenticated = true;
+  closed = false;
+  private readonly listeners: (() => void)[] = [];
 
-function session(table: SessionTable, connectionId: number, startedAt: number): RequestSession {
-  const s = new RequestSession(
-    table.nextId(),
-    ctx(connectionId),
-    'execute',
-    'R',
-    '',
-    'api',
-    [],
-    startedAt,
-  );
+  constructor(readonly connectionId: number) {}
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.listeners.push(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const l of this.listeners.splice(0)) l();
+  }
+}
+
+const ctx = (connectionId: number) => new FakeConnection(connectionId);
+
+function session(
+  table: SessionTable,
+  connection: number | FakeConnection,
+  startedAt: number,
+): RequestSession {
+  const c = typeof connection === 'number' ? ctx(connection) : connection;
+  const s = new RequestSession(c, 'execute', 'R', '', 'api', [], startedAt);
   table.add(s);
   return s;
 }
@@ -85,5 +95,38 @@ describe('SessionTable', () => {
     }
     const c = session(t, 1, 2); // the same connection id again starts a fresh list
     expect(t.closeConnection(1)).toEqual([c]);
+  });
+
+  it('a session added after its connection closed joins no connection index (nothing would drop it)', () => {
+    const t = new SessionTable();
+    const conn = ctx(7);
+    conn.close();
+    // as ExecuteService does: the close listener first (run at once: closed), then the session
+    conn.onClose(() => t.closeConnection(conn.connectionId));
+    const s = session(t, conn, 0);
+    expect(t.connectionCount).toBe(0);
+    expect(t.all()).toEqual([s]); // still answered by the timeout sweep
+    expect(s.connectionList).toBeNull();
+    expect(t.remove(s)).toBe(true);
+    expect(t.size).toBe(0);
+  });
+
+  it('an open connection is indexed until it closes', () => {
+    const t = new SessionTable();
+    const conn = ctx(8);
+    conn.onClose(() => t.closeConnection(conn.connectionId));
+    const s = session(t, conn, 0);
+    expect(t.connectionCount).toBe(1);
+    conn.close();
+    expect(t.connectionCount).toBe(0);
+    expect(s.connectionList).toBeNull();
+  });
+
+  it('refuses a session out of start order (startedBy relies on it)', () => {
+    const t = new SessionTable();
+    session(t, 1, 10);
+    session(t, 1, 10); // the same time is in order
+    expect(() => session(t, 1, 9)).toThrow('sessions must be added in start order');
+    expect(t.size).toBe(2);
   });
 });

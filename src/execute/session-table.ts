@@ -13,6 +13,11 @@ import { RequestSession, SessionList } from './request-session';
  * load the young-generation survivors went from tens of KB to 0.7–1.4 MB per scavenge, and
  * the old generation grew by 3–5 MB/s (docs/benchmark.md, "Per-request Map churn"). A list
  * link is cleared when its session leaves, so nothing finished stays reachable.
+ *
+ * Assumed, and checked in `add`: sessions arrive in start order (`startedAt` never goes
+ * back), which is what lets `startedBy` stop at the first younger session. A session whose
+ * connection has closed already joins the start-order list only: its connection's index
+ * entry was dropped by `closeConnection` and must not come back (nothing would drop it again).
  */
 export class SessionTable {
   private head: RequestSession | null = null;
@@ -20,18 +25,23 @@ export class SessionTable {
   private count = 0;
   /** per connection id; an emptied list stays until its connection closes. */
   private readonly byConnection = new Map<number, SessionList>();
-  private lastId = 0;
 
   get size(): number {
     return this.count;
   }
 
-  nextId(): number {
-    return ++this.lastId;
+  /** connections with an index entry (open ones that had a session). */
+  get connectionCount(): number {
+    return this.byConnection.size;
   }
 
   add(s: RequestSession): void {
     if (s.inTable) return;
+    if (this.tail && s.startedAt < this.tail.startedAt) {
+      throw new Error(
+        `SessionTable: a session started at ${s.startedAt} after one started at ${this.tail.startedAt}: sessions must be added in start order`,
+      );
+    }
     s.inTable = true;
     s.tablePrev = this.tail;
     s.tableNext = null;
@@ -39,6 +49,7 @@ export class SessionTable {
     else this.head = s;
     this.tail = s;
     this.count++;
+    if (s.connection.closed) return;
 
     const id = s.connection.connectionId;
     let list = this.byConnection.get(id);

@@ -10,7 +10,7 @@ class Item implements WorkerQueueItem<Item> {
 
 function setup(capacity: number, concurrency: number) {
   const started: number[] = [];
-  const limits = { capacity: () => capacity, concurrency: () => concurrency };
+  const limits = { capacity: () => capacity, canStart: (running: number) => running < concurrency };
   const q = new WorkerQueue<Item>(limits, (i) => started.push(i.id));
   return { q, started, limits };
 }
@@ -31,7 +31,7 @@ describe('WorkerQueue', () => {
     const started: number[] = [];
     const stale = new Set([2, 3]);
     const q = new WorkerQueue<Item>(
-      { capacity: () => 10, concurrency: () => 1 },
+      { capacity: () => 10, canStart: (running: number) => running < 1 },
       (i) => started.push(i.id),
       (i) => !stale.has(i.id),
     );

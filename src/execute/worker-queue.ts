@@ -1,6 +1,7 @@
 /**
- * The worker queue, in Node terms: `concurrency` slots of INSUPC queries in flight at once,
- * and a bounded FIFO of sessions waiting for a slot. Node has one thread, so the "workers"
+ * The worker queue, in Node terms: slots of INSUPC queries in flight (`canStart` says whether
+ * one more may start: worker.concurrency per INSUPC server, operations spec section 7), and a
+ * bounded FIFO of sessions waiting for a slot. Node has one thread, so the "workers"
  * of the seed are slots, not threads; the bound keeps a burst from turning into an
  * unbounded backlog of queries. A full queue refuses at submit time (result 18
  * `WorkerQueue saturated - all worker queues are full`).
@@ -16,7 +17,8 @@ export interface WorkerQueueItem<T> {
 
 export interface WorkerQueueLimits {
   capacity(): number;
-  concurrency(): number;
+  /** whether one more item may start now, `running` items holding a slot. */
+  canStart(running: number): boolean;
 }
 
 export class WorkerQueue<T extends WorkerQueueItem<T>> {
@@ -38,7 +40,7 @@ export class WorkerQueue<T extends WorkerQueueItem<T>> {
 
   /** Runs the item now, queues it, or returns false when the queue is full. */
   submit(item: T): boolean {
-    if (this.running < this.limits.concurrency() && this.waiting === 0) {
+    if (this.waiting === 0 && this.limits.canStart(this.running)) {
       this.running++;
       this.start(item);
       return true;
@@ -52,6 +54,11 @@ export class WorkerQueue<T extends WorkerQueueItem<T>> {
   /** A slot's work finished: start the next waiting item, if any. */
   release(): void {
     if (this.running > 0) this.running--;
+    this.pump();
+  }
+
+  /** Starts waiting items if slots have freed without a release (e.g. a server came back). */
+  kick(): void {
     this.pump();
   }
 
@@ -90,7 +97,7 @@ export class WorkerQueue<T extends WorkerQueueItem<T>> {
   }
 
   private pump(): void {
-    while (this.head && this.running < this.limits.concurrency()) {
+    while (this.head && this.limits.canStart(this.running)) {
       const item = this.head;
       this.remove(item);
       if (!this.admit(item)) continue;

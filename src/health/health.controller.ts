@@ -27,7 +27,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 when SIPSVC is listening, an INSUPC server is routable and (if enabled) SEGW is up; else 503. */
+  /**
+   * 200 when SIPSVC is listening and an INSUPC server is routable; else 503. SEGW state (when
+   * enabled) is in the details only.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {

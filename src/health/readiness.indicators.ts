@@ -2,20 +2,22 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcStateView,
   SEGW_STATE,
   SegwStateSource,
   SIPSVC_STATE,
-  SipsvcStateSource,
+  SipsvcStateView,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { segwConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 
 /** Readiness: the SIPSVC listener is bound and accepting. Absent transport = not ready. */
 @Injectable()
 export class SipsvcListenerIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
   ) {}
 
   check(): HealthIndicatorResult {
@@ -27,32 +29,55 @@ export class SipsvcListenerIndicator {
   }
 }
 
-/** Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked). */
+/**
+ * Readiness: at least one INSUPC server is routable (READY connection, DB status not blocked,
+ * not ejected, not drained).
+ */
 @Injectable()
 export class InsupcRoutableIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
   ) {}
 
   check(): HealthIndicatorResult {
     const session = this.health.check('insupc');
     if (!this.insupc) return session.down({ message: 'no INSUPC transport in this gateway' });
     const routable = this.insupc.routableServerCount();
+    // ejected and drained servers are not routable; named in the details only (spec §3)
+    const ejected = (this.insupc.ejections?.() ?? []).filter((e) => e.ejected).map((e) => e.server);
+    const drained = this.insupc
+      .describeServers()
+      .filter((s) => s.drained)
+      .map((s) => s.name);
+    const detail = {
+      ...(ejected.length > 0 ? { ejectedServers: ejected } : {}),
+      ...(drained.length > 0 ? { drainedServers: drained } : {}),
+    };
     return routable > 0
-      ? session.up({ routableServers: routable })
-      : session.down({ routableServers: 0, message: 'no INSUPC server routable' });
+      ? session.up({ routableServers: routable, ...detail })
+      : session.down({ routableServers: 0, ...detail, message: 'no INSUPC server routable' });
   }
 }
 
-/** Readiness when `segw.enabled`: the SEGW tunnels, as their module judges them. */
+/**
+ * SEGW tunnels in the readiness details when `segw.enabled`, never gating it (operations spec
+ * §3, §5): a switch or an unreachable charon must not take the pod out of the Service while
+ * the INSUPC servers are routable, and when they are not, the INSUPC check says so. `status`
+ * is therefore always `up`; `allUp` is false while any tunnel is not UP or VICI is lost.
+ */
 @Injectable()
 export class SegwIndicator {
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'segw'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(segwConfig.KEY) segwSection: ConfigType<typeof segwConfig>,
     private readonly health: HealthIndicatorService,
     @Optional() @Inject(SEGW_STATE) private readonly segw?: SegwStateSource,
-  ) {}
+  ) {
+    this.config = { segw: segwSection };
+  }
 
   get enabled(): boolean {
     return this.config.segw.enabled;
@@ -61,8 +86,11 @@ export class SegwIndicator {
   check(): HealthIndicatorResult {
     const session = this.health.check('segw');
     if (!this.segw)
-      return session.down({ message: 'segw.enabled but no SEGW module in this gateway' });
+      return session.up({
+        allUp: false,
+        message: 'segw.enabled but no SEGW module in this gateway',
+      });
     const { ready, detail } = this.segw.readiness();
-    return ready ? session.up(detail) : session.down(detail);
+    return session.up({ allUp: ready, ...detail });
   }
 }

@@ -14,6 +14,8 @@ export interface ConnectionOwner {
   readonly counters: InsupcServerCounters;
   /** the server's last reported DB_STATUS ("" before the first). */
   readonly dbStatus: string;
+  /** queries written to this server and awaiting their answer (all its connections). */
+  inFlight: number;
   /** a connection of this server logged on (entered READY). */
   connectionReady(): void;
   /** a READY connection of this server left READY (closed or stopped). */

@@ -7,9 +7,16 @@ import {
   ResultCode,
 } from '../../libs/insupc-protocol/src';
 import { ConnectionState } from './connection-state';
+import { InsupcCounters } from './insupc.counters';
 import { InsupcQueryError } from '../contracts/insupc-query.port';
 import { STOP_GRACE_MS } from './reconnecting-socket';
 import { captureLogs, flush, query, SESSION, setup } from './testing/connection-harness';
+import { NOT_ROUTABLE } from './db-status';
+import { InsupcRouter } from './insupc-router';
+import type { InsupcServerPool } from './insupc-server-pool';
+
+const routable = (pool: InsupcServerPool): boolean =>
+  new InsupcRouter([pool]).tierOf(pool, 0) !== NOT_ROUTABLE;
 
 describe('InsupcConnection', () => {
   let logs: string[];
@@ -28,8 +35,22 @@ describe('InsupcConnection', () => {
     expect(req.asId).toBe(100);
     expect(conn.state).toBe(ConnectionState.READY);
     expect(pool.dbStatus).toBe('MA');
-    expect(pool.isRoutable()).toBe(true);
+    expect(routable(pool)).toBe(true);
     expect(logs.some((l) => l.startsWith('TCP_CONNECTION: '))).toBe(true);
+  });
+
+  it('a logon that cannot be encoded fails the connection, naming the field, never the value', async () => {
+    const password = 'Zq9-LEAK-CANARY-77x';
+    const { conn, socket } = setup({}, { systemName: 'S', logonId: 'L', password });
+    conn.start();
+    socket().accept();
+    await flush();
+    expect(socket().destroyed).toBe(true);
+    expect(conn.state).toBe(ConnectionState.CLOSED);
+    expect(logs).toContainEqual(
+      expect.stringContaining('DB_ACCESS_REQUEST not encodable: PASSWORD'),
+    );
+    expect(logs.join('\n')).not.toContain('LEAK');
   });
 
   it('a denied logon logs INSUPC_LOGON_FAILED: result=0x20, closes and retries after retry-interval', async () => {
@@ -59,7 +80,7 @@ describe('InsupcConnection', () => {
       socket().receive(encodeDbNettestResponse(h(hb.transactionId), i === 3 ? 'MB' : 'MA'));
     }
     expect(pool.dbStatus).toBe('MB');
-    expect(pool.isRoutable()).toBe(false);
+    expect(routable(pool)).toBe(false);
     expect(logs).toContain('[INSUPC|INSUPC-1] DB Status changed | old: MA, new: MB');
   });
 
@@ -158,6 +179,27 @@ describe('InsupcConnection', () => {
       failureByResult: { '0x10': 1 },
       unmatchedResponses: 1,
     });
+  });
+
+  it('an answer to a query sent before a reset counts in the period of its query (never success > requests)', async () => {
+    const { conn, counters, socket, logon, h } = setup();
+    const stats = new InsupcCounters();
+    logon();
+    const old = query(conn, 'mcidGetProfile', ['1']);
+    const [before] = socket().frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST);
+    // /stat/init while it is in flight: the harness's counters stand for the set's entry
+    Object.assign(stats.server('INSUPC-1'), counters);
+    stats.reset();
+    Object.assign(counters, stats.server('INSUPC-1'));
+    const fresh = query(conn, 'mcidGetProfile', ['2']);
+    const [, after] = socket().frames.filter((f) => f.msgCode === MsgCode.DB_QUERY_REQUEST);
+    socket().receive(encodeDbQueryResponse(h(before.transactionId), ResultCode.SUCCESS));
+    socket().receive(
+      encodeDbQueryResponse(h(after.transactionId), ResultCode.QUERY_ERROR, { errorText: 'x' }),
+    );
+    await expect(old).resolves.toMatchObject({ result: ResultCode.SUCCESS });
+    await expect(fresh).resolves.toMatchObject({ result: 0x10 });
+    expect(counters).toMatchObject({ requests: 1, success: 0, failure: 1, epoch: 1 });
   });
 
   it('fails every request in flight with CONNECTION_LOST the moment the connection drops', async () => {

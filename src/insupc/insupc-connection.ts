@@ -171,7 +171,18 @@ export class InsupcConnection {
     );
     this.keepalive.startWatchdog();
     this.header.transactionId = this.queries.pending.nextTransactionId();
-    this.write(socket, encodeDbAccessRequest(this.header, this.identity.logon));
+    let logon: Buffer;
+    try {
+      logon = encodeDbAccessRequest(this.header, this.identity.logon);
+    } catch (err) {
+      // Config validation keeps this from happening; should it, the connection fails and
+      // retries like any other, and the message names the field only (never its value).
+      this.log.error(
+        `[INSUPC|${this.owner.name}] DB_ACCESS_REQUEST not encodable: ${(err as Error).message}, session=${this.sessionId}`,
+      );
+      return this.tcp.abort('logon not encodable');
+    }
+    this.write(socket, logon);
   }
 
   private onData(chunk: Buffer): void {

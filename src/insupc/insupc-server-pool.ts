@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
+import { BurstLog } from '../common/burst-log';
+import type { Scheduler } from '../common/scheduler';
 import { isBlockedStatus, type DbStatus } from '../../libs/insupc-protocol/src';
 import { InsupcServerState } from '../contracts/state-sources';
 import { InsupcClientConfig } from '../config/config.schema';
 import { InsupcServerCounters } from './insupc.counters';
 import type { ConnectionOwner } from './connection-owner';
-import { NOT_ROUTABLE, routingTier } from './db-status';
 import type { InsupcConnection } from './insupc-connection';
 import { RoutableServer } from './insupc-router';
+import { OutlierState } from './outlier-detection';
 
 /** Told whenever the number of logged-on connections of a server changes. */
 export type AvailabilityListener = (server: string, loggedOn: number) => void;
@@ -15,15 +17,18 @@ export type AvailabilityListener = (server: string, loggedOn: number) => void;
  * One configured INSUPC server: its pool of logged-on connections, its DB_STATUS (shared by
  * all its connections: any of them may report it) and its statistics counters.
  *
- * Routable (the one predicate for the router, the connection picker and readiness): a
- * routable DB_STATUS and at least one connection that {@link InsupcConnection.acceptsQueries}
- * (READY, write backlog under the limit).
+ * Routable: see InsupcRouter.tierOf (the one predicate for routing and readiness), which asks
+ * the pool for at least one connection that {@link InsupcConnection.acceptsQueries} (READY,
+ * write backlog under the limit).
  */
 export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   readonly name: string;
   readonly host: string;
   readonly port: number;
   dbStatus = '';
+  /** queries written and awaiting their answer, all connections (kept by their channels). */
+  inFlight = 0;
+  readonly outlier = new OutlierState();
   private lastStatusAt = 0;
   private readonly connections: InsupcConnection[] = [];
   private readyCount = 0;
@@ -32,10 +37,13 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
   /** log texts built once, not per request. */
   readonly selectedLine: string;
   readonly fallbackLine: string;
+  /** `DB Status changed` of a flapping server: the first line at once, then one a second. */
+  private readonly statusChanges: BurstLog;
 
   constructor(
     readonly config: InsupcClientConfig,
     readonly counters: InsupcServerCounters,
+    scheduler: Scheduler,
     private readonly availability: AvailabilityListener = () => undefined,
   ) {
     this.name = config.name;
@@ -44,6 +52,11 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     this.log = new Logger(`INSUPC|${config.name}`);
     this.selectedLine = `Selected MA pool: ${config.name}`;
     this.fallbackLine = `using fallback: ${config.name}`;
+    this.statusChanges = new BurstLog(scheduler, (n, ms) =>
+      this.log.warn(
+        `[INSUPC|${this.name}] DB Status changed ${n} times in the last ${ms} ms, now ${this.dbStatus}`,
+      ),
+    );
   }
 
   add(connection: InsupcConnection): void {
@@ -101,28 +114,36 @@ export class InsupcServerPool implements RoutableServer, ConnectionOwner {
     if (old === status) return;
     this.dbStatus = status;
     if (old === '') return; // first status: the logon line reports it
+    if (!this.statusChanges.take()) return;
     const line = `[INSUPC|${this.name}] DB Status changed | old: ${old}, new: ${status}`;
     if (isBlockedStatus(status)) this.log.warn(line);
     else this.log.log(line);
   }
 
-  isRoutable(): boolean {
-    return routingTier(this.dbStatus) !== NOT_ROUTABLE && this.hasRoutableConnection();
-  }
-
-  describe(): InsupcServerState {
+  /**
+   * `now` is the scheduler's clock; `routable` the router's verdict (InsupcRouter.tierOf);
+   * `ejectedUntil` is given in epoch ms (0 = not ejected).
+   */
+  describe(now: number, routable: boolean, drained: boolean): InsupcServerState {
     let activeRequests = 0;
     for (const c of this.connections) activeRequests += c.pending.size;
+    const ejected = this.outlier.isEjected(now);
     return {
       name: this.name,
       host: this.host,
       port: this.port,
       dbStatus: this.dbStatus,
-      lastStatusUpdate: this.lastStatusAt ? new Date(this.lastStatusAt).toISOString() : null,
+      lastStatusUpdate: this.lastStatusAt,
       availableConnections: this.readyCount,
       activeRequests,
       totalConnections: this.connections.length,
-      isAvailable: this.isRoutable(),
+      isAvailable: routable && this.dbStatus === 'MA',
+      routable,
+      ejected,
+      ejectedUntil: ejected ? Math.round(Date.now() + this.outlier.ejectedUntil - now) : 0,
+      consecutiveFailures: this.outlier.consecutiveFailures,
+      inFlight: this.inFlight,
+      drained,
     };
   }
 }

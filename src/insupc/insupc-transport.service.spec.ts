@@ -20,11 +20,21 @@ function setup(servers = ['A', 'B'], sessionTimeout = 1000, maxMessageBytes = 65
   );
   const scheduler = new FakeScheduler();
   const sockets = new Map<number, FakeInsupcSocket>();
-  const transport = new InsupcTransport(config, new InsupcCounters(), scheduler, (_host, port) => {
-    const s = new FakeInsupcSocket();
-    sockets.set(port - 19000, s);
-    return s as unknown as Socket;
-  });
+  const transport = new InsupcTransport(
+    config.application,
+    config.insupc,
+    config.logging,
+    config.message,
+    config.tcp,
+    config.worker,
+    new InsupcCounters(),
+    scheduler,
+    (_host, port) => {
+      const s = new FakeInsupcSocket();
+      sockets.set(port - 19000, s);
+      return s as unknown as Socket;
+    },
+  );
   const logon = (i: number, status: 'MA' | 'MB' = 'MA') => {
     const s = sockets.get(i)!;
     s.accept();
@@ -152,5 +162,100 @@ describe('InsupcTransport', () => {
     logon(0, 'MB');
     await expect(transport.query('api', [])).rejects.toMatchObject({ code: 'NO_BACKEND' });
     await transport.release();
+  });
+});
+
+describe('InsupcTransport outlier detection (operations spec section 7, fake time)', () => {
+  let warns: string[];
+  let infos: string[];
+  beforeEach(() => {
+    warns = [];
+    infos = [];
+    jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((m: unknown) => void warns.push(String(m)));
+    jest
+      .spyOn(Logger.prototype, 'log')
+      .mockImplementation((m: unknown) => void infos.push(String(m)));
+    jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  function started(servers: string[]) {
+    const rig = setup(servers);
+    Object.assign(rig.config.insupc.outlierDetection, {
+      consecutiveFailures: 2,
+      baseEjectionTime: 1000,
+      maxEjectionTime: 1500,
+    });
+    rig.transport.onApplicationBootstrap();
+    servers.forEach((_, i) => rig.logon(i));
+    return rig;
+  }
+  const state = (t: InsupcTransport, name: string) =>
+    t.describeServers().find((s) => s.name === name)!;
+
+  it('ejects after consecutive failures for base x n, capped; back in rotation at the end', () => {
+    const { transport, scheduler } = started(['A', 'B']);
+    transport.queryTimedOut('A');
+    expect(state(transport, 'A')).toMatchObject({ ejected: false, consecutiveFailures: 1 });
+    transport.queryTimedOut('A');
+    expect(warns).toContain(
+      '[INSUPC|A] ejected for 1000 ms after 2 consecutive query failures (1-th ejection)',
+    );
+    expect(state(transport, 'A')).toMatchObject({ ejected: true, isAvailable: false });
+    expect(transport.routableServerCount()).toBe(1);
+    expect(transport.hasQuerySlot()).toBe(true);
+    scheduler.advance(1000); // the backstop sweep notices the end
+    expect(infos).toContain('[INSUPC|A] back in rotation after ejection');
+    expect(transport.routableServerCount()).toBe(2);
+    transport.queryTimedOut('A');
+    transport.queryTimedOut('A');
+    expect(warns).toContain(
+      '[INSUPC|A] ejected for 1500 ms after 2 consecutive query failures (2-th ejection)',
+    );
+    expect(transport.ejections()).toContainEqual({ server: 'A', ejected: true, ejections: 2 });
+  });
+
+  it('never the last routable server; at most max-ejection-percent beyond the first', () => {
+    const { transport } = started(['A', 'B', 'C', 'D']);
+    for (const name of ['A', 'B', 'C', 'D']) {
+      transport.queryTimedOut(name);
+      transport.queryTimedOut(name);
+    }
+    // 50 % of 4: A and B ejected, C refused (it would make 75 %)
+    expect(transport.describeServers().map((s) => s.ejected)).toEqual([true, true, false, false]);
+    expect(warns.filter((w) => w.includes('ejected for'))).toHaveLength(2);
+  });
+
+  it('the last routable server stays in rotation however often it fails', async () => {
+    const { transport, sockets } = started(['A', 'B']);
+    sockets.get(1)!.destroy(); // B logged off: A is the last routable server
+    await flush();
+    for (let i = 0; i < 10; i++) transport.queryTimedOut('A');
+    expect(state(transport, 'A')).toMatchObject({ ejected: false, consecutiveFailures: 10 });
+    expect(transport.routableServerCount()).toBe(1);
+    expect(warns.some((w) => w.includes('ejected for'))).toBe(false);
+  });
+
+  it('a query on a server at worker.concurrency waits: hasQuerySlot false until one answers', async () => {
+    const { transport, config, sockets } = started(['A', 'B']);
+    config.worker.concurrency = 1;
+    const ended = [transport.query('x', []), transport.query('y', [])].map((p) =>
+      p.catch((e: unknown) => e),
+    );
+    expect(state(transport, 'A').inFlight + state(transport, 'B').inFlight).toBe(2);
+    expect(transport.hasQuerySlot()).toBe(false);
+    sockets.get(0)!.destroy(); // A's query is lost with its connection: its slot is free
+    await flush();
+    expect(await ended[0]).toMatchObject({ code: 'CONNECTION_LOST' });
+    expect(state(transport, 'A').inFlight).toBe(0);
+    expect(state(transport, 'A').consecutiveFailures).toBe(1);
+    expect(transport.hasQuerySlot()).toBe(false); // A is down, B still full
+    sockets.get(1)!.destroy();
+    await flush();
+    expect(await ended[1]).toMatchObject({ code: 'CONNECTION_LOST' });
+    expect(transport.hasQuerySlot()).toBe(true); // nothing routable: fail at once, never wait
   });
 });

@@ -8,8 +8,21 @@ import {
 } from '@nestjs/common';
 import { HEADER_SIZE } from '../../libs/insupc-protocol/src';
 import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
-import { InsupcServerState, InsupcStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import {
+  InsupcEjectionState,
+  InsupcServerState,
+  InsupcStateSource,
+} from '../contracts/state-sources';
+import { ConfigType } from '@nestjs/config';
+import {
+  applicationConfig,
+  insupcConfig,
+  loggingConfig,
+  messageConfig,
+  tcpConfig,
+  workerConfig,
+} from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
 import {
@@ -18,8 +31,12 @@ import {
   InsupcQueryPort,
   InsupcRouteNote,
 } from '../contracts/insupc-query.port';
-import { InsupcRouter } from './insupc-router';
+import { NOT_ROUTABLE } from './db-status';
+import { DrainedServers } from './drained-servers';
+import { InsupcRouter, Selection } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
+import { ejectionAllowed } from './outlier-detection';
+import { TrackedQuery } from './tracked-query';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
 
 /** Longest pause between two backstop sweeps of the pending requests. */
@@ -43,6 +60,8 @@ export class InsupcTransport
   private readonly log = new Logger('InsupcTransport');
   private readonly pools: InsupcServerPool[];
   private readonly router: InsupcRouter<InsupcServerPool>;
+  /** the router's arguments, filled in per query (no object per query). */
+  private readonly selection: Selection<InsupcServerPool>;
   private sweepJob: ScheduledTask | null = null;
   private sweepPeriod = 0;
   private readonly availabilityListeners = new Set<AvailabilityListener>();
@@ -58,20 +77,32 @@ export class InsupcTransport
   private readonly debugRouting: boolean;
   private readonly fallbackWarned = new Set<InsupcServerPool>();
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<
+    AppConfig,
+    'application' | 'insupc' | 'logging' | 'message' | 'tcp' | 'worker'
+  >;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
+    @Inject(loggingConfig.KEY) logging: ConfigType<typeof loggingConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
     counters: InsupcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Optional() @Inject(INSUPC_SOCKET_CONNECTOR) connector: SocketConnector | null,
+    @Optional() private readonly drained: DrainedServers = new DrainedServers(),
   ) {
-    this.debugRouting = config.logging.level === 'debug' || config.logging.level === 'trace';
-    const insupc = config.insupc;
+    this.config = { application, insupc, logging, message, tcp, worker };
+    this.debugRouting = logging.level === 'debug' || logging.level === 'trace';
     const logon = {
-      systemName: config.application.systemName,
+      systemName: application.systemName,
       logonId: insupc.logon.logonId,
       password: insupc.logon.password,
     };
-    const deps = { connector: connector ?? tcpConnector, scheduler, logging: config.logging };
+    const deps = { connector: connector ?? tcpConnector, scheduler, logging };
     // a throwing listener must not break the connection that changed state
     const availability: AvailabilityListener = (server, loggedOn) => {
       for (const listener of this.availabilityListeners) {
@@ -84,7 +115,12 @@ export class InsupcTransport
     };
     let session = 0;
     this.pools = insupc.clients.map((client) => {
-      const pool = new InsupcServerPool(client, counters.server(client.name), availability);
+      const pool = new InsupcServerPool(
+        client,
+        counters.server(client.name),
+        scheduler,
+        availability,
+      );
       for (let i = 0; i < client.connectionPoolSize; i++) {
         const identity = {
           sessionId: sessionName(++session),
@@ -97,7 +133,8 @@ export class InsupcTransport
       return pool;
     });
     counters.dbStatusOf = (name) => this.pools.find((p) => p.name === name)?.dbStatus ?? '';
-    this.router = new InsupcRouter(this.pools);
+    this.router = new InsupcRouter(this.pools, drained);
+    this.selection = { now: 0, limit: 0, balancing: insupc.balancing, except: null };
   }
 
   onApplicationBootstrap(): void {
@@ -141,16 +178,21 @@ export class InsupcTransport
     apiName: string,
     inputParams: readonly string[],
     routed?: InsupcRouteNote,
+    exceptServer?: string,
   ): Promise<InsupcAnswer> {
     if (this.stopping) {
       return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
     }
+    const sel = this.selection;
+    sel.now = this.scheduler.now();
+    sel.limit = this.config.worker.concurrency;
+    sel.except = exceptServer === undefined ? null : this.pool(exceptServer);
     // the router chooses by the same predicate as pickConnection, so the first pool it
     // returns has a connection; should it not, the next candidate is tried before giving up
     let pool: InsupcServerPool | null = null;
     let connection: InsupcConnection | null = null;
     for (let i = 0; i < this.pools.length && !connection; i++) {
-      pool = this.router.select();
+      pool = this.router.select(sel);
       if (!pool) break;
       connection = pool.pickConnection();
     }
@@ -164,8 +206,56 @@ export class InsupcTransport
     }
     if (routed) routed.server = pool.name;
     return new Promise<InsupcAnswer>((resolve, reject) =>
-      connection.send(apiName, inputParams, { resolve, reject, sentAt: 0 }),
+      connection.send(apiName, inputParams, new TrackedQuery(this, pool, resolve, reject)),
     );
+  }
+
+  hasQuerySlot(): boolean {
+    return this.router.hasSlot(this.scheduler.now(), this.config.worker.concurrency);
+  }
+
+  /** a server other than `server` is routable and under its worker.concurrency now. */
+  routableExcept(server: string): boolean {
+    const now = this.scheduler.now();
+    const except = this.pool(server);
+    return (
+      this.router.routableCount(now, except) > 0 &&
+      this.router.hasSlot(now, this.config.worker.concurrency, except)
+    );
+  }
+
+  queryTimedOut(server: string): void {
+    const pool = this.pool(server);
+    if (pool) this.queryFailed(pool);
+  }
+
+  /** an answer to a query sent at `sentAt`: in time, it is a success for outlier detection. */
+  queryAnswered(pool: InsupcServerPool, sentAt: number): void {
+    const now = this.scheduler.now();
+    if (now - sentAt < this.config.message.sessionTimeout) pool.outlier.success(now);
+  }
+
+  /**
+   * A query timed out or was lost with its connection. Enough in a row eject the server,
+   * unless that would leave nothing routable or exceed max-ejection-percent.
+   */
+  queryFailed(pool: InsupcServerPool): void {
+    const now = this.scheduler.now();
+    const cfg = this.config.insupc.outlierDetection;
+    if (!pool.outlier.failure(now, cfg)) return;
+    const others = this.router.routableCount(now, pool);
+    const ejected = this.router.ejectedCount(now);
+    if (!ejectionAllowed(ejected, this.pools.length, others, cfg.maxEjectionPercent)) return;
+    const failures = pool.outlier.consecutiveFailures;
+    const ms = pool.outlier.eject(now, cfg);
+    this.log.warn(
+      `[INSUPC|${pool.name}] ejected for ${ms} ms after ${failures} consecutive query failures (${pool.outlier.ejections}-th ejection)`,
+    );
+  }
+
+  private pool(name: string): InsupcServerPool | null {
+    for (const p of this.pools) if (p.name === name) return p;
+    return null;
   }
 
   onServerAvailability(listener: (server: string, loggedOn: number) => void): () => void {
@@ -174,11 +264,23 @@ export class InsupcTransport
   }
 
   describeServers(): InsupcServerState[] {
-    return this.pools.map((p) => p.describe());
+    const now = this.scheduler.now();
+    return this.pools.map((p) =>
+      p.describe(now, this.router.tierOf(p, now) !== NOT_ROUTABLE, this.drained.has(p.name)),
+    );
   }
 
   routableServerCount(): number {
-    return this.router.routableCount();
+    return this.router.routableCount(this.scheduler.now());
+  }
+
+  ejections(): InsupcEjectionState[] {
+    const now = this.scheduler.now();
+    return this.pools.map((p) => ({
+      server: p.name,
+      ejected: p.outlier.isEjected(now),
+      ejections: p.outlier.ejectionsTotal,
+    }));
   }
 
   pendingRequests(): number {
@@ -219,11 +321,18 @@ export class InsupcTransport
     this.log.log(`MA server routable again, leaving fallback: ${pool.name}`);
   }
 
-  /** The backstop of requests that get no answer: 2 × message.session-timeout (read now). */
+  /**
+   * The backstop of requests that get no answer: 2 × message.session-timeout (read now).
+   * Also says when an ejection has ended.
+   */
   private sweep(): void {
     const guard = 2 * this.config.message.sessionTimeout;
-    const cutoff = this.scheduler.now() - guard;
+    const now = this.scheduler.now();
+    const cutoff = now - guard;
     for (const pool of this.pools) {
+      if (pool.outlier.ended(now)) {
+        this.log.log(`[INSUPC|${pool.name}] back in rotation after ejection`);
+      }
       for (const c of pool.all()) {
         const n = c.expire(cutoff);
         if (n > 0) {

@@ -15,6 +15,12 @@ export interface InsupcServerCounters {
   logonFailures: number;
   /** responses whose TRANSACTION_ID matched no outstanding request. */
   unmatchedResponses: number;
+  /**
+   * the statistics period, bumped by every reset (not a count: kept out of snapshots and
+   * restores). A query notes it when sent; its answer counts only in that period, so a query
+   * in flight across `/stat/init` never shows as success > requests in the new period.
+   */
+  epoch: number;
 }
 
 export function newInsupcServerCounters(): InsupcServerCounters {
@@ -28,6 +34,7 @@ export function newInsupcServerCounters(): InsupcServerCounters {
     reconnects: 0,
     logonFailures: 0,
     unmatchedResponses: 0,
+    epoch: 0,
   };
 }
 
@@ -65,8 +72,9 @@ export class InsupcCounters implements CounterSet {
 
   snapshotInto(into: SectionObject): void {
     for (const [name, c] of this.servers) {
+      const { epoch: _period, ...counts } = c;
       into[name] = {
-        ...c,
+        ...counts,
         failureByResult: { ...c.failureByResult },
         dbStatus: this.dbStatusOf(name),
         success_rate: successRate({ attempts: c.requests, success: c.success, failure: c.failure }),
@@ -76,7 +84,9 @@ export class InsupcCounters implements CounterSet {
 
   reset(): void {
     for (const c of this.servers.values()) {
+      const epoch = c.epoch + 1;
       zeroNumbers(c);
+      c.epoch = epoch;
       for (const key of Object.keys(c.failureByResult)) delete c.failureByResult[key];
     }
   }
@@ -87,7 +97,7 @@ export class InsupcCounters implements CounterSet {
       if (restored >= MAX_RESTORED_SERVERS) break;
       if (name.length === 0 || name.length > MAX_NAME_LENGTH || !isPlain(entry)) continue;
       const c = this.server(name);
-      copyCounts(c, entry);
+      copyCounts(c, entry, ['epoch']);
       if (isPlain(entry.failureByResult)) {
         for (const [result, n] of Object.entries(entry.failureByResult)) {
           if (result.length <= 16 && isCount(n)) c.failureByResult[result] = n;

@@ -4,7 +4,7 @@ import { INSUPC_STATE } from '../contracts/state-sources';
 import { INSUPC_QUERY } from '../contracts/insupc-query.port';
 import { InsupcTransport } from './insupc-transport.service';
 import { InsupcCounters } from './insupc.counters';
-import { DrainedServers } from './drained-servers';
+import { DrainedServersModule } from './drained-servers.module';
 import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
 
 /**
@@ -12,15 +12,14 @@ import { INSUPC_SOCKET_CONNECTOR, tcpConnector } from './socket-connector';
  * routing. Provides INSUPC_QUERY (the execute path) and INSUPC_STATE (operations).
  */
 @Module({
-  imports: [SchedulerModule],
+  imports: [SchedulerModule, DrainedServersModule],
   providers: [
     InsupcCounters,
-    DrainedServers,
     InsupcTransport,
     { provide: INSUPC_SOCKET_CONNECTOR, useValue: tcpConnector },
     { provide: INSUPC_QUERY, useExisting: InsupcTransport },
     { provide: INSUPC_STATE, useExisting: InsupcTransport },
   ],
-  exports: [INSUPC_QUERY, INSUPC_STATE, InsupcCounters, DrainedServers],
+  exports: [INSUPC_QUERY, INSUPC_STATE, InsupcCounters, DrainedServersModule],
 })
 export class InsupcModule {}

@@ -5,6 +5,7 @@ function request(sentAt = 0) {
   const outcome: { answer?: InsupcAnswer; error?: InsupcQueryError } = {};
   const r: PendingRequest = {
     sentAt,
+    epoch: 0,
     resolve: (a) => (outcome.answer = a),
     reject: (e) => (outcome.error = e),
   };
@@ -101,6 +102,7 @@ describe('PendingRequests', () => {
     const order: number[] = [];
     const tagged = (tag: number, sentAt: number): PendingRequest => ({
       sentAt,
+      epoch: 0,
       resolve: () => undefined,
       reject: () => order.push(tag),
     });

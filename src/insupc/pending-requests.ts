@@ -5,6 +5,8 @@ export interface PendingRequest {
   reject(error: InsupcQueryError): void;
   /** when the request was written (Scheduler.now(), ms). */
   sentAt: number;
+  /** the statistics period it was written in (InsupcServerCounters.epoch). */
+  epoch: number;
 }
 
 const MAX_TRANSACTION_ID = 0xffffffff;
@@ -64,21 +66,28 @@ export class PendingRequests {
     return request;
   }
 
-  /** rejects every outstanding request with `error`; returns how many there were. */
-  failAll(error: InsupcQueryError): number {
-    return this.rejectWhere(() => true, error);
+  /**
+   * rejects every outstanding request with `error`; returns how many there were. `taken`
+   * hears how many left the table, before the first reject.
+   */
+  failAll(error: InsupcQueryError, taken?: (n: number) => void): number {
+    return this.rejectWhere(() => true, error, taken);
   }
 
   /** rejects the requests sent before `sentBefore` with `error`; returns how many. */
-  expire(sentBefore: number, error: InsupcQueryError): number {
-    return this.rejectWhere((r) => r.sentAt < sentBefore, error);
+  expire(sentBefore: number, error: InsupcQueryError, taken?: (n: number) => void): number {
+    return this.rejectWhere((r) => r.sentAt < sentBefore, error, taken);
   }
 
   /**
    * All matching requests leave the table first, then are rejected (a reject may send more)
    * oldest first, as they were sent.
    */
-  private rejectWhere(match: (r: PendingRequest) => boolean, error: InsupcQueryError): number {
+  private rejectWhere(
+    match: (r: PendingRequest) => boolean,
+    error: InsupcQueryError,
+    takenOut?: (n: number) => void,
+  ): number {
     if (this.count === 0) return 0;
     const taken: { age: number; r: PendingRequest }[] = [];
     const newest = this.lastId;
@@ -90,6 +99,7 @@ export class PendingRequests {
       // ids were handed out in send order, modulo 2^32 (0 skipped): distance back from the newest
       taken.push({ age: (newest - this.ids[i]) >>> 0, r });
     }
+    takenOut?.(taken.length);
     taken.sort((a, b) => b.age - a.age);
     for (const t of taken) t.r.reject(error);
     return taken.length;

@@ -103,7 +103,9 @@ export class QueryChannel {
       return request.reject(new InsupcQueryError('INVALID_REQUEST', why, this.owner.name));
     }
     request.sentAt = this.wire.now();
+    request.epoch = this.owner.counters.epoch;
     this.pending.add(transactionId, request);
+    this.owner.inFlight++;
     this.owner.counters.requests++;
     this.cork.hold(socket);
     this.wire.write(socket, frame);
@@ -122,8 +124,11 @@ export class QueryChannel {
       }
       return;
     }
+    this.owner.inFlight--;
     const result = frame.result;
-    if (result === ResultCode.SUCCESS) counters.success++;
+    if (request.epoch !== counters.epoch) {
+      // sent before a /stat/init: counted in the period of its request, which is gone
+    } else if (result === ResultCode.SUCCESS) counters.success++;
     else {
       counters.failure++;
       const key = RESULT_KEYS[result];
@@ -141,10 +146,8 @@ export class QueryChannel {
   expire(sentBefore: number): number {
     if (this.pending.size === 0) return 0;
     const why = `${this.owner.name}: no DB_QUERY_RESPONSE in time`;
-    const n = this.pending.expire(
-      sentBefore,
-      new InsupcQueryError('TIMEOUT', why, this.owner.name),
-    );
+    const error = new InsupcQueryError('TIMEOUT', why, this.owner.name);
+    const n = this.pending.expire(sentBefore, error, this.leftFlight);
     this.owner.counters.timeouts += n;
     return n;
   }
@@ -156,8 +159,13 @@ export class QueryChannel {
       `${this.owner.name}: ${why}`,
       this.owner.name,
     );
-    this.pending.failAll(error);
+    this.pending.failAll(error, this.leftFlight);
   }
+
+  /** requests taken out of the table before they are rejected: no longer in flight. */
+  private readonly leftFlight = (n: number): void => {
+    this.owner.inFlight -= n;
+  };
 
   /** a new socket starts without a backlog. */
   reset(): void {

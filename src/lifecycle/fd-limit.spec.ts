@@ -1,4 +1,10 @@
-import { FdLimitIo, parseOpenFilesLimit, raiseOpenFilesLimit } from './fd-limit';
+import {
+  checkOpenFilesBudget,
+  FdLimitIo,
+  openFilesBudget,
+  parseOpenFilesLimit,
+  raiseOpenFilesLimit,
+} from './fd-limit';
 
 const limits = (soft: string, hard: string): string =>
   `Limit                     Soft Limit           Hard Limit           Units\n` +
@@ -62,5 +68,36 @@ describe('open files limit', () => {
     expect(log.lines[0]).toMatch(
       /^WARN Open files limit: 1024 \(hard 4096\); raising it with prlimit failed/,
     );
+  });
+});
+
+describe('open files budget (operations spec §8.5)', () => {
+  const config = {
+    tcp: { server: { maxConnections: 100, maxPendingConnections: 1000 } },
+    server: { maxConnections: 256 },
+    insupc: { clients: [{ connectionPoolSize: 2 }, { connectionPoolSize: 3 }] },
+  };
+
+  it('sums the caps, the INSUPC pools and the process own files', () => {
+    expect(openFilesBudget(config)).toEqual({
+      sipsvc: 100,
+      pending: 1000,
+      admin: 256,
+      insupc: 5,
+      process: 64,
+      total: 1425,
+    });
+  });
+
+  it('warns with the numbers when they do not fit the limit, stays quiet when they do', () => {
+    const log = memoryLog();
+    expect(checkOpenFilesBudget(config, { soft: 1024, hard: 1024 }, log)).toBe(false);
+    expect(log.lines).toEqual([
+      'WARN Open files limit 1024 is below what the connection caps may open: 1425 = tcp.server.max-connections 100 + tcp.server.max-pending-connections 1000 + server.max-connections 256 + INSUPC pools 5 + 64 for the process; raise the limit (ulimit -n, LimitNOFILE, the container runtime) or lower the caps',
+    ]);
+    const quiet = memoryLog();
+    expect(checkOpenFilesBudget(config, { soft: 1425, hard: 4096 }, quiet)).toBe(true);
+    expect(checkOpenFilesBudget(config, null, quiet)).toBe(true);
+    expect(quiet.lines).toEqual([]);
   });
 });

@@ -74,3 +74,56 @@ export async function raiseOpenFilesLimit(
     return before;
   }
 }
+
+/** What the caps in the config let the gateway open at once, term by term. */
+export interface OpenFilesBudget {
+  sipsvc: number;
+  pending: number;
+  admin: number;
+  insupc: number;
+  /** the process's own: stdio, listeners, log/stat/OAM/history files, VICI, libuv. */
+  process: number;
+  total: number;
+}
+
+/** Descriptors the process holds besides connections (counted generously). */
+export const PROCESS_FILES = 64;
+
+export interface FdCaps {
+  tcp: { server: { maxConnections: number; maxPendingConnections: number } };
+  server: { maxConnections: number };
+  insupc: { clients: readonly { connectionPoolSize: number }[] };
+}
+
+export function openFilesBudget(config: FdCaps): OpenFilesBudget {
+  const budget = {
+    sipsvc: config.tcp.server.maxConnections,
+    pending: config.tcp.server.maxPendingConnections,
+    admin: config.server.maxConnections,
+    insupc: config.insupc.clients.reduce((n, c) => n + c.connectionPoolSize, 0),
+    process: PROCESS_FILES,
+  };
+  return { ...budget, total: Object.values(budget).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Operations spec §8.5: a WARN naming the numbers when the connection caps can open more
+ * files than the limit allows (the data path would then fail to accept or to open a file).
+ * Returns whether they fit.
+ */
+export function checkOpenFilesBudget(
+  config: FdCaps,
+  limit: OpenFilesLimit | null,
+  log: FdLimitLog,
+): boolean {
+  if (!limit) return true;
+  const b = openFilesBudget(config);
+  if (b.total <= limit.soft) return true;
+  log.warn(
+    `Open files limit ${limit.soft} is below what the connection caps may open: ${b.total} = ` +
+      `tcp.server.max-connections ${b.sipsvc} + tcp.server.max-pending-connections ${b.pending} + ` +
+      `server.max-connections ${b.admin} + INSUPC pools ${b.insupc} + ${b.process} for the process; ` +
+      'raise the limit (ulimit -n, LimitNOFILE, the container runtime) or lower the caps',
+  );
+  return false;
+}

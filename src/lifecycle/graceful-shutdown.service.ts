@@ -1,14 +1,20 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SCHEDULER, ScheduledTask, Scheduler } from '../common/scheduler';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcShutdownPort,
   SESSION_STATE,
-  SessionStateSource,
+  SessionShutdownPort,
   SIPSVC_STATE,
-  SipsvcStateSource,
+  SipsvcShutdownPort,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { StatisticsReporter } from '../statistics/statistics-reporter.service';
+
+/** What shutdown asks of the statistics: the last snapshot. */
+export type FinalSnapshotWriter = Pick<StatisticsReporter, 'writeFinalSnapshot'>;
 
 /**
  * The graceful shutdown sequence, in one place:
@@ -25,13 +31,19 @@ export class GracefulShutdown {
   private readonly log = new Logger('Shutdown');
   private running: Promise<void> | undefined;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
-    private readonly reporter: StatisticsReporter,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
-    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateSource,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
-  ) {}
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
+    @Inject(StatisticsReporter) private readonly reporter: FinalSnapshotWriter,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcShutdownPort,
+    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionShutdownPort,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcShutdownPort,
+  ) {
+    this.config = { application };
+  }
 
   /** Runs the sequence once; later calls get the same promise. */
   run(reason: string): Promise<void> {
@@ -55,9 +67,9 @@ export class GracefulShutdown {
     const before = this.sessions.messageMappingSize();
     if (before === 0) return;
     this.log.log(`Waiting for ${before} in-flight requests`);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ScheduledTask | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeoutMs);
+      timer = this.scheduler.after(timeoutMs, () => resolve(true));
     });
     try {
       const expired = await Promise.race([this.sessions.drained().then(() => false), timedOut]);
@@ -67,7 +79,7 @@ export class GracefulShutdown {
         );
       }
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

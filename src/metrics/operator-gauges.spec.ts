@@ -1,10 +1,5 @@
 import { register } from 'prom-client';
-import {
-  InsupcStateSource,
-  SegwStateSource,
-  SessionStateSource,
-  SipsvcStateSource,
-} from '../contracts/state-sources';
+import { insupcView, segwView, sessionView, sipsvcView } from '../contracts/testing/state-views';
 import { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import { OperatorGauges } from './operator-gauges';
@@ -16,29 +11,50 @@ const config = {
   insupc: { recvQueue: { capacity: 300 } },
 } as unknown as AppConfig;
 
-const sipsvc = {
+const sipsvc = sipsvcView({
   recvQueueSize: () => 4,
   connectionCounts: () => ({ authenticated: 2, pending: 1 }),
-} as Partial<SipsvcStateSource> as SipsvcStateSource;
+});
 
-const sessions = {
+const sessions = sessionView({
   messageMappingSize: () => 7,
   workerQueueSize: () => 3,
   insupcRecvQueueSize: () => 1,
   loadLevel: () => 2,
-} as Partial<SessionStateSource> as SessionStateSource;
+  retries: () => 4,
+});
 
-const insupc = {
-  describeServers: () => [
-    { name: 'INSUPC-1', isAvailable: true },
-    { name: 'INSUPC-2', isAvailable: false },
-  ],
+// INSUPC-1 in DA: routable, but not `isAvailable` (the original's meaning: MA only)
+const server = (name: string, dbStatus: string, routable: boolean, drained = false) => ({
+  name,
+  host: '127.0.0.1',
+  port: 19000,
+  dbStatus,
+  lastStatusUpdate: 0,
+  availableConnections: 1,
+  activeRequests: 0,
+  totalConnections: 1,
+  routable,
+  isAvailable: false,
+  ejected: false,
+  ejectedUntil: 0,
+  consecutiveFailures: 0,
+  inFlight: 0,
+  drained,
+});
+
+const insupc = insupcView({
+  describeServers: () => [server('INSUPC-1', 'DA', true), server('INSUPC-2', 'MB', false, true)],
   routableServerCount: () => 1,
-} as Partial<InsupcStateSource> as InsupcStateSource;
+  ejections: () => [
+    { server: 'INSUPC-1', ejected: false, ejections: 0 },
+    { server: 'INSUPC-2', ejected: true, ejections: 3 },
+  ],
+});
 
-const segw = {
+const segw = segwView({
   connectionStates: () => [{ name: 'segw-a', state: 'FAILED' }],
-} as Partial<SegwStateSource> as SegwStateSource;
+});
 
 async function scrape(name: string): Promise<string> {
   return register.getSingleMetricAsString(name);
@@ -51,7 +67,17 @@ describe('OperatorGauges (operations spec §6.2)', () => {
   afterEach(() => gauges.onModuleDestroy());
 
   it('reads every gauge from the state sources at scrape time', async () => {
-    gauges = new OperatorGauges(config, state, sipsvc, sessions, insupc, segw);
+    gauges = new OperatorGauges(
+      config.sipsvc,
+      config.worker,
+      config.insupc,
+      config.message,
+      state,
+      sipsvc,
+      sessions,
+      insupc,
+      segw,
+    );
     state.set('BLOCKED');
     expect(await scrape('insupclient_service_blocked')).toContain('insupclient_service_blocked 1');
     state.set('RUNNING');
@@ -73,8 +99,20 @@ describe('OperatorGauges (operations spec §6.2)', () => {
     const routable = await scrape('insupclient_insupc_server_routable');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-1"} 1');
     expect(routable).toContain('insupclient_insupc_server_routable{server="INSUPC-2"} 0');
+    const drained = await scrape('insupclient_insupc_server_drained');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-1"} 0');
+    expect(drained).toContain('insupclient_insupc_server_drained{server="INSUPC-2"} 1');
     expect(await scrape('insupclient_insupc_routable_servers')).toContain(
       'insupclient_insupc_routable_servers 1',
+    );
+    const ejected = await scrape('insupclient_insupc_server_ejected');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-1"} 0');
+    expect(ejected).toContain('insupclient_insupc_server_ejected{server="INSUPC-2"} 1');
+    expect(await scrape('insupclient_insupc_ejections_total')).toContain(
+      'insupclient_insupc_ejections_total{server="INSUPC-2"} 3',
+    );
+    expect(await scrape('insupclient_execute_retries_total')).toContain(
+      'insupclient_execute_retries_total 4',
     );
     const segwState = await scrape('insupclient_segw_connection_state');
     expect(segwState).toContain(
@@ -86,7 +124,7 @@ describe('OperatorGauges (operations spec §6.2)', () => {
   });
 
   it('unregisters its gauges on destroy', () => {
-    gauges = new OperatorGauges(config, state);
+    gauges = new OperatorGauges(config.sipsvc, config.worker, config.insupc, config.message, state);
     gauges.onModuleDestroy();
     expect(register.getSingleMetric('insupclient_load_level')).toBeUndefined();
   });

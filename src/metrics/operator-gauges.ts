@@ -1,16 +1,23 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import {
   INSUPC_STATE,
-  InsupcStateSource,
+  InsupcStateView,
   SEGW_STATE,
   SegwStateSource,
   SESSION_STATE,
-  SessionStateSource,
+  SessionStateView,
   SIPSVC_STATE,
-  SipsvcStateSource,
+  SipsvcStateView,
 } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import {
+  sipsvcConfig,
+  workerConfig,
+  insupcConfig,
+  messageConfig,
+} from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { ServiceStateService } from '../oam/service-state.service';
 import {
   segwConnectionUp,
@@ -30,14 +37,21 @@ const SEGW_STATES = ['UP', 'CONNECTING', 'DOWN', 'FAILED'] as const;
 export class OperatorGauges implements OnModuleDestroy {
   private readonly owned = new OwnedMetrics();
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'sipsvc' | 'worker' | 'insupc' | 'message'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(sipsvcConfig.KEY) sipsvcSection: ConfigType<typeof sipsvcConfig>,
+    @Inject(workerConfig.KEY) worker: ConfigType<typeof workerConfig>,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
+    @Inject(messageConfig.KEY) message: ConfigType<typeof messageConfig>,
     private readonly serviceState: ServiceStateService,
-    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateSource,
-    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateSource,
-    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateSource,
+    @Optional() @Inject(SIPSVC_STATE) private readonly sipsvc?: SipsvcStateView,
+    @Optional() @Inject(SESSION_STATE) private readonly sessions?: SessionStateView,
+    @Optional() @Inject(INSUPC_STATE) private readonly insupc?: InsupcStateView,
     @Optional() @Inject(SEGW_STATE) private readonly segw?: SegwStateSource,
   ) {
+    this.config = { sipsvc: sipsvcSection, worker, insupc: insupcSection, message };
     this.registerService();
     this.registerQueues();
     this.registerInsupc();
@@ -126,12 +140,62 @@ export class OperatorGauges implements OnModuleDestroy {
       ['server'],
       (g) => {
         for (const s of insupc?.describeServers() ?? [])
-          g.set({ server: s.name }, s.isAvailable ? 1 : 0);
+          g.set({ server: s.name }, s.routable ? 1 : 0);
+      },
+    );
+    this.gauge(
+      'insupclient_insupc_server_drained',
+      '1 while an operator has drained that INSUPC server (no new queries)',
+      ['server'],
+      (g) => {
+        for (const s of insupc?.describeServers() ?? [])
+          g.set({ server: s.name }, s.drained ? 1 : 0);
       },
     );
     this.gauge('insupclient_insupc_routable_servers', 'INSUPC servers routable now', [], (g) => {
       if (insupc) g.set(insupc.routableServerCount());
     });
+    this.gauge(
+      'insupclient_insupc_server_ejected',
+      '1 while outlier detection keeps that INSUPC server out of rotation',
+      ['server'],
+      (g) => {
+        for (const e of insupc?.ejections?.() ?? []) g.set({ server: e.server }, e.ejected ? 1 : 0);
+      },
+    );
+    this.counter(
+      'insupclient_insupc_ejections_total',
+      'Ejections of each INSUPC server by outlier detection since start',
+      ['server'],
+      (c) => {
+        for (const e of insupc?.ejections?.() ?? []) c.inc({ server: e.server }, e.ejections);
+      },
+    );
+    this.counter(
+      'insupclient_execute_retries_total',
+      'Executes sent once more to another INSUPC server (insupc.retry.api-names)',
+      [],
+      (c) => {
+        const n = this.sessions?.retries?.();
+        if (n !== undefined) c.inc(n);
+      },
+    );
+  }
+
+  /** a counter whose value is read at scrape time from a count kept elsewhere. */
+  private counter(name: string, help: string, labelNames: string[], collect: (c: Counter) => void) {
+    this.owned.add(
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: [],
+        collect() {
+          this.reset();
+          collect(this);
+        },
+      }),
+    );
   }
 
   private registerSegw(): void {
@@ -154,7 +218,7 @@ export class OperatorGauges implements OnModuleDestroy {
   }
 }
 
-function pendingFromList(sipsvc: SipsvcStateSource): { authenticated: number; pending: number } {
+function pendingFromList(sipsvc: SipsvcStateView): { authenticated: number; pending: number } {
   const { total, authenticated } = sipsvc.describeConnections();
   return { authenticated, pending: total - authenticated };
 }

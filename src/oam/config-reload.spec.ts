@@ -62,6 +62,28 @@ describe('applyHotReload', () => {
     expect(live.logging.level).toBe('info');
   });
 
+  it('the SIPSVC connection timeouts and verify-peer-address are hot (read per sweep / per auth)', () => {
+    const live = validateConfig(base());
+    const server = live.tcp.server;
+    const fresh = validateConfig({
+      ...base(),
+      tcp: { server: { authTimeout: 100, idleTimeout: 200, connectionTimeout: 300 } },
+      security: { ...base().security, verifyPeerAddress: true },
+    });
+    expect(applyHotReload(live, fresh)).toEqual({
+      applied: [
+        'tcp.server.auth-timeout',
+        'tcp.server.idle-timeout',
+        'tcp.server.connection-timeout',
+        'security.verify-peer-address',
+      ],
+      restartRequired: [],
+    });
+    expect(live.tcp.server).toBe(server);
+    expect(server).toMatchObject({ authTimeout: 100, idleTimeout: 200, connectionTimeout: 300 });
+    expect(live.security.verifyPeerAddress).toBe(true);
+  });
+
   it('reports nothing when the file did not change', () => {
     expect(applyHotReload(validateConfig(base()), validateConfig(base()))).toEqual({
       applied: [],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { OamFileError, parseOamFile, withAppState } from './oam-file';
+import { OamFileError, parseOamFile, withAppState, withDrained } from './oam-file';
 
 describe('OAM file', () => {
   const SPEC_EXAMPLE =
@@ -37,6 +37,27 @@ describe('OAM file', () => {
       appStates: { sipsvc: 'RUNNING', insupclient: 'RUNNING' },
     });
     expect(doc.appStates).toEqual({ sipsvc: 'RUNNING', insupclient: 'BLOCKED' });
+  });
+
+  it('reads drainedServers (none when absent) and rejects anything but a list of names', () => {
+    expect(parseOamFile('f', SPEC_EXAMPLE).drained).toEqual([]);
+    expect(parseOamFile('f', '{"drainedServers":["INSUPC-2","X"]}').drained).toEqual([
+      'INSUPC-2',
+      'X',
+    ]);
+    for (const bad of ['{"drainedServers":"INSUPC-2"}', '{"drainedServers":[1]}']) {
+      expect(() => parseOamFile('f', bad)).toThrow(/drainedServers must be an array/);
+    }
+  });
+
+  it('adds or removes one drained server, keeping every other key and name', () => {
+    const { doc } = parseOamFile('f', SPEC_EXAMPLE);
+    const one = withDrained(doc, 'INSUPC-2', true);
+    expect(one).toEqual({ ...doc, drainedServers: ['INSUPC-2'] });
+    const two = withDrained(withDrained(one, 'OTHER', true), 'INSUPC-2', true);
+    expect(two.drainedServers).toEqual(['OTHER', 'INSUPC-2']);
+    expect(withDrained(two, 'INSUPC-2', false)).toEqual({ ...doc, drainedServers: ['OTHER'] });
+    expect(doc).not.toHaveProperty('drainedServers');
   });
 
   it('any text either parses to a valid state or fails with OamFileError (property)', () => {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
 import { validateConfig } from '../config/config.loader';
 import { FileStore } from '../common/io/file-store';
+import { DrainedServers } from '../insupc/drained-servers';
 import { OAM_WATCH_INTERVAL_MS, OAM_WATCH_JOB, OamFileWatcher } from './oam-file.watcher';
 import { ServiceStateService } from './service-state.service';
 
@@ -24,18 +25,32 @@ async function setup(initial: string | undefined = oamText('RUNNING')) {
   const state = new ServiceStateService();
   const scheduler = new FakeScheduler();
   const config = validateConfig({
-    insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
+    insupc: {
+      clients: [
+        { name: 'INSUPC-1', host: '127.0.0.1', port: 19000 },
+        { name: 'INSUPC-2', host: '127.0.0.1', port: 19001 },
+      ],
+    },
     oam: { config: { path: OAM } },
   });
   const oam = { writeBacks: { started: 0, pending: 0 } };
-  const watcher = new OamFileWatcher(config, state, files, scheduler, oam);
+  const drained = new DrainedServers();
+  const watcher = new OamFileWatcher(
+    config.oam,
+    config.insupc,
+    state,
+    files,
+    scheduler,
+    oam,
+    drained,
+  );
   await watcher.onApplicationBootstrap();
   /** one poll interval on fake time, then the async read it started */
   const tick = async () => {
     scheduler.advance(OAM_WATCH_INTERVAL_MS);
     for (let i = 0; i < 5; i++) await Promise.resolve();
   };
-  return { files, state, scheduler, watcher, tick, oam };
+  return { files, state, scheduler, watcher, tick, oam, drained };
 }
 
 describe('OamFileWatcher', () => {
@@ -162,6 +177,24 @@ describe('OamFileWatcher', () => {
     expect(warn).toHaveBeenCalledTimes(2);
     expect(warn.mock.calls[1][0]).toContain('unreadable (EACCES: permission denied)');
     expect(state.blocked).toBe(true);
+  });
+
+  it("applies drainedServers changed on disk (another replica's drain); unknown names warned", async () => {
+    const { files, state, tick, drained } = await setup();
+    const doc = (list: string[]) =>
+      JSON.stringify({ ...JSON.parse(oamText('RUNNING')), drainedServers: list });
+    files.files.set(OAM, doc(['INSUPC-2', 'ELSEWHERE']));
+    await tick();
+    expect(drained.list()).toEqual(['INSUPC-2']);
+    expect(info).toHaveBeenCalledWith('[INSUPC|INSUPC-2] drained by the OAM file');
+    expect(warn).toHaveBeenCalledWith(
+      'OAM file drainedServers: "ELSEWHERE" not a configured INSUPC server, ignored',
+    );
+    files.files.set(OAM, doc([]));
+    await tick();
+    expect(drained.list()).toEqual([]);
+    expect(info).toHaveBeenLastCalledWith('[INSUPC|INSUPC-2] enabled by the OAM file');
+    expect(state.state).toBe('RUNNING');
   });
 
   it('stops polling on shutdown', async () => {

@@ -6,8 +6,12 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { SCHEDULER, ScheduledTask, Scheduler } from '../common/scheduler';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { oamConfig, insupcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
+import { DrainedServers } from '../insupc/drained-servers';
+import { applyDrainedFromFile } from './drained-from-file';
 import { parseOamFile } from './oam-file';
 import { OamService } from './oam.service';
 import { ServiceStateService } from './service-state.service';
@@ -18,7 +22,8 @@ export const OAM_WATCH_JOB = 'oam-file-watch';
 
 /**
  * Applies changes made to the OAM file on disk (operations spec 6.1): a ConfigMap update,
- * an operator's edit, or another replica's state change written to a shared volume.
+ * an operator's edit, or another replica's state change or drain written to a shared volume
+ * (the service state and `drainedServers`).
  *
  * It polls the file's text through the Scheduler instead of using inotify: Kubernetes
  * updates a ConfigMap volume by swapping a symlinked directory (a watch on the file never
@@ -35,13 +40,20 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
   private task: ScheduledTask | undefined;
   private checking = false;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'oam' | 'insupc'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(oamConfig.KEY) oamSection: ConfigType<typeof oamConfig>,
+    @Inject(insupcConfig.KEY) insupc: ConfigType<typeof insupcConfig>,
     private readonly state: ServiceStateService,
     private readonly files: FileStore,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(OamService) private readonly oam: Pick<OamService, 'writeBacks'>,
-  ) {}
+    private readonly drained: DrainedServers,
+  ) {
+    this.config = { oam: oamSection, insupc };
+  }
 
   private get path(): string {
     return this.config.oam.config.path;
@@ -99,16 +111,19 @@ export class OamFileWatcher implements OnApplicationBootstrap, OnApplicationShut
       );
       return;
     }
-    let next;
+    let content;
     try {
-      next = parseOamFile(this.path, text).state;
+      content = parseOamFile(this.path, text);
     } catch (e) {
       this.log.error(
         `${(e as Error).message}; change on disk ignored, service state ${this.state.state} kept`,
       );
       return;
     }
+    const servers = new Set(this.config.insupc.clients.map((c) => c.name));
+    applyDrainedFromFile(this.drained, servers, content.drained, this.log);
     const previous = this.state.state;
+    const next = content.state;
     if (next === previous) return;
     this.state.set(next);
     this.log.log(`OAM state changed on disk: ${previous} -> ${next}`);

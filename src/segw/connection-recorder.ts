@@ -1,5 +1,6 @@
 import { SegwCounters } from './segw.counters';
 import { FailoverHistoryEntry, SegwHistory } from './segw-history';
+import { SegwCode } from './segw-incidents';
 import { segwConnectionUp, segwFailoversTotal, segwInitiateFailuresTotal } from './segw-metrics';
 
 /**
@@ -22,13 +23,13 @@ export class ConnectionRecorder {
   }
 
   /** A switch starts: the previous pending one is superseded; a new pending entry. */
-  switching(from: string, to: string, reason: string): void {
+  switching(from: string, to: string, reason: string, code: SegwCode): void {
     this.settle('superseded');
     if (from !== to) {
       this.counters.failovers++;
       segwFailoversTotal().inc({ connection: this.connection });
     }
-    this.pending = this.note(from, to, reason, 'pending');
+    this.pending = this.note(from, to, reason, code, 'pending');
   }
 
   /** The switch in progress (if any) ended with `result`. */
@@ -38,9 +39,16 @@ export class ConnectionRecorder {
   }
 
   /** An entry that is complete when written (FAILED, recovery). */
-  note(from: string, to: string, reason: string, result: string): FailoverHistoryEntry {
+  note(
+    from: string,
+    to: string,
+    reason: string,
+    code: SegwCode,
+    result: string,
+  ): FailoverHistoryEntry {
     const timestamp = new Date().toISOString();
-    return this.history.add({ timestamp, connection: this.connection, from, to, reason, result });
+    const { connection } = this;
+    return this.history.add({ timestamp, connection, from, to, reason, code, result });
   }
 
   initiateFailed(): void {

@@ -149,6 +149,17 @@ export class RingBuffer<T> {
     return this.items.length;
   }
 
+  /** Removes items from the oldest end while `old` holds; how many went. */
+  dropOldestWhile(old: (item: T) => boolean): number {
+    const ordered = this.latest().reverse();
+    let n = 0;
+    while (n < ordered.length && old(ordered[n])) n++;
+    if (n === 0) return 0;
+    this.items.splice(0, this.items.length, ...ordered.slice(n));
+    this.start = 0;
+    return n;
+  }
+
   /** the newest `limit` items, newest first. */
   latest(limit = this.capacity): T[] {
     const out: T[] = [];

@@ -5,8 +5,9 @@ import { SegwCounters } from './segw.counters';
 import { LOSS_PROBE_SUFFIX, FAILBACK_PROBE_SUFFIX } from './charon-config';
 import { ControllerDeps, SegwConnectionController } from './segw-connection.controller';
 import { HistoryStore, SegwHistory } from './segw-history';
+import { SEGW_CODES } from './segw-incidents';
 import { FakeIpsecControl } from './testing/fake-ipsec-control';
-import { toViciConnection } from './swanctl-connection';
+import { toViciConnection } from '../../libs/vici/src';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';
@@ -68,17 +69,27 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     expect(c.view()).toMatchObject({ state: 'UP', current: A, retries: 0 });
   });
 
-  it('SA down: fails over at once, logs the exact line, history and counters', async () => {
+  it('SA down: fails over at once, logs the exact lines (section 5.2), history with its code, counters', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     try {
       const { c, control, history, counters } = setup();
       control.reachable = new Set([A, B]);
       c.start();
       await flush();
+      expect(log).toHaveBeenCalledWith({ msg: `SEGW connection t UP via ${A}`, code: 'ok' });
       control.kill('t');
       await flush(); // no time passes: the first switch after a working SA has no delay
       expect(c.view()).toMatchObject({ state: 'UP', current: B });
-      expect(warn).toHaveBeenCalledWith(`Initiating failover: ${A} -> ${B}`);
+      expect(warn).toHaveBeenCalledWith({
+        msg: `IKE SA of 't' to ${A} went down (code ike-down)`,
+        code: 'ike-down',
+      });
+      expect(warn).toHaveBeenCalledWith({
+        msg: `Initiating failover: ${A} -> ${B} (connection t, reason ike-down, retry 1/3)`,
+        code: 'ike-down',
+      });
+      expect(log).toHaveBeenCalledWith({ msg: `SEGW connection t UP via ${B}`, code: 'ok' });
       expect(counters.failovers).toBe(1);
       expect(history.latest()).toEqual([
         expect.objectContaining({
@@ -86,12 +97,92 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
           from: A,
           to: B,
           reason: 'ike-down',
+          code: 'ike-down',
           result: 'success',
         }),
       ]);
     } finally {
       warn.mockRestore();
+      log.mockRestore();
     }
+  });
+
+  it('every SEGW warning and error line carries a code of the fixed set, as a field and in its text', async () => {
+    const lines: unknown[] = [];
+    const spies = (['warn', 'error'] as const).map((level) =>
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation((...args: unknown[]) => void lines.push(args[0])),
+    );
+    try {
+      const { c, control, scheduler } = setup({ maxRetries: 2 });
+      control.reachable = new Set([A, B]);
+      c.start();
+      await flush();
+      control.kill('t'); // ike-down
+      await flush();
+      control.reachable.clear();
+      await c.insupcLost(); // insupc-lost, then timeouts to FAILED
+      for (let i = 0; i < 20 && c.state !== 'FAILED'; i++) {
+        scheduler.advance(50);
+        await flush();
+      }
+      expect(c.state).toBe('FAILED');
+      expect(lines).toContainEqual({
+        msg: expect.stringMatching(
+          /^SEGW connection t FAILED after 2 retries; last failure connection-timeout \(initiate: timeout\); next try in 1000 ms \(code max-retry-exceeded\)$/,
+        ),
+        code: 'max-retry-exceeded',
+      });
+      expect(lines.length).toBeGreaterThan(5);
+      for (const line of lines) {
+        const { msg, code } = line as { msg: string; code: (typeof SEGW_CODES)[number] };
+        expect(SEGW_CODES).toContain(code);
+        expect(msg).toMatch(new RegExp(`\\((?:code|connection t, reason) ${code}\\b`));
+      }
+      const codes = new Set(lines.map((l) => (l as { code: string }).code));
+      expect([...codes].sort()).toEqual([
+        'connection-timeout',
+        'ike-down',
+        'insupc-lost',
+        'max-retry-exceeded',
+      ]);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
+
+  it('codes of failed attempts: charon timeout, charon refusal, a refused load-conn, one address only', async () => {
+    const { c, control, history } = setup({ maxRetries: 5 });
+    control.reachable = new Set([B]);
+    c.start(); // A times out (the fake's "timeout"), then B
+    await flush();
+    expect(history.latest(1)[0]).toMatchObject({
+      reason: 'initiate: timeout',
+      code: 'connection-timeout',
+      result: 'success',
+    });
+    control.initiate = async () => ({ ok: false, error: 'establishing CHILD_SA failed' });
+    c.failoverNow();
+    await flush();
+    const refused = 'failed: initiate: establishing CHILD_SA failed';
+    expect(history.latest(3).map((e) => [e.code, e.result])).toEqual([
+      ['strongswan-api-failed', 'pending'], // retry 2 waits its backoff
+      ['strongswan-api-failed', refused],
+      ['operator', refused],
+    ]);
+    const single = setup({}, ['s']);
+    const s = new SegwConnectionController('s', conn(A), single.deps);
+    single.control.loadConn = () => Promise.reject(new Error('load-conn failed: unknown option'));
+    s.start();
+    await flush();
+    expect(single.history.latest(1)[0]).toMatchObject({
+      from: A,
+      to: A,
+      reason: 'initiate: load-conn failed: unknown option',
+      code: 'no-alternative-segw',
+      result: 'pending',
+    });
   });
 
   it('ignores a down event of an SA to an address already left, or of another SA', async () => {
@@ -127,6 +218,7 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     expect(c.state).toBe('FAILED');
     expect(history.latest()[0]).toMatchObject({
       reason: 'initiate: timeout',
+      code: 'max-retry-exceeded',
       result: 'failed: max-retries',
     });
     // retried only after backoff-max, then a recovery entry once up
@@ -137,9 +229,9 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     scheduler.advance(1);
     await flush();
     expect(c.state).toBe('UP');
-    expect(history.latest(2).map((e) => [e.reason, e.result])).toEqual([
-      ['recovered-from-failed', 'success'],
-      ['retry-after-failed', 'success'],
+    expect(history.latest(2).map((e) => [e.reason, e.code, e.result])).toEqual([
+      ['recovered-from-failed', 'ok', 'success'],
+      ['retry-after-failed', 'max-retry-exceeded', 'success'],
     ]);
   });
 
@@ -157,9 +249,9 @@ describe('SegwConnectionController (fake charon, fake time)', () => {
     control.release();
     await flush();
     expect(c.view()).toMatchObject({ state: 'UP', current: A });
-    expect(history.latest(2).map((e) => [e.reason, e.to, e.result])).toEqual([
-      ['manual-primary', A, 'success'],
-      ['ike-down', B, 'superseded'],
+    expect(history.latest(2).map((e) => [e.reason, e.code, e.to, e.result])).toEqual([
+      ['manual-primary', 'operator', A, 'success'],
+      ['ike-down', 'ike-down', B, 'superseded'],
     ]);
   });
 

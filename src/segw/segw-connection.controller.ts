@@ -15,8 +15,9 @@ import { IkeSaInfo, IpsecControl } from './ipsec-control';
 import { PlanSlot } from './plan-slot';
 import { ConnectionRecorder } from './connection-recorder';
 import { SegwHistory } from './segw-history';
+import { SegwCode, segwIncident, segwLine } from './segw-incidents';
 import { SegwProber } from './segw-prober';
-import { parseList } from './swanctl-connection';
+import { parseList } from '../../libs/vici/src';
 
 /** What one connection's controller works with; all of it shared by every connection. */
 export interface ControllerDeps {
@@ -88,12 +89,12 @@ export class SegwConnectionController {
 
   /** Admin: switch to the next address now. */
   failoverNow(): void {
-    this.restartAt(this.nextIndex(), 'manual');
+    this.restartAt(this.nextIndex(), 'manual', 'operator');
   }
 
   /** Admin: return to the first address now. */
   primaryNow(): void {
-    this.restartAt(0, 'manual-primary');
+    this.restartAt(0, 'manual-primary', 'operator');
   }
 
   ikeUpdown(up: boolean, sa: IkeSaInfo): void {
@@ -109,8 +110,9 @@ export class SegwConnectionController {
     if (this.attempting || this.state !== 'UP') return;
     if (this.saId && sa.uniqueId && sa.uniqueId !== this.saId) return;
     this.saId = undefined;
-    this.log.warn(`IKE SA of '${this.name}' to ${this.failover.current} went down`);
-    this.failure('ike-down');
+    const text = `IKE SA of '${this.name}' to ${this.failover.current} went down`;
+    this.log.warn(segwIncident('ike-down', text));
+    this.failure('ike-down', 'ike-down');
   }
 
   /**
@@ -130,9 +132,10 @@ export class SegwConnectionController {
       this.log.log(`SEGW ${address} answers; INSUPC loss through '${this.name}' is not the tunnel`);
       return;
     }
-    this.log.warn(`SEGW ${address} of '${this.name}' answers no probe within ${p.probeTimeout} ms`);
+    const text = `SEGW ${address} of '${this.name}' answers no probe within ${p.probeTimeout} ms`;
+    this.log.warn(segwIncident('insupc-lost', text));
     this.saId = undefined;
-    this.failure('insupc-lost');
+    this.failure('insupc-lost', 'insupc-lost');
   }
 
   // ---------------------------------------------------------------- internals
@@ -158,9 +161,10 @@ export class SegwConnectionController {
     this.failover.established(Date.now());
     this.recorder.up(true);
     this.recorder.settle('success');
-    this.log.log(`SEGW connection '${this.name}' up via ${this.failover.current}`);
+    this.log.log(segwLine('ok', `SEGW connection ${this.name} UP via ${this.failover.current}`));
     if (this.failedOn !== undefined) {
-      this.recorder.note(this.failedOn, this.failover.current, 'recovered-from-failed', 'success');
+      const { failedOn, failover } = this;
+      this.recorder.note(failedOn, failover.current, 'recovered-from-failed', 'ok', 'success');
       this.failedOn = undefined;
     }
     if (this.failover.wantsFailback(this.deps.policy)) this.scheduleFailbackProbe();
@@ -187,39 +191,55 @@ export class SegwConnectionController {
       this.deps.policy.initiateTimeout,
     );
     if (!wants()) return;
-    if (ok) this.restartAt(0, 'failback');
+    if (ok) this.restartAt(0, 'failback', 'ok');
     else this.scheduleFailbackProbe();
   }
 
-  /** A fresh round from address `index` now (admin actions, failback). */
-  private restartAt(index: number, reason: string): void {
+  /** A fresh round from address `index` now (admin actions, failback, the FAILED timer). */
+  private restartAt(index: number, reason: string, code: SegwCode): void {
     const from = this.failover.current;
     this.failover.restart(index, Date.now());
-    this.switchTo(from, reason, 0);
+    this.switchTo(from, reason, code, 0);
   }
 
-  private failure(reason: string): void {
+  /** The SA is gone or an attempt failed (`code` says how): retry elsewhere, or FAILED. */
+  private failure(code: SegwCode, reason: string): void {
     this.recorder.up(false);
     this.recorder.settle(`failed: ${reason}`);
     const p = this.deps.policy;
     const decision = this.failover.failed(Date.now(), p);
     if (decision.kind === 'retry') {
-      this.switchTo(this.failover.addresses[decision.fromIndex], reason, decision.delayMs);
+      const from = this.failover.addresses[decision.fromIndex];
+      const single = this.failover.addresses.length === 1;
+      this.switchTo(from, reason, single ? 'no-alternative-segw' : code, decision.delayMs);
       return;
     }
+    const { name, failover } = this;
     this.log.error(
-      `SEGW connection '${this.name}' FAILED after ${p.maxRetries} consecutive failures; next try in ${decision.retryAfterMs} ms`,
+      segwIncident(
+        'max-retry-exceeded',
+        `SEGW connection ${name} FAILED after ${failover.retries} retries; last failure ${code} (${reason}); next try in ${decision.retryAfterMs} ms`,
+      ),
     );
-    const at = (this.failedOn = this.failover.current);
-    this.recorder.note(at, at, reason, 'failed: max-retries');
-    this.later(decision.retryAfterMs, () => this.restartAt(this.nextIndex(), 'retry-after-failed'));
+    const at = (this.failedOn = failover.current);
+    this.recorder.note(at, at, reason, 'max-retry-exceeded', 'failed: max-retries');
+    this.later(decision.retryAfterMs, () =>
+      this.restartAt(this.nextIndex(), 'retry-after-failed', 'max-retry-exceeded'),
+    );
   }
 
   /** Records the switch and (after `delayMs`) re-loads the connection on its current address. */
-  private switchTo(from: string, reason: string, delayMs: number): void {
-    const to = this.failover.current;
-    this.recorder.switching(from, to, reason);
-    this.log.warn(`Initiating failover: ${from} -> ${to}`);
+  private switchTo(from: string, reason: string, code: SegwCode, delayMs: number): void {
+    const { name, failover } = this;
+    const to = failover.current;
+    this.recorder.switching(from, to, reason, code);
+    const retry = `${failover.retries}/${this.deps.policy.maxRetries}`;
+    this.log.warn(
+      segwLine(
+        code,
+        `Initiating failover: ${from} -> ${to} (connection ${name}, reason ${code}, retry ${retry})`,
+      ),
+    );
     this.later(delayMs, () => void this.attempt());
   }
 
@@ -240,7 +260,8 @@ export class SegwConnectionController {
     this.attempting = false;
     if (r.ok) return this.established();
     this.recorder.initiateFailed();
-    this.log.warn(`initiate of '${name}' to ${this.failover.current} failed: ${r.why}`);
-    this.failure(`initiate: ${r.why}`);
+    const text = `initiate of '${name}' to ${this.failover.current} failed: ${r.why}`;
+    this.log.warn(segwIncident(r.code, text));
+    this.failure(r.code, `initiate: ${r.why}`);
   }
 }

@@ -55,7 +55,8 @@ function build(config: AppConfig, store = new MemoryStore()) {
   const scheduler = new FakeScheduler();
   const insupc = new FakeInsupc();
   const manager = new SegwFailoverManager(
-    config,
+    config.segw,
+    config.insupc,
     control,
     new SegwCounters(),
     scheduler,
@@ -135,6 +136,50 @@ describe('SegwFailoverManager', () => {
     await second.manager.onApplicationBootstrap();
     expect(second.manager.recentHistory()).toEqual(saved.history);
     await second.manager.onApplicationShutdown();
+  });
+
+  it('segw.history-max-age: older entries are dropped at start and then every hour', async () => {
+    const store = new MemoryStore();
+    const at = (msAgo: number) => ({
+      timestamp: new Date(Date.now() - msAgo).toISOString(),
+      connection: 't',
+      from: '10.0.0.1',
+      to: '10.0.0.2',
+      reason: 'ike-down',
+      code: 'ike-down',
+      result: 'success',
+    });
+    const hour = 3_600_000;
+    // newest first, as written: 1 h old, 7 d - 30 min old, 8 d old
+    const saved = [at(hour), at(7 * 24 * hour - hour / 2), at(8 * 24 * hour)];
+    store.files.set('h.json', JSON.stringify({ history: saved }));
+    const { control, manager, scheduler } = build(
+      validateConfig({
+        insupc: { clients: [{ name: 'I', host: '127.0.0.1', port: 1 }] },
+        segw: {
+          enabled: true,
+          historyFile: 'h.json',
+          historyMaxAge: '7d',
+          connections: { t: tunnel('10.0.0.1') },
+        },
+      }),
+      store,
+    );
+    control.reachable.add('10.0.0.1');
+    await manager.onApplicationBootstrap();
+    expect(manager.recentHistory()).toEqual(saved.slice(0, 2));
+    const later = Date.now() + hour;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      scheduler.advance(hour - 1);
+      expect(manager.recentHistory()).toHaveLength(2);
+      scheduler.advance(1); // the hourly purge: the 7 d - 30 min entry is now too old
+      expect(manager.recentHistory()).toEqual(saved.slice(0, 1));
+    } finally {
+      now.mockRestore();
+    }
+    await manager.onApplicationShutdown();
+    expect(JSON.parse(store.files.get('h.json')!).history).toEqual(saved.slice(0, 1));
   });
 
   it('history-file "" keeps the history in memory only', async () => {

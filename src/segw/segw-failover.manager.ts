@@ -6,19 +6,25 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { SCHEDULER, Scheduler } from '../common/scheduler';
+import { ScheduledTask, SCHEDULER, Scheduler } from '../common/scheduler';
 import { INSUPC_STATE, InsupcStateSource, SegwStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { segwConfig, insupcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { SegwConnectionView } from './failover-policy';
 import { SegwCounters } from './segw.counters';
 import { InsupcLossWatch } from './insupc-loss-watch';
 import { IkeSaInfo, IPSEC_CONTROL, IpsecControl } from './ipsec-control';
 import { SegwConnectionController } from './segw-connection.controller';
 import { FailoverHistoryEntry, HistoryStore, SegwHistory } from './segw-history';
+import { segwIncident } from './segw-incidents';
 import { SegwViciSession, SessionListener } from './segw-vici-session';
-import { toViciConnection } from './swanctl-connection';
+import { toViciConnection } from '../../libs/vici/src';
 
 export const SEGW_HISTORY_STORE = Symbol('SEGW_HISTORY_STORE');
+
+/** how often entries past `segw.history-max-age` are dropped (besides at start). */
+export const HISTORY_PURGE_MS = 3_600_000;
 
 export class UnknownSegwConnectionError extends Error {}
 
@@ -37,19 +43,25 @@ export class SegwFailoverManager
   readonly history: SegwHistory;
   private readonly session: SegwViciSession;
   private unsubscribe?: () => void;
+  private purge?: ScheduledTask;
+
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'segw' | 'insupc'>;
 
   constructor(
-    private readonly config: AppConfig,
+    @Inject(segwConfig.KEY) segwSection: ConfigType<typeof segwConfig>,
+    @Inject(insupcConfig.KEY) insupcSection: ConfigType<typeof insupcConfig>,
     @Inject(IPSEC_CONTROL) control: IpsecControl,
     counters: SegwCounters,
-    @Inject(SCHEDULER) scheduler: Scheduler,
+    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
     @Inject(SEGW_HISTORY_STORE) store: HistoryStore,
     @Optional()
     @Inject(INSUPC_STATE)
     private readonly insupc?: Pick<InsupcStateSource, 'onServerAvailability'>,
   ) {
-    const segw = config.segw;
-    this.history = new SegwHistory(segw.historyFile, store);
+    this.config = { segw: segwSection, insupc: insupcSection };
+    const segw = segwSection;
+    this.history = new SegwHistory(segw.historyFile, store, { maxAgeMs: segw.historyMaxAge });
     this.session = new SegwViciSession(control, scheduler, segw.viciSocket, segw.secrets, this);
     if (!segw.enabled) return;
     const deps = {
@@ -72,6 +84,10 @@ export class SegwFailoverManager
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     await this.history.load();
+    this.history.purge();
+    this.purge = this.scheduler.every('segw-history-purge', HISTORY_PURGE_MS, () =>
+      this.history.purge(),
+    );
     this.watchInsupc();
     this.log.log(
       `SEGW failover managing ${this.controllers.size} connection(s) via ${this.config.segw.viciSocket}`,
@@ -81,6 +97,7 @@ export class SegwFailoverManager
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.purge?.cancel();
     for (const c of this.controllers.values()) c.stop();
     this.session.stop();
     await this.history.flushed();
@@ -161,13 +178,15 @@ export class SegwFailoverManager
     const watch = new InsupcLossWatch(mapping);
     if (!watch.watching) return;
     if (!this.insupc) {
-      this.log.warn('segw-connection set but no INSUPC transport in this gateway');
+      const text = 'segw-connection set but no INSUPC transport in this gateway';
+      this.log.warn(segwIncident('invalid-parameter', text));
       return;
     }
     this.unsubscribe = this.insupc.onServerAvailability((server, loggedOn) => {
       const lost = watch.update(server, loggedOn);
       if (lost === undefined) return;
-      this.log.warn(`every INSUPC server through '${lost}' lost; probing its SEGW`);
+      const text = `every INSUPC server through '${lost}' lost; probing its SEGW`;
+      this.log.warn(segwIncident('insupc-lost', text));
       void this.controllers.get(lost)?.insupcLost();
     });
   }

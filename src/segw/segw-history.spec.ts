@@ -26,6 +26,7 @@ const entry = (i: number, result = 'success'): FailoverHistoryEntry => ({
   from: 'a',
   to: 'b',
   reason: `r${i}`,
+  code: 'ok',
   result,
 });
 
@@ -79,6 +80,43 @@ describe('SegwHistory', () => {
     const odd = new SegwHistory('odd.json', store);
     await odd.load();
     expect(odd.latest()).toEqual([entry(7)]);
+  });
+
+  it('segw.history-max-age: purge drops what is older (oldest first) and writes the rest', async () => {
+    const store = new SlowStore();
+    const day = 86_400_000;
+    let now = 10 * day;
+    const h = new SegwHistory('h.json', store, { maxAgeMs: 7 * day, clock: () => now });
+    for (const d of [1, 2, 3, 8, 9]) h.add(entry(d * 86_400)); // entry(i): i seconds
+    await h.flushed();
+    expect(h.purge()).toBe(2); // days 1 and 2 are older than 7 days at day 10
+    expect(h.latest().map((e) => e.reason)).toEqual(['r777600', 'r691200', 'r259200']);
+    await h.flushed();
+    expect(JSON.parse(store.files.get('h.json')!).history).toHaveLength(3);
+    expect(h.purge()).toBe(0);
+    now = 20 * day;
+    expect(h.purge()).toBe(3);
+    expect(h.latest()).toEqual([]);
+    for (let i = 0; i < HISTORY_CAPACITY + 5; i++) h.add(entry(now / 1000 + i));
+    expect(h.latest()).toHaveLength(HISTORY_CAPACITY); // the count cap still holds
+  });
+
+  it('reloads the code of each entry; one written before codes existed reads ok or a failure', async () => {
+    const store = new SlowStore();
+    const { code: _, ...old } = entry(1);
+    store.files.set(
+      'h.json',
+      JSON.stringify({
+        history: [
+          { ...entry(3), code: 'ike-down' },
+          { ...old, result: 'failed: initiate: x' },
+          old,
+        ],
+      }),
+    );
+    const h = new SegwHistory('h.json', store);
+    await h.load();
+    expect(h.latest().map((e) => e.code)).toEqual(['ike-down', 'strongswan-api-failed', 'ok']);
   });
 
   it('"" = memory only: nothing read or written', async () => {

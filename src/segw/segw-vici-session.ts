@@ -2,6 +2,7 @@ import { errorText } from '../common/error-text';
 import { Logger } from '@nestjs/common';
 import { ScheduledTask, Scheduler } from '../common/scheduler';
 import { IkeSaInfo, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
+import { segwIncident, thrownCode } from './segw-incidents';
 
 export const RECONNECT_MS = 1000;
 
@@ -59,9 +60,8 @@ export class SegwViciSession implements IpsecEventSink {
     } catch (e) {
       this.control.close();
       if (!this.lostLogged) {
-        this.log.warn(
-          `VICI ${this.socketPath} unavailable (${errorText(e)}); retrying every ${RECONNECT_MS} ms`,
-        );
+        const text = `VICI ${this.socketPath} unavailable (${errorText(e)}); retrying every ${RECONNECT_MS} ms`;
+        this.log.warn(segwIncident(thrownCode(e, 'strongswan-api-failed'), text));
         this.lostLogged = true;
       }
       this.scheduleReconnect();
@@ -78,9 +78,8 @@ export class SegwViciSession implements IpsecEventSink {
   closed(reason?: string): void {
     if (this.stopped || !this.up) return;
     this.up = false;
-    this.log.warn(
-      `VICI connection lost${reason ? ` (${reason})` : ''}; reconnecting every ${RECONNECT_MS} ms`,
-    );
+    const text = `VICI connection lost${reason ? ` (${reason})` : ''}; reconnecting every ${RECONNECT_MS} ms`;
+    this.log.warn(segwIncident('strongswan-api-failed', text));
     this.lostLogged = true;
     this.listener.offline();
     this.scheduleReconnect();

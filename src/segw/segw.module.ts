@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { FileStore } from '../common/io/file-store';
 import { SchedulerModule } from '../common/scheduler.module';
 import { SEGW_STATE } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { segwConfig } from '../config/config-namespaces';
 import { InsupcModule } from '../insupc/insupc.module';
 import { IPSEC_CONTROL } from './ipsec-control';
 import { SegwController } from './segw.controller';
@@ -21,9 +22,9 @@ import { ViciIpsecControl } from './vici-ipsec-control';
   providers: [
     {
       provide: IPSEC_CONTROL,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new ViciIpsecControl(config.segw.viciSocket, config.segw.policy.initiateTimeout),
+      inject: [segwConfig.KEY],
+      useFactory: (segw: ConfigType<typeof segwConfig>) =>
+        new ViciIpsecControl(segw.viciSocket, segw.policy.initiateTimeout),
     },
     // the project's atomic file writer (write-file-atomic)
     { provide: SEGW_HISTORY_STORE, useFactory: () => new FileStore() },

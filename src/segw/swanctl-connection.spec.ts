@@ -1,10 +1,7 @@
+/** swanctl.conf semantics (libs/vici/src/swanctl-connection.ts) as the SEGW config uses them. */
+import { parseList, SWANCTL_LIST_KEYS, toViciConnection } from '../../libs/vici/src';
+import { segwConfigProblems } from '../config/config-rules';
 import { parseConfig, validateConfig } from '../config/config.loader';
-import {
-  parseList,
-  segwConfigProblems,
-  SWANCTL_LIST_KEYS,
-  toViciConnection,
-} from './swanctl-connection';
 
 /** operations.md section 5's example connection, verbatim. */
 const SPEC_EXAMPLE = {

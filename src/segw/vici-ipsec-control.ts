@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { ViciClient, ViciInput, ViciSection } from '../../libs/vici/src';
+import { ViciClient, ViciClosedError, ViciInput, ViciSection } from '../../libs/vici/src';
 import { errorText } from '../common/error-text';
+import { segwIncident } from './segw-incidents';
 import { InitiateResult, IpsecControl, IpsecEventSink, IpsecSecret } from './ipsec-control';
 
 /** Slack above charon's own initiate timeout before the client gives the socket up. */
@@ -23,7 +24,12 @@ export class ViciIpsecControl implements IpsecControl {
     const client = await ViciClient.connect(this.socketPath, {
       commandTimeoutMs: this.maxCommandMs + COMMAND_SLACK_MS,
       onSubscriberError: (e, event) =>
-        this.log.error(`VICI event '${event}' handler failed: ${errorText(e)}`),
+        this.log.error(
+          segwIncident(
+            'strongswan-api-failed',
+            `VICI event '${event}' handler failed: ${errorText(e)}`,
+          ),
+        ),
     });
     this.client = client;
     client.once('close', (e?: Error) => {
@@ -37,7 +43,7 @@ export class ViciIpsecControl implements IpsecControl {
       this.log.debug(`child-updown ${m.up === 'yes' ? 'up' : 'down'}: ${Object.keys(m).join(',')}`),
     );
     const alerts = await client.subscribe('alert', (_n, m) =>
-      this.log.warn(`charon alert: ${String(m.type)}`),
+      this.log.warn(segwIncident('strongswan-api-failed', `charon alert: ${String(m.type)}`)),
     );
     this.log.debug(`alert event ${alerts ? 'available' : 'not offered by this charon'}`);
     return { daemon: String(v.daemon), version: String(v.version) };
@@ -117,7 +123,7 @@ export class ViciIpsecControl implements IpsecControl {
   }
 
   private vici(): ViciClient {
-    if (!this.client) throw new Error('VICI not connected');
+    if (!this.client) throw new ViciClosedError('VICI not connected');
     return this.client;
   }
 

@@ -65,4 +65,15 @@ describe('allowed-client matcher', () => {
       undefined,
     );
   });
+
+  it('an entry with cert-cn allows only a verified client certificate with that CN', () => {
+    const entries = [{ ip: '*', mac: '*', authKey: 'K', certCn: 'client-a' }];
+    const key = Buffer.from('K');
+    expect(findAllowedClient(entries, '10.0.0.1', 'M', key, 'client-a')).toBe(entries[0]);
+    expect(findAllowedClient(entries, '10.0.0.1', 'M', key, 'client-b')).toBe(undefined);
+    expect(findAllowedClient(entries, '10.0.0.1', 'M', key, null)).toBe(undefined);
+    expect(
+      findAllowedClient([{ ip: '*', mac: '*', authKey: 'K' }], '1.2.3.4', 'M', key, 'x'),
+    ).toEqual({ ip: '*', mac: '*', authKey: 'K' });
+  });
 });

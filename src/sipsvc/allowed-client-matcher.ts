@@ -74,14 +74,27 @@ export function keyMatches(configured: string, presented: Buffer): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * An entry with `cert-cn` allows only a connection whose client certificate, verified against
+ * `tcp.server.tls.ca-file`, has that subject CN (`peerCn`: null without one).
+ */
+export function certCnMatches(pinned: string | undefined, peerCn: string | null): boolean {
+  return pinned === undefined || pinned === peerCn;
+}
+
 /** The first entry that allows this client, or undefined. */
 export function findAllowedClient(
   entries: readonly AllowedClientConfig[],
   ipAddr: string,
   macAddr: string,
   key: Buffer,
+  peerCn: string | null = null,
 ): AllowedClientConfig | undefined {
   return entries.find(
-    (e) => ipMatches(e.ip, ipAddr) && macMatches(e.mac, macAddr) && keyMatches(e.authKey, key),
+    (e) =>
+      ipMatches(e.ip, ipAddr) &&
+      macMatches(e.mac, macAddr) &&
+      keyMatches(e.authKey, key) &&
+      certCnMatches(e.certCn, peerCn),
   );
 }

@@ -58,4 +58,11 @@ describe('PendingConnectionGuard (operations.md §6.3)', () => {
       'Unauthenticated connection refused - max-pending-per-ip (2) reached for 10.0.0.1, closed at once (+9 more since the previous line)',
     ]);
   });
+
+  it('TLS connections still in their handshake count against max-pending-connections', () => {
+    const { registry, guard } = setup();
+    registry.add(conn('10.0.0.1'));
+    expect(guard.admits('10.0.0.2', limits, 0, 2)).toBe(true);
+    expect(guard.admits('10.0.0.2', limits, 0, 3)).toBe(false);
+  });
 });

@@ -21,9 +21,10 @@ export class PendingConnectionGuard {
     private readonly log: Logger,
   ) {}
 
-  admits(ip: string, limits: PendingLimits, now: number): boolean {
+  /** `handshaking`: TLS connections still in their handshake, pending too but not registered. */
+  admits(ip: string, limits: PendingLimits, now: number, handshaking = 0): boolean {
     let reason: string;
-    if (this.registry.pending >= limits.maxPendingConnections) {
+    if (this.registry.pending + handshaking >= limits.maxPendingConnections) {
       reason = `max-pending-connections (${limits.maxPendingConnections}) reached`;
     } else if (this.registry.pendingFrom(ip) >= limits.maxPendingPerIp) {
       reason = `max-pending-per-ip (${limits.maxPendingPerIp}) reached for ${ip}`;

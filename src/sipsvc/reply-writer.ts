@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { errorText } from '../common/error-text';
-import { SipsvcPattern, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
+import {
+  RAW_NUMBERS,
+  RawNumbers,
+  SipsvcPattern,
+  SipsvcReply,
+  SipsvcRequest,
+} from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
 
 /** Where a reply goes: a connection that may have closed meanwhile. */
@@ -36,6 +42,8 @@ export class ReplyWriter {
     let json: string;
     try {
       json = JSON.stringify(out);
+      const raw = req?.[RAW_NUMBERS];
+      if (raw) json = withRawNumbers(json, raw);
     } catch (e) {
       // only the handler's reply can have failed; the echoed fields are plain strings/numbers
       this.log.error(`${conn.tag} reply could not be serialised: ${errorText(e)}`);
@@ -49,6 +57,26 @@ export class ReplyWriter {
     }
     conn.writeJson(json);
   }
+}
+
+/**
+ * Puts the client's own text of `reqNo`/`seq` in place of their re-serialised doubles. They
+ * are the first keys after `cmd` (a string, whose quotes are escaped), so the first
+ * `"reqNo":` in the text is the echoed one.
+ */
+function withRawNumbers(json: string, raw: RawNumbers): string {
+  let out = json;
+  for (const key of ['reqNo', 'seq'] as const) {
+    const token = raw[key];
+    if (token === undefined) continue;
+    const at = out.indexOf(`"${key}":`);
+    if (at < 0) continue;
+    const start = at + key.length + 3;
+    let end = start;
+    while (end < out.length && out[end] !== ',' && out[end] !== '}') end++;
+    out = out.slice(0, start) + token + out.slice(end);
+  }
+  return out;
 }
 
 function isExecute(cmd: unknown): boolean {

@@ -18,8 +18,10 @@ class FakeConnection implements GateConnection {
   lastHeartbeatAt = 0;
   totalRequests = 0;
   readonly written: Record<string, unknown>[] = [];
+  readonly texts: string[] = [];
   constructor(readonly authenticated: boolean) {}
   writeJson(json: string): void {
+    this.texts.push(json);
     this.written.push(JSON.parse(json) as Record<string, unknown>);
   }
   endAfterWrite(): void {
@@ -73,6 +75,22 @@ describe('RequestGate', () => {
     for (const k of ['cmd', 'reqNo', 'seq']) {
       if (k in reply) expect(['string', 'number']).toContain(typeof reply[k]);
     }
+  });
+
+  it('echoes a reqNo or seq beyond 2^53 (or written otherwise than JavaScript prints it) as the client sent it', () => {
+    const { send } = gate();
+    const conn = new FakeConnection(true);
+    send(
+      conn,
+      '{"cmd":"nope","token":"T","reqBody":{"reqNo":1},"reqNo" : 12345678901234567890,"seq":1.10}',
+    );
+    send(conn, '{"cmd":"nope","token":"T","reqNo":9007199254740993,"seq":"001"}');
+    send(conn, '{"cmd":"nope","token":"T","reqNo":42,"seq":7}');
+    expect(conn.texts[0]).toMatch(
+      /^\{"cmd":"nope","reqNo":12345678901234567890,"seq":1\.10,"result":1,/,
+    );
+    expect(conn.texts[1]).toMatch(/^\{"cmd":"nope","reqNo":9007199254740993,"seq":"001",/);
+    expect(conn.texts[2]).toMatch(/^\{"cmd":"nope","reqNo":42,"seq":7,/);
   });
 
   it('a message pipelined behind an auth still in flight is refused, and the auth answer still goes out before the close', () => {
@@ -157,6 +175,32 @@ describe('RequestGate', () => {
     expect(conn.awaitingReplies).toBe(1);
     expect(conn.lastActivityAt).toBe(1000);
     expect(conn.totalRequests).toBe(2);
+  });
+
+  it.each([
+    ['reqNo', { reqNo: 'R\nforged line' }],
+    ['reqNo', { reqNo: 'R\u0000' }],
+    ['seq', { reqNo: 'R', seq: '001\u001b[2J' }],
+    ['seq', { reqNo: 'R', seq: '\u0085' }],
+  ])('a %s with a control character is answered 1 and reaches no handler', (field, fields) => {
+    const { send, invoked, queued } = gate();
+    const conn = new FakeConnection(true);
+    send(conn, JSON.stringify({ cmd: 'execute', token: 'T', ...fields }));
+    send(conn, JSON.stringify({ cmd: 'auth', ...fields }));
+    expect(conn.written.map((w) => [w.result, w.resultDesc])).toEqual([
+      [1, `Invalid field: ${field} has a control character or invalid UTF-8`],
+      [1, `Invalid field: ${field} has a control character or invalid UTF-8`],
+    ]);
+    expect([invoked, queued]).toEqual([[], []]);
+    expect(conn.closing).toBe(false);
+  });
+
+  it('clean text, numbers and absent reqNo/seq pass', () => {
+    const { send, queued } = gate();
+    const conn = new FakeConnection(true);
+    for (const fields of [{ reqNo: 'R 1\u00e9\u4e2d', seq: 7 }, {}, { reqNo: 12 }])
+      send(conn, JSON.stringify({ cmd: 'execute', token: 'T', ...fields }));
+    expect(queued).toHaveLength(3);
   });
 
   it('nothing is read after the client half-closed or the connection is closing', () => {

@@ -1,9 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
+import { isCleanField, UNCLEAN } from '../common/client-text';
 import { LogThrottle } from '../common/log-throttle';
-import { SipsvcPattern, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
+import {
+  RAW_NUMBERS,
+  RawNumbers,
+  SipsvcPattern,
+  SipsvcReply,
+  SipsvcRequest,
+} from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
 import { ReplyKind, SettlingConnection } from './handler-settlement';
+import { rawTopLevelNumber } from './raw-number-token';
 import { SipsvcCounters } from './sipsvc.counters';
 
 /** an unknown `cmd` is echoed in the error text up to this length. */
@@ -115,8 +123,9 @@ export class RequestGate<C extends GateConnection> {
   /** the request object, or null when it was answered as invalid. */
   private parse(conn: C, bytes: Buffer): SipsvcRequest | null {
     let req: SipsvcRequest;
+    const text = bytes.toString('utf8');
     try {
-      req = JSON.parse(bytes.toString('utf8')) as SipsvcRequest;
+      req = JSON.parse(text) as SipsvcRequest;
     } catch {
       this.out.reply(conn, undefined, invalid(ResultText.MALFORMED_JSON));
       return null;
@@ -138,6 +147,16 @@ export class RequestGate<C extends GateConnection> {
       );
       return null;
     }
+    // reqNo and seq reach the logs (execute log, session timeouts): no control characters
+    if (!isCleanField(req.reqNo)) {
+      this.out.reply(conn, req, invalid(`Invalid field: reqNo ${UNCLEAN}`));
+      return null;
+    }
+    if (!isCleanField(req.seq)) {
+      this.out.reply(conn, req, invalid(`Invalid field: seq ${UNCLEAN}`));
+      return null;
+    }
+    if (isInexact(req.reqNo) || isInexact(req.seq)) keepRawNumbers(req, text);
     return req;
   }
 
@@ -167,4 +186,16 @@ function invalid(text: string): SipsvcReply {
 
 function isNonFinite(v: unknown): boolean {
   return typeof v === 'number' && !Number.isFinite(v);
+}
+
+/** a number whose JSON text may differ from what the client wrote (cheap test first). */
+function isInexact(v: unknown): boolean {
+  return typeof v === 'number' && !Number.isSafeInteger(v);
+}
+
+function keepRawNumbers(req: SipsvcRequest, text: string): void {
+  const raw: RawNumbers = {};
+  if (isInexact(req.reqNo)) raw.reqNo = rawTopLevelNumber(text, 'reqNo');
+  if (isInexact(req.seq)) raw.seq = rawTopLevelNumber(text, 'seq');
+  req[RAW_NUMBERS] = raw;
 }

@@ -70,13 +70,19 @@ export class SipsvcConnectionRegistry {
     return true;
   }
 
-  describe(wallOf: (t: number) => number): {
+  describe(
+    wallOf: (t: number) => number,
+    limit = Infinity,
+  ): {
     total: number;
     authenticated: number;
     connections: SipsvcConnectionState[];
   } {
     const connections: SipsvcConnectionState[] = [];
-    for (const c of this.connections.values()) connections.push(c.describe(wallOf));
+    for (const c of this.connections.values()) {
+      if (connections.length >= limit) break;
+      connections.push(c.describe(wallOf));
+    }
     return { total: this.connections.size, authenticated: this.authenticatedCount, connections };
   }
 }

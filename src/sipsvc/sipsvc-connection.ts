@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import {
   FrameEncoder,
   frameEncoderFor,
@@ -42,6 +43,8 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   readonly token: string;
   /** `[SIPSVC|ip:port]`, the seed's log prefix for this connection. */
   readonly tag: string;
+  /** subject CN of a client certificate verified against `tcp.server.tls.ca-file`; else null. */
+  readonly peerCn: string | null;
   private readingPaused = false;
   private readonly closeListeners: (() => void)[] = [];
   private readonly cork = new TickCork();
@@ -61,6 +64,7 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.lastActivityAt = now;
     this.token = Buffer.from(`${clientIp}:${clientPort}`).toString('base64');
     this.tag = `[SIPSVC|${clientIp}:${clientPort}]`;
+    this.peerCn = socket instanceof TLSSocket ? verifiedCn(socket) : null;
   }
 
   /** The connection of a newly accepted socket. */
@@ -140,16 +144,14 @@ export class SipsvcConnection implements SipsvcConnectionContext {
   /** `wallOf` turns this connection's (scheduler clock) times into wall-clock ms. */
   describe(wallOf: (t: number) => number): SipsvcConnectionState {
     return {
-      connectionId: this.connectionId,
+      connectionId: `conn_${this.clientIp}_${this.clientPort}`,
       clientIp: this.clientIp,
       clientPort: this.clientPort,
       authenticated: this.authenticated,
-      connectionTime: new Date(wallOf(this.connectedAt)).toISOString(),
-      lastActivityTime: new Date(wallOf(this.lastActivityAt)).toISOString(),
+      connectionTime: Math.round(wallOf(this.connectedAt)),
+      lastActivityTime: Math.round(wallOf(this.lastActivityAt)),
       totalRequests: this.totalRequests,
-      lastHeartbeatTime: this.lastHeartbeatAt
-        ? new Date(wallOf(this.lastHeartbeatAt)).toISOString()
-        : null,
+      lastHeartbeatTime: this.lastHeartbeatAt ? Math.round(wallOf(this.lastHeartbeatAt)) : 0,
     };
   }
 
@@ -157,4 +159,10 @@ export class SipsvcConnection implements SipsvcConnectionContext {
     this.readingPaused = false;
     if (!this.closed) this.socket.resume();
   };
+}
+
+function verifiedCn(socket: TLSSocket): string | null {
+  if (!socket.authorized) return null;
+  const cn: unknown = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : null;
 }

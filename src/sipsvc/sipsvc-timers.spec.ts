@@ -2,7 +2,10 @@ import { Logger } from '@nestjs/common';
 import { Socket } from 'node:net';
 import { SipsvcClient } from '../../libs/sipsvc-protocol/src/sipsvc-client';
 import { FakeScheduler } from '../common/testing/fake-scheduler';
+import { AppConfig } from '../config/config.schema';
 import { validateConfig } from '../config/config.loader';
+import { applyHotReload } from '../oam/config-reload';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SipsvcConnection } from './sipsvc-connection';
 import { SipsvcConnectionRegistry } from './sipsvc-connection-registry';
 import { SipsvcServer } from './sipsvc.server';
@@ -18,30 +21,41 @@ const CONNECTION_TIMEOUT = 10_000;
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
+const settings = (idleTimeout: number) => ({
+  tcp: {
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      authTimeout: AUTH_TIMEOUT,
+      idleTimeout,
+      connectionTimeout: CONNECTION_TIMEOUT,
+    },
+  },
+  insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
+});
+
 describe('SIPSVC connection timers (fake time)', () => {
   let scheduler: FakeScheduler;
   let registry: SipsvcConnectionRegistry;
   let server: SipsvcServer;
   let port: number;
+  let config: AppConfig;
   const clients: { destroy(): void }[] = [];
 
   beforeEach(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    const config = validateConfig({
-      tcp: {
-        server: {
-          host: '127.0.0.1',
-          port: 0,
-          authTimeout: AUTH_TIMEOUT,
-          idleTimeout: IDLE_TIMEOUT,
-          connectionTimeout: CONNECTION_TIMEOUT,
-        },
-      },
-      insupc: { clients: [{ name: 'INSUPC-1', host: '127.0.0.1', port: 19000 }] },
-    });
+    config = validateConfig(settings(IDLE_TIMEOUT));
     scheduler = new FakeScheduler();
     registry = new SipsvcConnectionRegistry();
-    server = new SipsvcServer(config, registry, new SipsvcCounters(), scheduler);
+    const throttle = new AuthFailureThrottle(() => config.security.authFailure, new Logger('t'));
+    server = new SipsvcServer(
+      config.tcp,
+      config.sipsvc,
+      registry,
+      new SipsvcCounters(),
+      scheduler,
+      throttle,
+    );
     server.addHandler('auth', (_req: unknown, conn: SipsvcConnection) => {
       registry.tryAuthenticate(conn, 10);
       return Promise.resolve({ result: 0, resultDesc: 'ok', token: conn.token });
@@ -86,6 +100,18 @@ describe('SIPSVC connection timers (fake time)', () => {
     scheduler.advance(IDLE_TIMEOUT - 1);
     expect(conn.socket.destroyed).toBe(false);
     scheduler.advance(1000);
+    expect(conn.socket.destroyed).toBe(true);
+    await client.closed;
+  });
+
+  it('a reloaded idle-timeout applies at the next sweep (hot: read per sweep)', async () => {
+    const { client, conn } = await connect();
+    await auth(client);
+    scheduler.advance(1000);
+    const out = applyHotReload(config, validateConfig(settings(500)));
+    expect(out.applied).toEqual(['tcp.server.idle-timeout']);
+    expect(conn.socket.destroyed).toBe(false);
+    scheduler.advance(1000); // the next sweep: idle 2000 ms > the new 500
     expect(conn.socket.destroyed).toBe(true);
     await client.closed;
   });

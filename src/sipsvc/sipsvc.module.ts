@@ -1,4 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { securityConfig } from '../config/config-namespaces';
+import { AuthFailureMetrics } from './auth-failure-metrics';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SchedulerModule } from '../common/scheduler.module';
 import { SIPSVC_STATE } from '../contracts/state-sources';
 import { ServiceStateModule } from '../oam/service-state.module';
@@ -16,6 +20,13 @@ import { SipsvcServer } from './sipsvc.server';
   imports: [SchedulerModule, ServiceStateModule],
   controllers: [SipsvcController],
   providers: [
+    {
+      provide: AuthFailureThrottle,
+      inject: [securityConfig.KEY],
+      useFactory: (security: ConfigType<typeof securityConfig>) =>
+        new AuthFailureThrottle(() => security.authFailure, new Logger('SipsvcAuth')),
+    },
+    AuthFailureMetrics,
     SipsvcConnectionRegistry,
     SipsvcAuthService,
     SipsvcCounters,

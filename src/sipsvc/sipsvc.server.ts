@@ -1,14 +1,21 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { createServer, Server as NetServer, Socket } from 'node:net';
+import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { createFrameDecoder } from '../../libs/sipsvc-protocol/src/create-frame-decoder';
 import { BoundedDrainQueue } from '../common/bounded-drain-queue';
 import { errorText } from '../common/error-text';
+import { LogThrottle } from '../common/log-throttle';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
 import { SipsvcPattern } from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
 import { SipsvcStateSource } from '../contracts/state-sources';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { tcpConfig, sipsvcConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
+import { CertificateReloader } from '../tls/certificate-reloader';
+import { clientCertOptions, loadTlsContext } from '../tls/tls-files';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SWEEP_INTERVAL_MS, sweepConnections } from './connection-sweep';
 import { HandlerSettlement, ReplyKind } from './handler-settlement';
 import { ReplyWriter } from './reply-writer';
@@ -27,9 +34,21 @@ import { SipsvcCounters } from './sipsvc.counters';
  *
  * Per message: one `toString` + one `JSON.parse`, one handler call, one `JSON.stringify`.
  */
+/** The listener's status on `status`, as Nest's ServerTCP reports its own. */
+export type SipsvcServerStatus = 'connected' | 'disconnected';
+
+/** The listener's (node:net Server) events `on()` passes through, as ServerTCP does. */
+export type SipsvcServerEvents = {
+  listening: () => void;
+  connection: (socket: Socket) => void;
+  close: () => void;
+  error: (err: Error) => void;
+};
+type SipsvcServerListener = SipsvcServerEvents[keyof SipsvcServerEvents];
+
 @Injectable()
 export class SipsvcServer
-  extends Server
+  extends Server<SipsvcServerEvents, SipsvcServerStatus>
   implements CustomTransportStrategy, SipsvcStateSource, OnApplicationShutdown
 {
   private readonly log = new Logger('SipsvcServer');
@@ -40,20 +59,33 @@ export class SipsvcServer
   private readonly settlement: HandlerSettlement;
   private readonly gate: RequestGate<SipsvcConnection>;
   private readonly pendingGuard: PendingConnectionGuard;
+  /** failed TLS handshakes (plaintext clients, missing certificates): one WARN a second. */
+  private readonly handshakeWarnings = new LogThrottle();
+  /** TLS: every TCP connection, so shutdown also closes the ones still in their handshake. */
+  private readonly tlsSockets = new Set<Socket>();
   private netServer: NetServer | null = null;
   private listening = false;
   private boundPort = 0;
   private sweepJob: ScheduledTask | null = null;
   private closePromise: Promise<void> | null = null;
+  /** `on()` calls made before `listen()` created the listener. */
+  private pendingEventListeners: { event: string; callback: SipsvcServerListener }[] = [];
+
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'tcp' | 'sipsvc'>;
 
   constructor(
-    private readonly config: AppConfig,
+    @Inject(tcpConfig.KEY) tcp: ConfigType<typeof tcpConfig>,
+    @Inject(sipsvcConfig.KEY) sipsvc: ConfigType<typeof sipsvcConfig>,
     private readonly registry: SipsvcConnectionRegistry,
     private readonly counters: SipsvcCounters,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
+    private readonly authThrottle: AuthFailureThrottle,
+    @Optional() private readonly certificates?: CertificateReloader,
   ) {
     super();
-    const { capacity, threadCount } = config.sipsvc.recvQueue;
+    this.config = { tcp, sipsvc };
+    const { capacity, threadCount } = sipsvc.recvQueue;
     this.queue = new BoundedDrainQueue(capacity, threadCount, this.consume, (e) =>
       this.log.error(`SIPSVC message dispatch failed: ${errorText(e)}`),
     );
@@ -74,18 +106,41 @@ export class SipsvcServer
 
   listen(callback: (err?: unknown) => void): void {
     this.buildDispatchTable();
-    const { host, port, framing } = this.config.tcp.server;
     const { capacity, threadCount } = this.config.sipsvc.recvQueue;
     this.log.log(
       `SipsvcRecvQueue initialization started - capacity: ${capacity}, threads: ${threadCount}`,
     );
     this.log.log(`SipsvcRecvQueue initialization completed - ${threadCount} threads started`);
-    // half-open: a client that sends its requests then FIN still gets its answers
-    const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) =>
-      this.accept(socket),
+    if (!this.config.tcp.server.tls.enabled) {
+      this.start(callback, (socket) => this.accept(socket));
+      return;
+    }
+    this.startTls().then(
+      (tls) => this.start(callback, (socket) => this.handshake(tls, socket)),
+      (err: unknown) => callback(err),
     );
+  }
+
+  /**
+   * Listens. `onAdmitted` gets each TCP connection that passed the address checks: the
+   * connection itself (plain), or the TLS server that handshakes it and hands it to accept().
+   */
+  private start(callback: (err?: unknown) => void, onAdmitted: (socket: Socket) => void): void {
+    const { host, port, framing, tls } = this.config.tcp.server;
+    // half-open: a client that sends its requests then FIN still gets its answers
+    const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+      if (this.admits(socket)) onAdmitted(socket);
+    });
     this.netServer = server;
-    const onStartError = (err: Error): void => callback(err);
+    server.on('listening', () => this._status$.next('connected'));
+    server.on('close', () => this._status$.next('disconnected'));
+    for (const { event, callback: listener } of this.pendingEventListeners.splice(0)) {
+      server.on(event, listener as (...args: unknown[]) => void);
+    }
+    const onStartError = (err: Error): void => {
+      this._status$.next('disconnected');
+      callback(err);
+    };
     server.once('error', onStartError);
     server.listen(port, host, () => {
       server.off('error', onStartError);
@@ -98,7 +153,10 @@ export class SipsvcServer
         SWEEP_INTERVAL_MS,
         this.sweep,
       );
-      this.log.log(`SIPSVC server listening on ${host}:${this.boundPort} (framing: ${framing})`);
+      const security = tls.enabled ? `, TLS${tls.caFile ? ', client certificates' : ''}` : '';
+      this.log.log(
+        `SIPSVC server listening on ${host}:${this.boundPort} (framing: ${framing}${security})`,
+      );
       callback();
     });
   }
@@ -112,11 +170,22 @@ export class SipsvcServer
     await this.close();
   }
 
-  on(): never {
-    throw new Error('SipsvcServer does not expose transport events; use the context onClose()');
+  /**
+   * Listens to the SIPSVC listener's own events (node:net Server: `listening`, `connection`,
+   * `close`, `error`), as Nest's ServerTCP does; before `listen()` they are kept and attached
+   * when the listener is created. A connection's close is its context's `onClose()`.
+   */
+  on<K extends keyof SipsvcServerEvents>(event: K, callback: SipsvcServerEvents[K]): void {
+    if (this.netServer)
+      this.netServer.on(event as string, callback as (...args: unknown[]) => void);
+    else this.pendingEventListeners.push({ event: event as string, callback });
   }
 
+  /** The node:net Server; like ServerTCP, an error before `listen()`. */
   unwrap<T>(): T {
+    if (!this.netServer) {
+      throw new Error('SipsvcServer: not listening yet; call listen() before unwrap()');
+    }
     return this.netServer as T;
   }
 
@@ -130,8 +199,8 @@ export class SipsvcServer
     return this.boundPort;
   }
 
-  describeConnections(): ReturnType<SipsvcStateSource['describeConnections']> {
-    return this.registry.describe(this.wallOf);
+  describeConnections(limit?: number): ReturnType<SipsvcStateSource['describeConnections']> {
+    return this.registry.describe(this.wallOf, limit);
   }
 
   recvQueueSize(): number {
@@ -154,14 +223,67 @@ export class SipsvcServer
 
   // --- connections ---
 
-  /** A new socket: a connection with its decoder, half-close and close handling. */
+  /**
+   * The TLS server of `tcp.server.tls`: it does the handshakes (at most auth-timeout each) of
+   * the connections the plain listener admitted; its certificates are swapped on reload.
+   */
+  private async startTls(): Promise<TlsServer> {
+    const cfg = this.config.tcp.server.tls;
+    const context = await loadTlsContext('tcp.server.tls', cfg);
+    const tls = createTlsServer(
+      {
+        ...context,
+        ...clientCertOptions(cfg),
+        handshakeTimeout: this.config.tcp.server.authTimeout,
+        allowHalfOpen: true,
+      },
+      (socket) => {
+        socket.setNoDelay(true);
+        this.accept(socket);
+      },
+    );
+    tls.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+      // a handshake that timed out leaves its socket open (the client's FIN is not acted on
+      // while half-open is allowed)
+      socket.destroy();
+      const suffix = this.handshakeWarnings.take(this.now());
+      if (suffix === null) return;
+      const ip = normaliseIp(socket.remoteAddress ?? '');
+      this.log.warn(`[SIPSVC|${ip}] TLS handshake failed - ${err.code ?? err.message}${suffix}`);
+    });
+    this.certificates?.register('tcp.server.tls', cfg, tls);
+    return tls;
+  }
+
+  /** TLS: the TCP connections of this listener, handshaking or not, until they close. */
+  private handshake(tls: TlsServer, socket: Socket): void {
+    this.tlsSockets.add(socket);
+    socket.once('close', () => this.tlsSockets.delete(socket));
+    tls.emit('connection', socket);
+  }
+
+  /** A new TCP connection from a blocked address (§8.4) or beyond the pending caps is closed. */
+  private admits(socket: Socket): boolean {
+    const ip = normaliseIp(socket.remoteAddress ?? '');
+    const now = this.now();
+    if (
+      this.authThrottle.refuses(ip, now) ||
+      !this.pendingGuard.admits(ip, this.config.tcp.server, now, this.handshaking())
+    ) {
+      socket.destroy();
+      return false;
+    }
+    return true;
+  }
+
+  /** TLS connections still in their handshake (0 without TLS). */
+  private handshaking(): number {
+    return Math.max(0, this.tlsSockets.size - this.registry.size);
+  }
+
+  /** A new socket (TLS: handshake done): a connection with its decoder, half-close and close handling. */
   private accept(socket: Socket): void {
     const { framing, maxMessageBytes } = this.config.tcp.server;
-    const ip = normaliseIp(socket.remoteAddress ?? '');
-    if (!this.pendingGuard.admits(ip, this.config.tcp.server, this.now())) {
-      socket.destroy();
-      return;
-    }
     const conn = SipsvcConnection.accepted(
       this.registry.nextId(),
       socket,
@@ -254,6 +376,7 @@ export class SipsvcServer
     const server = this.netServer;
     this.listening = false;
     for (const conn of this.registry.all()) conn.socket.destroy();
+    for (const socket of this.tlsSockets) socket.destroy();
     if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -35,7 +35,13 @@ function reporter(files: FileStore, stateServer: Record<string, unknown> = {}) {
   const stats = new StatisticsService(counterSetsOf(counters));
   const scheduler = new FakeScheduler();
   const config = configWith(stateServer);
-  const r = new StatisticsReporter(config, stats, files, new SnapshotPoster(), scheduler);
+  const r = new StatisticsReporter(
+    config.application,
+    stats,
+    files,
+    new SnapshotPoster(),
+    scheduler,
+  );
   return { r, counters, scheduler, config };
 }
 
@@ -63,6 +69,26 @@ describe('StatisticsReporter', () => {
       counters.connectionsAccepted = 42;
       await Promise.all([r.tick(), r.reset()]);
       expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(0);
+    });
+
+    it('/stat/init keeps the counters as they were in <stat-file>.prev, with the time of the reset', async () => {
+      const { r, counters, file } = onDisk();
+      counters.connectionsAccepted = 7;
+      const before = Date.now();
+      await r.reset();
+      const prev = JSON.parse(readFileSync(`${file}.prev`, 'utf8')) as {
+        savedAt: string;
+        snapshot: { server: { connectionsAccepted: number } };
+      };
+      expect(prev.snapshot.server.connectionsAccepted).toBe(7);
+      expect(Date.parse(prev.savedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(acceptedIn(readFileSync(file, 'utf8'))).toBe(0);
+      // a second reset replaces the backup with the period since the first
+      counters.connectionsAccepted = 3;
+      await r.reset();
+      expect(
+        acceptedIn(JSON.stringify(JSON.parse(readFileSync(`${file}.prev`, 'utf8')).snapshot)),
+      ).toBe(3);
     });
 
     it('the final snapshot is the one left on disk', async () => {

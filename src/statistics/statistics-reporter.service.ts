@@ -8,11 +8,23 @@ import {
 } from '@nestjs/common';
 import { errorText } from '../common/error-text';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
-import { AppConfig } from '../config/config.schema';
+import { ConfigType } from '@nestjs/config';
+import { applicationConfig } from '../config/config-namespaces';
+import type { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { cleanLeftoverTemps } from '../common/io/leftover-temps';
 import { SnapshotPoster } from './snapshot-poster';
-import { StatisticsService } from './statistics.service';
+import { StatisticsService, StatisticsSnapshot } from './statistics.service';
+
+/** beside the stat file: the counters as they were before the last /stat/init. */
+export const PREVIOUS_SUFFIX = '.prev';
+
+/** What `<stat-file>.prev` holds. */
+export interface PreviousStatistics {
+  /** ISO-8601: when the counters were reset (the end of the period they cover) */
+  savedAt: string;
+  snapshot: StatisticsSnapshot;
+}
 
 /** A snapshot POST never waits longer than this (nor longer than the interval). */
 const MAX_POST_TIMEOUT_MS = 5000;
@@ -31,13 +43,18 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   private ticking = false;
   private finalWritten = false;
 
+  /** ConfigModule's live sections: a reload assigns hot keys inside them. */
+  private readonly config: Pick<AppConfig, 'application'>;
+
   constructor(
-    private readonly config: AppConfig,
+    @Inject(applicationConfig.KEY) application: ConfigType<typeof applicationConfig>,
     private readonly stats: StatisticsService,
     private readonly files: FileStore,
     private readonly poster: SnapshotPoster,
     @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-  ) {}
+  ) {
+    this.config = { application };
+  }
 
   private get statFile(): string {
     return this.config.application.stateServer.statFile;
@@ -46,6 +63,7 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
   async onModuleInit(): Promise<void> {
     if (!this.statFile) return;
     await cleanLeftoverTemps(this.files, this.statFile, this.log);
+    await cleanLeftoverTemps(this.files, this.statFile + PREVIOUS_SUFFIX, this.log);
     let text: string | undefined;
     try {
       text = await this.files.read(this.statFile);
@@ -96,11 +114,27 @@ export class StatisticsReporter implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
-  /** Zeroes the counters and the stat file (POST /stat/init). */
+  /**
+   * Zeroes the counters and the stat file (POST /stat/init). The counters as they were are
+   * kept first in `<stat-file>.prev` with the time of the reset, as the original backs them
+   * up before an init; each reset replaces the previous backup.
+   */
   async reset(): Promise<void> {
+    const systemName = this.config.application.systemName;
+    const now = new Date();
+    const previous: PreviousStatistics = {
+      savedAt: now.toISOString(),
+      snapshot: this.stats.snapshot(systemName, now),
+    };
     this.stats.reset();
     this.log.log('Statistics counters reset');
-    await this.persist(JSON.stringify(this.stats.snapshot(this.config.application.systemName)));
+    if (!this.statFile) return;
+    const backup = this.statFile + PREVIOUS_SUFFIX;
+    await Promise.all([
+      this.write(backup, JSON.stringify(previous)),
+      this.persist(JSON.stringify(this.stats.snapshot(systemName))),
+    ]);
+    this.log.log(`Statistics before the reset saved to ${backup}`);
   }
 
   /** The shutdown snapshot; written once however shutdown was reached. */

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { skipOrFail } from '../support/skip-or-fail';
 
 export const LAB_SCRIPT = join(__dirname, 'segw-lab.sh');
 
@@ -11,10 +12,11 @@ export const LAB_SCRIPT = join(__dirname, 'segw-lab.sh');
 export type LabEnv = Record<string, string>;
 
 /**
- * `describe` when the lab can run here, else `describe.skip` after a loud banner naming
- * `what` was skipped. `check` never installs anything (that is `segw-lab.sh install`, run
- * before jest), so collecting the specs stays quick. Only `check`'s exit 3 means "cannot run here"; any other failure is
- * a broken lab, so the suite runs and fails on it.
+ * `describe` when the lab can run here, else `skipOrFail`: under CI=true an error with the
+ * reason, elsewhere `describe.skip` after a loud banner naming `what` was skipped. `check`
+ * never installs anything (that is `segw-lab.sh install`, run before jest), so collecting the
+ * specs stays quick. Only `check`'s exit 3 means "cannot run here"; any other failure is a
+ * broken lab, so the suite runs and fails on it.
  */
 export function describeIfLabRuns(what: string, env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync('bash', [LAB_SCRIPT, 'check'], { env, encoding: 'utf8', timeout: 30_000 });
@@ -24,10 +26,7 @@ export function describeIfLabRuns(what: string, env: NodeJS.ProcessEnv = process
     process.stderr.write(`segw-lab.sh check failed (exit ${r.status}): ${why}\n`);
     return describe;
   }
-  process.stderr.write(
-    `\n\n*** SEGW LAB CANNOT RUN ON THIS MACHINE — ${what} SKIPPED, NOT PASSED ***\n*** ${why} ***\n\n`,
-  );
-  return describe.skip;
+  return skipOrFail(`SEGW LAB (${what})`, why, env);
 }
 
 /** Runs `segw-lab.sh args...`; its stdout, or an error carrying its stderr. */

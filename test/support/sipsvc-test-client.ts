@@ -8,6 +8,7 @@
  *   await c.close();
  */
 import { SipsvcClient, SipsvcMessage } from '../../libs/sipsvc-protocol/src/sipsvc-client';
+import { ConnectionOptions } from 'node:tls';
 import { SipsvcFraming } from '../../libs/sipsvc-protocol/src/frame-encoder';
 
 export type { SipsvcMessage };
@@ -33,6 +34,10 @@ export interface ConnectOptions {
   framing?: SipsvcFraming;
   /** how long request()/next() wait (default 5 s). */
   timeoutMs?: number;
+  /** speak TLS with these options (ca, cert, key, ...). */
+  tls?: ConnectionOptions;
+  /** connect from this source address (127.0.0.2: another client address on loopback). */
+  localAddress?: string;
 }
 
 export async function connectSipsvc(
@@ -44,6 +49,8 @@ export async function connectSipsvc(
     port,
     framing: options.framing ?? 'json-stream',
     requestTimeoutMs: options.timeoutMs ?? 5000,
+    tls: options.tls,
+    localAddress: options.localAddress,
   });
   return new SipsvcTestClient(client);
 }

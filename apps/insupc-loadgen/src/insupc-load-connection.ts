@@ -7,7 +7,7 @@ import {
   ResultCode,
   encodeDbAccessRequest,
   encodeDbQueryRequest,
-  formatResult,
+  formatHexByte,
   type Frame,
 } from '../../../libs/insupc-protocol/src';
 import type { AnswerSink } from '../../sipsvc-loadgen/src/load-connection';
@@ -70,7 +70,7 @@ export class InsupcLoadConnection extends SocketLoadConnection {
       this.logonWaiter = (frame) => {
         clearTimeout(timer);
         if (frame.result === ResultCode.SUCCESS) resolve();
-        else reject(new Error(`logon refused: result ${formatResult(frame.result)}`));
+        else reject(new Error(`logon refused: result ${formatHexByte(frame.result)}`));
       };
       const header = { asId: target.asId, transactionId: 0, sessionId: target.sessionId };
       this.socket.write(encodeDbAccessRequest(header, LOGON));

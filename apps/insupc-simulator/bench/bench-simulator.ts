@@ -1,12 +1,12 @@
 /**
  * Simulator throughput: `npm run bench:simulator [-- --seconds 5 --connections 4 --window 256]`.
  *
- * Forks the simulator (one INSUPC instance, default scenario, silent) into its own process
+ * Forks the simulator (one INSUPC instance, default scenario, silent: ./simulator-child.ts) into its own process
  * and drives it from this one with pipelined DB_QUERY_REQUESTs over loopback, keeping
  * `window` queries outstanding per connection. Prints queries/s and the simulator
  * process's CPU time, so the per-core figure does not depend on the client's speed.
  */
-import { fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import {
   FrameDecoder,
@@ -14,7 +14,7 @@ import {
   encodeDbAccessRequest,
   encodeDbQueryRequest,
 } from '../../../libs/insupc-protocol/src';
-import { startSimulator } from '../src/insupc-simulator';
+import { forkSimulator, SimulatorChildCommand } from './simulator-child';
 
 interface Options {
   seconds: number;
@@ -36,19 +36,7 @@ function options(argv: string[]): Options {
   };
 }
 
-/** Child: run the simulator, report its port, then its CPU usage when asked. */
-async function serve(): Promise<void> {
-  const sim = await startSimulator({ instances: [{ name: 'BENCH' }], logger: false });
-  let cpuStart = process.cpuUsage();
-  process.on('message', (msg: string) => {
-    if (msg === 'start') cpuStart = process.cpuUsage();
-    if (msg === 'cpu') process.send!({ cpu: process.cpuUsage(cpuStart) });
-    if (msg === 'stop') void sim.stop().then(() => process.exit(0));
-  });
-  process.send!({ port: sim.port('BENCH') });
-}
-
-function request<T>(child: ReturnType<typeof fork>, msg: string, key: string): Promise<T> {
+function request<T>(child: ChildProcess, msg: SimulatorChildCommand, key: string): Promise<T> {
   return new Promise((resolve) => {
     const on = (m: Record<string, T>): void => {
       if (key in m) {
@@ -114,8 +102,10 @@ async function drive(port: number, opt: Options, deadline: number, id: number): 
 
 async function main(): Promise<void> {
   const opt = options(process.argv);
-  const child = fork(__filename, ['--serve'], { stdio: 'inherit' });
-  const port = await request<number>(child, 'hello', 'port');
+  const {
+    child,
+    ports: [port],
+  } = await forkSimulator(['BENCH']);
   child.send('start');
   const started = Date.now();
   const deadline = started + opt.seconds * 1000;
@@ -142,9 +132,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv.includes('--serve')) void serve();
-else
-  main().catch((e: unknown) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  });
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -25,6 +25,7 @@ export function answerQuery(
 ): QueryAnswer | undefined {
   switch (scenario.query) {
     case 'ignore':
+    case 'close':
       return undefined;
     case 'busy':
       return { result: ResultCode.SERVER_BUSY, errorText: `${server} busy` };

@@ -14,9 +14,10 @@ export interface Scenario {
   heartbeat: 'answer' | 'ignore';
   /**
    * DB_QUERY: `answer` (SQL_OUTPUT for every API), `strict` (RESULT 0x10 + ERROR_TEXT for
-   * API names not in `apis.known`), `busy` (RESULT 0x30), `ignore` (no answer).
+   * API names not in `apis.known`), `busy` (RESULT 0x30), `ignore` (no answer), `close`
+   * (the connection is closed, the query unanswered).
    */
-  query: 'answer' | 'strict' | 'busy' | 'ignore';
+  query: 'answer' | 'strict' | 'busy' | 'ignore' | 'close';
   /** extra response delay for this scenario, added to the global `responseDelayMs`. */
   delayMs: number;
   /** when set, switching to this scenario also sets every instance to this status. */
@@ -33,6 +34,10 @@ export const BUILTIN_SCENARIOS: Record<string, Partial<Scenario>> = {
     query: 'ignore',
   },
   query_no_response: { description: 'LOGON and heartbeats answered, queries not', query: 'ignore' },
+  query_close: {
+    description: 'LOGON and heartbeats answered; a query closes its connection unanswered',
+    query: 'close',
+  },
   query_error: {
     description: 'RESULT 0x10 with ERROR_TEXT for unknown API names',
     query: 'strict',
@@ -42,7 +47,7 @@ export const BUILTIN_SCENARIOS: Record<string, Partial<Scenario>> = {
 
 const LOGON = ['accept', 'deny', 'ignore'] as const;
 const HEARTBEAT = ['answer', 'ignore'] as const;
-const QUERY = ['answer', 'strict', 'busy', 'ignore'] as const;
+const QUERY = ['answer', 'strict', 'busy', 'ignore', 'close'] as const;
 
 export function normalizeScenario(name: string, s: Partial<Scenario>): Scenario {
   const where = `scenario ${name}`;

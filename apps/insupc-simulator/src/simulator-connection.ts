@@ -8,14 +8,14 @@ import {
   encodeDbNettestResponse,
   encodeDbQueryResponse,
   encodeDbStatusRequest,
-  formatResult,
+  formatHexByte,
   type DbStatus,
   type Frame,
   type MessageHeader,
 } from '../../../libs/insupc-protocol/src';
 import { DelayedWriter, type FrameSink } from './delayed-writer';
 import type { InstanceStats } from './instance-stats';
-import { answerQuery, type ApiCatalog } from './query-answer';
+import { answerQuery, type ApiCatalog, type QueryAnswer } from './query-answer';
 import type { Scenario } from './scenario';
 import type { SimulatorLogger } from './simulator-logger';
 
@@ -144,7 +144,7 @@ export class SimulatorConnection implements FrameSink {
     if (scenario.logon === 'deny') {
       const result = scenario.logonResult;
       this.ctx.log.log(
-        `${this.ctx.name}: LOGON from ${this.remote} denied (result=${formatResult(result)})`,
+        `${this.ctx.name}: LOGON from ${this.remote} denied (result=${formatHexByte(result)})`,
       );
       this.write(encodeDbAccessResponse(h, result, this.ctx.dbStatus, 'login denied'));
       return;
@@ -159,6 +159,11 @@ export class SimulatorConnection implements FrameSink {
     const ctx = this.ctx;
     const scenario = ctx.scenario();
     if (scenario.query === 'ignore') return;
+    if (scenario.query === 'close') {
+      this.ctx.log.debug(`${ctx.name}: closing the connection on a query (scenario)`);
+      this.close();
+      return;
+    }
     const h = replyHeader(frame);
     if (!this.loggedOn) {
       const reply = encodeDbQueryResponse(h, ResultCode.LOGIN_DENIED, {
@@ -176,7 +181,25 @@ export class SimulatorConnection implements FrameSink {
       request?.inputParams ?? [],
     );
     if (answer)
-      this.writer.send(encodeDbQueryResponse(h, answer.result, answer), ctx.queryDelayMs());
+      this.writer.send(this.encodeAnswer(h, answer, request?.apiName), ctx.queryDelayMs());
+  }
+
+  /**
+   * An echo can outgrow a parameter's uint16 LENGTH (a 42 KB execute of quotes becomes an
+   * 84 KB SQL_OUTPUT): answered QUERY_ERROR instead, since a throw here would end the process.
+   */
+  private encodeAnswer(h: MessageHeader, answer: QueryAnswer, apiName: string | undefined): Buffer {
+    try {
+      return encodeDbQueryResponse(h, answer.result, answer);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.ctx.log.warn(
+        `${this.ctx.name}: answer to ${apiName?.slice(0, 64)} from ${this.remote} not encodable (${reason}); answered QUERY_ERROR`,
+      );
+      return encodeDbQueryResponse(h, ResultCode.QUERY_ERROR, {
+        errorText: `answer not encodable: ${reason}`,
+      });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { createFrameDecoder } from '../../../libs/sipsvc-protocol/src/create-frame-decoder';
 import type { FrameDecoder } from '../../../libs/sipsvc-protocol/src/frame-decoder';
@@ -19,6 +20,8 @@ export interface ConnectionTarget {
   key: string;
   api: string;
   params: string[];
+  /** TLS to the gateway (`--tls-ca`, `--tls-cert`, `--tls-key`); plain TCP when absent. */
+  tls?: ConnectionOptions;
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;

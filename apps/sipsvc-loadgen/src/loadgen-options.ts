@@ -1,5 +1,6 @@
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import type { SipsvcFraming } from '../../../libs/sipsvc-protocol/src/frame-encoder';
 import { finishLoadOptions, readArgs, readLoadShape } from './load-args';
 
@@ -26,12 +27,15 @@ export interface LoadgenOptions {
   mac: string;
   key: string;
   json: boolean;
+  /** set by `--tls-ca FILE` (with `--tls-cert`, `--tls-key` for a client certificate). */
+  tls?: ConnectionOptions;
 }
 
 const FLAGS =
   '--host 127.0.0.1 --port 15021 --framing json-stream|length-prefixed --connections 4 ' +
   '--window 32 | --rate N/s  --duration 10 --count N --warmup 0 --drain-timeout 10 ' +
-  '--api mcidGetProfile --params 01012345678[,..] --ip --mac --key --config <yaml> --json';
+  '--api mcidGetProfile --params 01012345678[,..] --ip --mac --key --config <yaml> --json ' +
+  '--tls-ca <pem> [--tls-cert <pem> --tls-key <pem>]';
 
 export const USAGE = `usage: sipsvc-loadgen [${FLAGS}]`;
 
@@ -78,5 +82,16 @@ export function parseLoadgenArgs(argv: string[], cwd = process.cwd()): LoadgenOp
     mac: r.str('mac', client.mac),
     key: r.str('key', client.key),
     json: r.json,
+    tls: tlsOptions(r.str('tls-ca', ''), r.str('tls-cert', ''), r.str('tls-key', '')),
   });
+}
+
+/** TLS to the gateway when a CA is given: the gateway's certificate must chain to it. */
+function tlsOptions(ca: string, cert: string, key: string): ConnectionOptions | undefined {
+  if (!ca) {
+    if (cert || key) throw new Error('--tls-cert and --tls-key need --tls-ca');
+    return undefined;
+  }
+  const read = (path: string) => (path ? readFileSync(path) : undefined);
+  return { ca: read(ca), cert: read(cert), key: read(key), servername: 'localhost' };
 }

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { connectWithTimeout } from '../../../libs/sipsvc-protocol/src/connect-with-timeout';
 import { ExactlyOnceTracker } from './exactly-once-tracker';
 import type { AnswerSink, LoadConnection } from './load-connection';
@@ -21,12 +22,14 @@ export abstract class SocketLoadConnection implements LoadConnection {
    * handshake fails.
    */
   protected static async openWith<C extends SocketLoadConnection>(
-    target: { host: string; port: number },
+    target: { host: string; port: number; tls?: ConnectionOptions },
     timeoutMs: number,
     create: (socket: Socket) => C,
     handshake: (conn: C) => Promise<void>,
   ): Promise<C> {
-    const socket = await connectWithTimeout(target.host, target.port, timeoutMs);
+    const socket = await connectWithTimeout(target.host, target.port, timeoutMs, {
+      tls: target.tls,
+    });
     const conn = create(socket);
     try {
       await handshake(conn);

@@ -2,10 +2,12 @@
 // validates every object against the Kubernetes schemas (kubernetes-models) plus a strict
 // unknown-key check, and checks that the Deployment agrees with the gateway's own config
 // (parsed by the gateway's config loader from the rendered ConfigMap): ports, probe paths,
-// grace period vs drain-timeout, config and data paths, security context.
+// grace period vs drain-timeout, config and data paths, security context; the secrets
+// (`<key>-file`) and the TLS material on Secret volumes.
 // Needs `npm run build` (the config loader comes from dist/).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -13,16 +15,35 @@ import { kubectls, render, ROOT, schemaErrors, unknownKeyErrors } from './render
 
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
+const yaml = require('js-yaml');
 const { parseConfig } = require(path.join(ROOT, 'dist/src/config/config.loader.js'));
+const { allKeys } = require(path.join(ROOT, 'dist/src/config/config-model.js'));
 
 const VARIANTS = [
-  { dir: 'deploy/k8s/base', replicas: 3, segw: false },
-  { dir: 'deploy/k8s/overlays/segw', replicas: 1, segw: true },
+  { dir: 'deploy/k8s/base', replicas: 3, segw: false, tls: false },
+  { dir: 'deploy/k8s/overlays/segw', replicas: 1, segw: true, tls: false },
+  { dir: 'deploy/k8s/overlays/tls', replicas: 3, segw: false, tls: true },
 ];
-// the Secret the SEGW overlay reads its PSKs from (created by the operator, not rendered)
+// the Secrets the operator creates (never rendered): env references and mounted files
 const SECRET_VALUES = {
   'insupclient-segw/secrets': '[{"type":"ike","id":"gw@example.net","secret":"x"}]',
+  'insupclient-secrets/admin-token': 'admin-token\n',
+  'insupclient-secrets/insupc-password': 'insupc-pw\n',
+  'insupclient-secrets/auth-key-1': 'auth-key-1\n',
+  'insupclient-tls/tls.crt': '-----BEGIN CERTIFICATE-----\n',
+  'insupclient-tls/tls.key': '-----BEGIN PRIVATE KEY-----\n',
 };
+/** Whether the gateway build knows the TLS keys (operations spec §8.1; merged from the tls work). */
+const TLS_KEYS_KNOWN = allKeys().some((k) => k.yaml === 'server.tls.cert-file');
+const TLS_SKIP =
+  !TLS_KEYS_KNOWN && 'this gateway build has no tcp.server.tls / server.tls keys yet';
+/** every secret `<key>-file: <path>` and TLS file of a config text (block or flow style). */
+const fileKeys = (text) =>
+  [
+    ...text.matchAll(
+      /\b(admin-token-file|password-file|auth-key-file|secret-file|cert-file|key-file|ca-file):\s*"?(\/[^\s,}"]+)/g,
+    ),
+  ].map((m) => ({ key: m[1], file: m[2] }));
 
 const byKind = (objects, kind) => objects.filter((o) => o.kind === kind);
 const one = (objects, kind, name) => {
@@ -54,7 +75,28 @@ function mountOf(pod, container, file) {
   return { mount, volume };
 }
 
-/** The gateway config file the pod starts with, parsed and validated by the gateway itself. */
+/** The Secret and its key that `file` is in the pod, or an assertion error. */
+function secretFileOf(pod, container, file) {
+  const { mount, volume } = mountOf(pod, container, file);
+  assert.ok(volume.secret, `${file} is on a Secret volume (${volume.name})`);
+  assert.equal(mount.readOnly, true, `${file}: Secret mounted read-only`);
+  const ref = `${volume.secret.secretName}/${path.relative(mount.mountPath, file)}`;
+  assert.ok(ref in SECRET_VALUES, `${file} is ${ref}, a key the operator's Secret has`);
+  return ref;
+}
+
+/** The config text with the TLS sections left out (for a gateway build without those keys). */
+function withoutTls(text) {
+  const tree = yaml.load(text);
+  delete tree.server?.tls;
+  delete tree.tcp?.server?.tls;
+  return yaml.dump(tree);
+}
+
+/**
+ * The gateway config file the pod starts with, parsed and validated by the gateway itself,
+ * each `<key>-file` read from the Secret it is mounted from (SECRET_VALUES), and its text.
+ */
 function gatewayConfig(objects, pod, container) {
   const env = envOf(container);
   const file = env.INSUPCLIENT_CONFIG;
@@ -64,7 +106,14 @@ function gatewayConfig(objects, pod, container) {
   const cm = one(objects, 'ConfigMap', volume.configMap.name);
   const text = cm.data[path.relative(mount.mountPath, file)];
   assert.ok(text, `ConfigMap ${cm.metadata.name} has the config file`);
-  return parseConfig(text, env, file);
+  let local = TLS_KEYS_KNOWN ? text : withoutTls(text);
+  const dir = mkdtempSync(path.join(tmpdir(), 'insupclient-k8s-secrets-'));
+  for (const [i, { file: secretFile }] of fileKeys(local).entries()) {
+    const copy = path.join(dir, String(i));
+    writeFileSync(copy, SECRET_VALUES[secretFileOf(pod, container, secretFile)]);
+    local = local.replaceAll(secretFile, copy);
+  }
+  return { config: parseConfig(local, env, file), text };
 }
 
 const portNumber = (container, port) =>
@@ -77,7 +126,7 @@ for (const kubectl of kubectls()) {
       const deployment = one(objects, 'Deployment', 'insupclient');
       const pod = deployment.spec.template.spec;
       const gw = pod.containers.find((c) => c.name === 'insupclient');
-      const config = gatewayConfig(objects, pod, gw);
+      const { config, text } = gatewayConfig(objects, pod, gw);
 
       test('every object is valid by the Kubernetes schema', async () => {
         assert.deepEqual(await schemaErrors(objects), []);
@@ -170,6 +219,63 @@ for (const kubectl of kubectls()) {
         assert.equal(gw.securityContext.capabilities.add, undefined);
         assert.ok(gw.resources.requests.cpu && gw.resources.limits.memory);
       });
+
+      test('secrets from the Secret insupclient-secrets: every <key>-file on it, none inline', () => {
+        const raw = yaml.load(text);
+        assert.equal(raw.security['admin-token'], undefined, 'no inline admin-token');
+        assert.equal(raw.insupc.logon.password, undefined, 'no inline INSUPC password');
+        for (const c of raw.security['allowed-clients']) assert.equal(c['auth-key'], undefined);
+        const refs = fileKeys(text)
+          .filter((f) => !['cert-file', 'key-file', 'ca-file'].includes(f.key))
+          .map((f) => secretFileOf(pod, gw, f.file));
+        assert.deepEqual(refs.sort(), [
+          'insupclient-secrets/admin-token',
+          'insupclient-secrets/auth-key-1',
+          'insupclient-secrets/insupc-password',
+        ]);
+        // as the gateway reads them: the trailing newline removed
+        assert.equal(config.security.adminToken, 'admin-token');
+        assert.equal(config.insupc.logon.password, 'insupc-pw');
+        assert.equal(config.security.allowedClients[0].authKey, 'auth-key-1');
+        const volume = pod.volumes.find((v) => v.secret?.secretName === 'insupclient-secrets');
+        assert.equal(volume.secret.defaultMode, 0o440, 'readable by the gateway group only');
+      });
+
+      if (variant.tls) {
+        test('TLS material from the kubernetes.io/tls Secret, mounted where the config reads it', () => {
+          const raw = yaml.load(text);
+          for (const [where, tls] of [
+            ['tcp.server.tls', raw.tcp.server.tls],
+            ['server.tls', raw.server.tls],
+          ]) {
+            assert.equal(tls?.enabled, true, `${where}.enabled`);
+            assert.equal(secretFileOf(pod, gw, tls['cert-file']), 'insupclient-tls/tls.crt');
+            assert.equal(secretFileOf(pod, gw, tls['key-file']), 'insupclient-tls/tls.key');
+          }
+          assert.equal(gw.readinessProbe.httpGet.scheme, 'HTTPS');
+          assert.equal(gw.livenessProbe.httpGet.scheme, 'HTTPS');
+          assert.equal(
+            deployment.spec.template.metadata.annotations['prometheus.io/scheme'],
+            'https',
+          );
+        });
+
+        test(
+          'the gateway takes the TLS keys as the overlay writes them',
+          { skip: TLS_SKIP },
+          () => {
+            const raw = yaml.load(text);
+            assert.equal(config.tcp.server.tls.enabled, true);
+            assert.equal(config.server.tls.enabled, true);
+            assert.equal(raw.tcp.server.tls['cert-file'], '/run/secrets/insupclient-tls/tls.crt');
+          },
+        );
+      } else {
+        test('the admin port is plain HTTP', () => {
+          assert.equal(gw.readinessProbe.httpGet.scheme ?? 'HTTP', 'HTTP');
+          assert.equal(yaml.load(text).server.tls, undefined);
+        });
+      }
 
       if (variant.segw) {
         test('the charon sidecar shares the VICI socket the gateway is configured with', () => {

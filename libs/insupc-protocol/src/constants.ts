@@ -83,9 +83,6 @@ export function formatHexByte(value: number): string {
   return '0x' + (value & 0xff).toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** Alias kept for readability at call sites that log RESULT bytes. */
-export const formatResult = formatHexByte;
-
 export function isMsgCode(value: number): value is MsgCode {
   return value >= MsgCode.DB_QUERY_REQUEST && value <= MsgCode.DB_RELEASE_REQUEST;
 }

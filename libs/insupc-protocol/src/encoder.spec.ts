@@ -18,7 +18,7 @@ import {
   encodeDbStatusRequest,
   encodeDbStatusResponse,
   encodeFrame,
-  formatResult,
+  formatHexByte,
   isDbStatus,
   msgCodeName,
   readDbStatus,
@@ -212,9 +212,21 @@ describe('INSUPC encoder', () => {
     expect(() => encodeDbQueryRequest(hdr, 'a', ['x'.repeat(0x10000)])).toThrow(RangeError);
   });
 
+  it('names the field, never its value, when a logon field does not fit (issue 21)', () => {
+    const password = 'Zq9-LEAK-CANARY-77x';
+    let message = '';
+    try {
+      encodeDbAccessRequest(hdr, { systemName: 'S', logonId: 'L', password });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe('PASSWORD: 19 bytes do not fit its 16-byte field');
+    expect(message).not.toContain('LEAK');
+  });
+
   it('formats bytes and names for log lines', () => {
-    expect(formatResult(0x20)).toBe('0x20');
-    expect(formatResult(0xa2)).toBe('0xA2');
+    expect(formatHexByte(0x20)).toBe('0x20');
+    expect(formatHexByte(0xa2)).toBe('0xA2');
     expect(msgCodeName(0x05)).toBe('DB_NETTEST_REQUEST');
     expect(msgCodeName(0x42)).toBe('UNKNOWN(0x42)');
     const all: DbStatus[] = ['MA', 'MS', 'MB', 'DA', 'DS', 'DB'];

@@ -49,7 +49,10 @@ function checkParamLength(type: number, len: number): void {
   }
 }
 
-/** Writes a NUL-padded fixed-size string field; a value that does not fit is a caller bug. */
+/**
+ * Writes a NUL-padded fixed-size string field; a value that does not fit is a caller bug.
+ * The error names the field and the sizes, never the value: a logon field is a secret.
+ */
 function writePadded(
   buf: Buffer,
   value: string,
@@ -59,7 +62,9 @@ function writePadded(
 ): void {
   const written = buf.write(value, offset, size, 'utf8');
   if (written < Buffer.byteLength(value, 'utf8')) {
-    throw new RangeError(`${field} "${value}" longer than ${size} bytes`);
+    throw new RangeError(
+      `${field}: ${Buffer.byteLength(value, 'utf8')} bytes do not fit its ${size}-byte field`,
+    );
   }
   buf.fill(0, offset + written, offset + size);
 }

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { ConnectionOptions, TLSSocket } from 'node:tls';
 import { connectWithTimeout } from './connect-with-timeout';
 import { createFrameDecoder } from './create-frame-decoder';
 import { FrameDecoder } from './frame-decoder';
@@ -15,6 +16,10 @@ export interface SipsvcClientOptions {
   /** default time a `request()` waits for its answer (default 10 s). */
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** speak TLS (`ca`, `cert`, `key`, `servername`, ...); plain TCP when absent. */
+  tls?: ConnectionOptions;
+  /** the source address to connect from (e.g. 127.0.0.2 on loopback). */
+  localAddress?: string;
 }
 
 interface Waiter {
@@ -69,6 +74,7 @@ export class SipsvcClient {
       options.host,
       options.port,
       options.connectTimeoutMs ?? 5000,
+      { tls: options.tls, localAddress: options.localAddress },
     );
     socket.setNoDelay(true);
     return new SipsvcClient(socket, options);
@@ -149,7 +155,9 @@ export class SipsvcClient {
    */
   destroy(): void {
     if (this.socket.destroyed) return;
-    this.socket.resetAndDestroy();
+    // a TLS socket has no TCP handle of its own to reset
+    if (this.socket instanceof TLSSocket) this.socket.destroy();
+    else this.socket.resetAndDestroy();
   }
 
   /** stops reading from the socket (to exercise the gateway's back-pressure). */

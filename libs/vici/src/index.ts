@@ -1,2 +1,3 @@
 export * from './vici-wire';
 export * from './vici-client';
+export * from './swanctl-connection';

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { withFileLock } from './file-lock';
 import { removeLeftoverTemps } from './leftover-temps';
 
 /**
@@ -25,6 +26,11 @@ export class FileStore {
   /** deletes the temps a killed writer left beside `path` (see leftover-temps.ts). */
   removeLeftoverTemps(path: string): Promise<string[]> {
     return removeLeftoverTemps(path);
+  }
+
+  /** runs `fn` holding `<path>.lock`, shared with other processes (see file-lock.ts). */
+  withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(path, fn);
   }
 
   async writeAtomic(path: string, text: string): Promise<void> {

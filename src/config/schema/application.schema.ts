@@ -10,7 +10,10 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { LOGON_FIELD_SIZE } from '../../../libs/insupc-protocol/src/constants';
 import { Key } from '../config-key';
+import { MaxUtf8Bytes } from '../max-bytes';
+import { TlsConfig } from './tls.schema';
 
 export class StateServerConfig {
   @Key({ doc: 'time between statistics snapshots (written to stat-file, POSTed to url)', ms: true })
@@ -45,9 +48,12 @@ export class ApplicationConfig {
     'insupclient';
   @Key({ doc: 'service version, reported by the status API' }) @IsString() version = '0.0.1';
 
-  @Key({ doc: 'system name: the INSUPC logon (DB_LOGON_INFO) and statistics snapshots' })
+  @Key({
+    doc: 'system name: the INSUPC logon (DB_LOGON_INFO, at most 16 bytes) and statistics snapshots',
+  })
   @IsString()
   @MinLength(1)
+  @MaxUtf8Bytes(LOGON_FIELD_SIZE, 'DB_LOGON_INFO SYSTEM_NAME')
   systemName = 'AMAS-SES1';
 
   @Key({ doc: 'statistics snapshots', section: () => StateServerConfig })
@@ -65,6 +71,15 @@ export class HttpServerConfig {
   @Min(0)
   @Max(65535)
   port = 15020;
+
+  @Key({
+    doc: 'admin HTTP connections open at once; one more is closed at once (the data path keeps its files)',
+  })
+  @IsInt()
+  @Min(1)
+  maxConnections = 256;
+
+  @Key({ doc: 'HTTPS on the admin port', section: () => TlsConfig }) tls = new TlsConfig();
 }
 
 export class OamFileConfig {

@@ -2,6 +2,8 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -10,12 +12,26 @@ import {
   MinLength,
   type ValidationArguments,
 } from 'class-validator';
+import { LOGON_FIELD_SIZE } from '../../../libs/insupc-protocol/src/constants';
 import { Key } from '../config-key';
+import { MaxUtf8Bytes } from '../max-bytes';
 import { QueueConfig } from './sipsvc.schema';
 
 export class InsupcLogonConfig {
-  @Key({ doc: 'logon id sent in DB_LOGON_INFO' }) @IsString() @MinLength(1) logonId = 'insupclient';
-  @Key({ doc: 'logon password sent in DB_LOGON_INFO', secret: true }) @IsString() password = '';
+  @Key({ doc: 'logon id sent in DB_LOGON_INFO (at most 16 bytes)' })
+  @IsString()
+  @MinLength(1)
+  @MaxUtf8Bytes(LOGON_FIELD_SIZE, 'DB_LOGON_INFO LOGON_ID')
+  logonId = 'insupclient';
+
+  @Key({ doc: 'logon password sent in DB_LOGON_INFO (at most 16 bytes)', secret: true })
+  @IsString()
+  @MaxUtf8Bytes(LOGON_FIELD_SIZE, 'DB_LOGON_INFO PASSWORD')
+  password = '';
+
+  @Key({ doc: 'a file holding password (trailing newline removed), instead of password' })
+  @IsString()
+  passwordFile = '';
 }
 
 export class InsupcClientConfig {
@@ -75,6 +91,45 @@ function duplicateClientNames({ value }: ValidationArguments): string {
   return `clients must have unique names (${[...dupes].join(', ')} appears more than once)`;
 }
 
+export const BALANCING = ['least-outstanding', 'round-robin'] as const;
+export type Balancing = (typeof BALANCING)[number];
+
+export class OutlierDetectionConfig {
+  @Key({ doc: 'eject servers whose queries keep failing (operations spec section 7)' })
+  @IsBoolean()
+  enabled = true;
+
+  @Key({
+    doc: 'query timeouts (6) or connection losses with a query in flight (9), in a row on one server, that eject it',
+  })
+  @IsInt()
+  @Min(1)
+  consecutiveFailures = 5;
+
+  @Key({ doc: 'the n-th ejection of one server lasts n times this', ms: true })
+  @Min(1)
+  baseEjectionTime = 30000;
+
+  @Key({ doc: 'longest ejection', ms: true }) @Min(1) maxEjectionTime = 300000;
+
+  @Key({
+    doc: 'most servers ejected at once, in percent of insupc.clients; one may always be ejected',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  maxEjectionPercent = 50;
+}
+
+export class RetryConfig {
+  @Key({
+    doc: 'read-only API names retried once on another server when their query was lost with its connection',
+  })
+  @IsArray()
+  @IsString({ each: true })
+  apiNames: string[] = [];
+}
+
 export class InsupcConfig {
   @Key({ doc: 'AS_ID sent in every INSUPC header' }) @IsInt() @Min(0) @Max(65535) asId = 100;
 
@@ -87,6 +142,17 @@ export class InsupcConfig {
 
   @Key({ doc: 'INSUPC answers waiting to become replies', section: () => QueueConfig })
   recvQueue = new QueueConfig();
+
+  @Key({
+    doc: 'choice among the routable servers of the best DB_STATUS tier: least-outstanding (fewest queries in flight, ties round robin) or round-robin (the original)',
+  })
+  @IsIn(BALANCING)
+  balancing: Balancing = 'least-outstanding';
+
+  @Key({ doc: 'ejection of servers that fail queries', section: () => OutlierDetectionConfig })
+  outlierDetection = new OutlierDetectionConfig();
+
+  @Key({ doc: 'retry of read-only APIs', section: () => RetryConfig }) retry = new RetryConfig();
 
   @Key({
     doc: 'the INSUPC servers; at least one',
@@ -105,7 +171,12 @@ export class WorkerConfig {
   @Min(1)
   queueCapacity = 10000;
 
-  @Key({ doc: 'INSUPC queries in flight at once' }) @IsInt() @Min(1) concurrency = 64;
+  @Key({
+    doc: 'INSUPC queries in flight at once to each INSUPC server (a hung server uses up only its own)',
+  })
+  @IsInt()
+  @Min(1)
+  concurrency = 64;
 }
 
 export class TpsConfig {

@@ -45,6 +45,10 @@ export class SegwSecretConfig {
   @Key({ doc: 'swanctl secret type (ike, eap, ...)' }) @IsString() type!: string;
   @Key({ doc: 'identity the secret belongs to' }) @IsOptional() @IsString() id?: string;
   @Key({ doc: 'the secret', secret: true }) @IsString() secret!: string;
+  @Key({ doc: 'a file holding the secret (trailing newline removed), instead of secret' })
+  @IsOptional()
+  @IsString()
+  secretFile?: string;
 }
 
 export class SegwConfig {
@@ -64,7 +68,15 @@ export class SegwConfig {
   historyFile = 'data/segw-history.json';
 
   @Key({
-    doc: 'managed connections, swanctl.conf style, passed to charon as written (see README "SEGW failover")',
+    doc: 'history entries older than this are dropped, at start and hourly (also past the last 1000); takes days too (7d)',
+    ms: true,
+    example: '7d',
+  })
+  @Min(1)
+  historyMaxAge = 7 * 86_400_000;
+
+  @Key({
+    doc: 'managed connections, swanctl.conf style, passed to charon as written (see docs/segw.md)',
     verbatim: true,
     type: 'map',
   })

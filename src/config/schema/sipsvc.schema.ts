@@ -10,6 +10,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Key } from '../config-key';
+import { AuthFailureConfig, TlsConfig } from './tls.schema';
 
 export const FRAMINGS = ['json-stream', 'length-prefixed'] as const;
 export type Framing = (typeof FRAMINGS)[number];
@@ -44,17 +45,20 @@ export class TcpServerConfig {
   @Min(1)
   maxPendingPerIp = 100;
 
-  @Key({ doc: 'a connection not authenticated within this is closed', ms: true })
+  @Key({ doc: 'a connection not authenticated within this is closed', ms: true, hot: true })
   @Min(1)
   authTimeout = 5000;
 
-  @Key({ doc: 'a connection with no message for this long is closed', ms: true })
+  @Key({ doc: 'a connection with no message for this long is closed', ms: true, hot: true })
   @Min(1)
   idleTimeout = 60000;
 
-  @Key({ doc: 'longest life of an authenticated connection', ms: true })
+  @Key({ doc: 'longest life of an authenticated connection', ms: true, hot: true })
   @Min(1)
   connectionTimeout = 7200000;
+
+  @Key({ doc: 'TLS on the SIPSVC port (both framings inside it)', section: () => TlsConfig })
+  tls = new TlsConfig();
 }
 
 export class TcpConfig {
@@ -73,11 +77,24 @@ export class AllowedClientConfig {
   @MinLength(1)
   authKey!: string;
 
+  @Key({ doc: 'a file holding auth-key (trailing newline removed), instead of auth-key' })
+  @IsOptional()
+  @IsString()
+  authKeyFile?: string;
+
   @Key({ doc: 'free text for the operator' }) @IsOptional() @IsString() description?: string;
+
+  @Key({
+    doc: "with tcp.server.tls.require-client-cert: this entry authenticates only when the client certificate's subject CN is this",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  certCn?: string;
 }
 
 export class SecurityConfig {
-  @Key({ doc: 'the TCP peer address must equal the ipAddr the client sends in auth' })
+  @Key({ doc: 'the TCP peer address must equal the ipAddr the client sends in auth', hot: true })
   @IsBoolean()
   verifyPeerAddress = false;
 
@@ -88,6 +105,13 @@ export class SecurityConfig {
   })
   @IsString()
   adminToken = '';
+
+  @Key({
+    doc: 'a file holding admin-token (trailing newline removed), re-read on reload',
+    hot: true,
+  })
+  @IsString()
+  adminTokenFile = '';
 
   @Key({
     doc: 'SIPSVC clients allowed to authenticate',
@@ -104,6 +128,9 @@ export class SecurityConfig {
   })
   @IsArray()
   allowedClients: AllowedClientConfig[] = [];
+
+  @Key({ doc: 'failed SIPSVC auths per source address', section: () => AuthFailureConfig })
+  authFailure = new AuthFailureConfig();
 }
 
 export class QueueConfig {

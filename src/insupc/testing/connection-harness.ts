@@ -19,7 +19,10 @@ import { FakeInsupcSocket as FakeSocket } from './fake-insupc-socket';
 
 export const SESSION = 'INSUP_SESSION_001';
 
-export function setup(overrides: Partial<InsupcClientConfig> = {}) {
+export function setup(
+  overrides: Partial<InsupcClientConfig> = {},
+  logonInfo = { systemName: 'AMAS-SES1', logonId: 'insupclient', password: 'pw' },
+) {
   const cfg = Object.assign(new InsupcClientConfig(), {
     name: 'INSUPC-1',
     host: '127.0.0.1',
@@ -34,16 +37,18 @@ export function setup(overrides: Partial<InsupcClientConfig> = {}) {
   });
   const counters = newInsupcServerCounters();
   const availability: [string, number][] = [];
-  const pool = new InsupcServerPool(cfg, counters, (name, n) => availability.push([name, n]));
-  const sockets: FakeSocket[] = [];
   const scheduler = new FakeScheduler();
+  const pool = new InsupcServerPool(cfg, counters, scheduler, (name, n) =>
+    availability.push([name, n]),
+  );
+  const sockets: FakeSocket[] = [];
   const logging = { insupcFrames: false };
   const conn = new InsupcConnection(
     pool,
     {
       sessionId: SESSION,
       asId: 100,
-      logon: { systemName: 'AMAS-SES1', logonId: 'insupclient', password: 'pw' },
+      logon: logonInfo,
       maxFrameBytes: 4096,
     },
     {
@@ -100,7 +105,9 @@ export function query(
   api: string,
   params: string[],
 ): Promise<InsupcAnswer> {
-  return new Promise((resolve, reject) => conn.send(api, params, { resolve, reject, sentAt: 0 }));
+  return new Promise((resolve, reject) =>
+    conn.send(api, params, { resolve, reject, sentAt: 0, epoch: 0 }),
+  );
 }
 
 /** Every Nest log line's text, in order (Logger spied for the current test). */

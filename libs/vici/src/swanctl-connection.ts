@@ -1,8 +1,8 @@
 /**
- * swanctl.conf semantics for `segw.connections` (operations spec section 5.1), as pure
- * functions: which keys are lists, how a connection goes to charon as VICI, and what a
- * usable connection definition needs. Config validation calls {@link segwConfigProblems};
- * the SEGW module sends {@link toViciConnection}'s output.
+ * swanctl.conf connection semantics (operations spec section 5.1), as pure functions: which
+ * keys are lists, how a connection goes to charon as VICI, and what a usable connection
+ * definition needs. The gateway's config validation checks `segw.connections` with
+ * {@link connectionProblems}; the SEGW module sends {@link toViciConnection}'s output.
  */
 
 /**
@@ -73,9 +73,11 @@ function listProblems(section: Section, keys: readonly string[], at: string): st
     .map((k) => `${at}.${k}: must be a comma-separated string or a list of strings`);
 }
 
-/** Problems of one connection definition, each naming its key; empty when usable. */
-export function connectionProblems(name: string, conn: unknown): string[] {
-  const at = `segw.connections.${name}`;
+/**
+ * Problems of one connection definition, each naming its key under `at` (the connection's
+ * own key path, e.g. `segw.connections.<name>`); empty when usable.
+ */
+export function connectionProblems(at: string, conn: unknown): string[] {
   if (!isSection(conn)) return [`${at}: must be a map (a swanctl.conf connection)`];
   const out = listProblems(conn, SWANCTL_LIST_KEYS.connection, at);
   if ((parseList(conn.remote_addrs) ?? []).length === 0) out.push(`${at}.remote_addrs: no address`);
@@ -100,21 +102,4 @@ export function connectionProblems(name: string, conn: unknown): string[] {
     }
   }
   return out;
-}
-
-/** What config validation needs of the SEGW section (camelCase, validated). */
-export interface SegwValidationInput {
-  segw: { enabled: boolean; connections: Record<string, unknown> };
-}
-
-/**
- * Start-up rules of section 5.1: with `segw.enabled`, at least one connection and every one
- * usable. (References from `insupc.clients[].segw-connection` are a rule of config-rules.)
- */
-export function segwConfigProblems(c: SegwValidationInput): string[] {
-  if (!c.segw.enabled) return [];
-  const names = Object.keys(c.segw.connections ?? {});
-  if (names.length === 0)
-    return ['segw.connections: segw.enabled is true but no connection is defined'];
-  return names.flatMap((name) => connectionProblems(name, c.segw.connections[name]));
 }
