@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { AppConfigModule } from './config/app-config.module';
 import { AppConfig } from './config/config.schema';
+import { ConsoleModule } from './console/console.module';
 import { ExecuteModule } from './execute/execute.module';
 import { HealthModule } from './health/health.module';
 import { InsupcModule } from './insupc/insupc.module';
@@ -38,6 +39,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AdminModule,
+        ConsoleModule,
         LifecycleModule,
       ],
     };

@@ -19,6 +19,10 @@ import { StatusController } from './status.controller';
 })
 export class AdminModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AdminTokenMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
+    consumer
+      .apply(AdminTokenMiddleware)
+      // the console page asks this guard itself and shows its refusal as the page (src/console)
+      .exclude({ path: 'console', method: RequestMethod.GET })
+      .forRoutes({ path: '*splat', method: RequestMethod.ALL });
   }
 }
