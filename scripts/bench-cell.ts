@@ -22,7 +22,7 @@ export interface CellResult {
   answered: number;
   results: Record<string, number>;
   errors: string[];
-  /** the process between load generator and simulator (gateway or HAProxy); null: direct. */
+  /** the process between load generator and simulator (gateway, HAProxy, floor); null: direct. */
   middle: {
     cpuSecondsPer1k: number;
     cpuPct: number;
@@ -54,6 +54,7 @@ export async function runCell(
 ): Promise<CellResult> {
   const middle = t.middle[path];
   const gateway = path === 'gateway';
+  const sipsvc = gateway || path === 'floor';
   const before = procStats(middle?.pid);
   const simBefore = t.simulators.map((c) => procStats(c.pid).cpuSeconds);
   const metricsBefore = gateway ? await executeBuckets(t.gatewayHttpPort) : undefined;
@@ -61,10 +62,10 @@ export async function runCell(
   const load1 = loadavg()[0];
   const peakRss = sampleRss(middle?.pid);
   const started = performance.now();
-  const report = await runLoadgen(path === 'gateway' ? 'sipsvc-loadgen' : 'insupc-loadgen', [
+  const report = await runLoadgen(sipsvc ? 'sipsvc-loadgen' : 'insupc-loadgen', [
     '--port',
     t.ports[path].join(','),
-    ...(gateway ? ['--framing', o.framing] : []),
+    ...(sipsvc ? ['--framing', o.framing] : []),
     '--connections',
     String(shape.connections),
     ...(shape.rate > 0 ? ['--rate', String(shape.rate)] : ['--window', String(shape.window)]),

@@ -5,7 +5,9 @@
  * Paths, each at the shapes 1x1, 64x1, 8x32 (closed loop) and 5k/s, 20k/s (open loop):
  * - direct:  binary INSUPC load (apps/insupc-loadgen) straight to the simulator: the upper bound;
  * - haproxy: the same binary load through HAProxy 2.6 in TCP mode (nbthread 1): an L4 proxy;
- * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway.
+ * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway;
+ * - floor:   the same SIPSVC load through `../shared/bench/min-gateway.mjs`, the least a Node
+ *            translator does per execute (skipped with a note where ../shared is absent).
  * The simulator runs as two processes (one INSUPC instance each) so it is not the ceiling.
  * Prints per-cell medians over `--repeat` runs, the gateway/peer ratios and the gateway's RSS
  * before, under and after load; writes everything as JSON under bench/results/.
@@ -17,8 +19,11 @@ import { join } from 'node:path';
 import { type CellResult, type CellTargets, runCell } from './bench-cell';
 import { type BenchOptions, parseBenchArgs, type PathName } from './bench-options';
 import {
+  floorAvailable,
+  FLOOR_SCRIPT,
   type Gateway,
   procStats,
+  startFloor,
   startGateway,
   startHaproxy,
   startSimulators,
@@ -95,11 +100,24 @@ async function main(): Promise<void> {
   let sims: Simulators | undefined;
   let gateway: Gateway | undefined;
   let haproxy: ChildProcess | undefined;
+  let floor: ChildProcess | undefined;
   const startedAt = new Date().toISOString();
   const load0 = loadavg()[0];
+  if (o.paths.includes('floor') && !floorAvailable()) {
+    console.log(`bench: floor path skipped: ${FLOOR_SCRIPT} is absent`);
+    o.paths = o.paths.filter((p) => p !== 'floor');
+  } else if (o.paths.includes('floor') && o.framing !== 'json-stream') {
+    console.log(`bench: floor path skipped: min-gateway.mjs frames json-stream only`);
+    o.paths = o.paths.filter((p) => p !== 'floor');
+  }
   try {
     sims = await startSimulators(o);
-    const ports: Record<PathName, number[]> = { direct: sims.ports, haproxy: [], gateway: [] };
+    const ports: Record<PathName, number[]> = {
+      direct: sims.ports,
+      haproxy: [],
+      gateway: [],
+      floor: [],
+    };
     const middle: Partial<Record<PathName, ChildProcess>> = {};
     if (o.paths.includes('haproxy')) {
       const h = await startHaproxy(sims.ports, dir);
@@ -110,6 +128,11 @@ async function main(): Promise<void> {
       gateway = await startGateway(o, sims.ports, dir);
       middle.gateway = gateway.child;
       ports.gateway = [gateway.sipsvcPort];
+    }
+    if (o.paths.includes('floor')) {
+      const f = await startFloor(o, sims.ports);
+      floor = middle.floor = f.child;
+      ports.floor = [f.port];
     }
     const t: CellTargets = {
       ports,
@@ -170,6 +193,7 @@ async function main(): Promise<void> {
   } finally {
     await stop(gateway?.child);
     await stop(haproxy);
+    await stop(floor);
     await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });
   }
