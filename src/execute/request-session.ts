@@ -1,4 +1,4 @@
-import { InsupcAnswer } from '../contracts/insupc-query.port';
+import { InsupcAnswer, InsupcAnswerSink, InsupcQueryError } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
 import { WorkerQueueItem } from './worker-queue';
 
@@ -11,6 +11,12 @@ export const SessionPhase = {
 } as const;
 export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
 
+/** Where a session hands the end of its INSUPC query (the query path). */
+export interface SessionAnswers {
+  onAnswer(s: RequestSession, answer: InsupcAnswer): void;
+  onQueryFailed(s: RequestSession, error: InsupcQueryError): void;
+}
+
 /** A session list's ends, held by {@link SessionTable} per SIPSVC connection. */
 export interface SessionList {
   head: RequestSession | null;
@@ -20,9 +26,10 @@ export interface SessionList {
 /**
  * One execute awaiting its answer: the mapping between a SIPSVC request and its INSUPC
  * query. Holds what the answer and the execute log need, and the resolver of the handler's
- * promise, which `ExecuteService.finish` calls exactly once.
+ * promise, which `ExecuteService.finish` calls exactly once. It is its own INSUPC answer
+ * sink: the transport calls it back, no promise per query.
  */
-export class RequestSession implements WorkerQueueItem<RequestSession> {
+export class RequestSession implements WorkerQueueItem<RequestSession>, InsupcAnswerSink {
   queuePrev: RequestSession | null = null;
   queueNext: RequestSession | null = null;
   queued = false;
@@ -38,6 +45,10 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   /** the INSUPC answer while it waits in the receive queue. */
   answer: InsupcAnswer | undefined = undefined;
   resolve: (reply: SipsvcReply) => void = noop;
+  /** the query path its INSUPC answer goes to (set when its query is sent). */
+  answers: SessionAnswers | null = null;
+  /** inside the port's `send` (an error reported from there is delivered after it returns). */
+  sending = false;
   /** the statistics epoch its attempt was counted in (its outcome counts only there). */
   statsEpoch = 0;
 
@@ -61,6 +72,14 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
     /** monotonic ms. */
     readonly startedAt: number,
   ) {}
+
+  insupcAnswered(answer: InsupcAnswer): void {
+    this.answers?.onAnswer(this, answer);
+  }
+
+  insupcFailed(error: InsupcQueryError): void {
+    this.answers?.onQueryFailed(this, error);
+  }
 }
 
 function noop(): void {}
