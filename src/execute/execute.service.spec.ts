@@ -124,7 +124,8 @@ describe('ExecuteService', () => {
     expect(svc.messageMappingSize()).toBe(1);
     expect(insupc.calls[0]).toMatchObject({ apiName: 'mcidGetProfile', params: ['010'] });
     insupc.calls[0].resolve({ server: 'INSUPC-1', result: 0x01, sqlOutput: '{"msisdn":"010"}' });
-    await expect(pending).resolves.toEqual({
+    // data is the SQL_OUTPUT as it came (RawJson), serialised as the parsed value
+    expect(JSON.parse(JSON.stringify(await pending))).toEqual({
       result: 0,
       resultCode: 0,
       resultDesc: 'Completed successfully',
@@ -272,7 +273,10 @@ describe('ExecuteService', () => {
       insupc.calls[0].reject(lost('A'));
       await settle();
       insupc.calls[1].resolve({ server: 'B', result: 0x01, sqlOutput: '{"ok":1}' });
-      await expect(pending).resolves.toMatchObject({ result: 0, data: { ok: 1 } });
+      expect(JSON.parse(JSON.stringify(await pending))).toMatchObject({
+        result: 0,
+        data: { ok: 1 },
+      });
     });
 
     it('never: an unlisted API, another error, no other server, or no time left', async () => {
