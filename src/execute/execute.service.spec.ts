@@ -1,3 +1,4 @@
+import { DeferredReply } from '../contracts/deferred-reply';
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { AppConfig } from '../config/config.schema';
@@ -120,7 +121,7 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
 describe('ExecuteService', () => {
   it('UT_07_001 path: query with apiName and params, reply with data, session removed', async () => {
     const { svc, insupc, stats, sink } = await setup();
-    const pending = svc.handle(exec('R1'), conn()) as Promise<SipsvcReply>;
+    const pending = svc.handle(exec('R1'), conn()) as DeferredReply;
     expect(svc.messageMappingSize()).toBe(1);
     expect(insupc.calls[0]).toMatchObject({ apiName: 'mcidGetProfile', params: ['010'] });
     insupc.calls[0].resolve({ server: 'INSUPC-1', result: 0x01, sqlOutput: '{"msisdn":"010"}' });
@@ -187,7 +188,7 @@ describe('ExecuteService', () => {
     svc.handle(exec('a'), conn());
     expect(svc.handle(exec('b'), conn())).toMatchObject({ result: 4 });
     config.tps.maxTps = 5;
-    expect(svc.handle(exec('c'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('c'), conn())).toBeInstanceOf(DeferredReply);
   });
 
   it('answers a malformed body with 1 and creates no session', async () => {
@@ -212,9 +213,9 @@ describe('ExecuteService', () => {
     expect(stats.queueRejections).toBe(1);
     insupc.calls[0].resolve({ server: 'S', result: 1 });
     await expect(first).resolves.toMatchObject({ result: 0 });
-    expect(svc.handle(exec('5'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('5'), conn())).toBeInstanceOf(DeferredReply);
     config.message.maxSessions = 10; // reload
-    expect(svc.handle(exec('6'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('6'), conn())).toBeInstanceOf(DeferredReply);
   });
 
   it('worker queue: concurrency slots, bounded wait line, full → 18 WorkerQueue saturated', async () => {
@@ -252,7 +253,7 @@ describe('ExecuteService', () => {
     it('a listed API lost with its connection goes once more, to another server: one answer', async () => {
       const { svc, insupc, stats } = await setup(listed);
       insupc.routeTo = 'A';
-      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as DeferredReply;
       insupc.calls[0].reject(lost('A'));
       await settle();
       expect(insupc.calls).toHaveLength(2);
@@ -269,7 +270,7 @@ describe('ExecuteService', () => {
 
     it('the retry answers the client', async () => {
       const { svc, insupc } = await setup(listed);
-      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as DeferredReply;
       insupc.calls[0].reject(lost('A'));
       await settle();
       insupc.calls[1].resolve({ server: 'B', result: 0x01, sqlOutput: '{"ok":1}' });

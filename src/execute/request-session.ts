@@ -1,5 +1,6 @@
 import { InsupcAnswer, InsupcAnswerSink, InsupcQueryError } from '../contracts/insupc-query.port';
-import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
+import { DeferredReply } from '../contracts/deferred-reply';
+import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
 import { WorkerQueueItem } from './worker-queue';
 
 /** Where a session is in the pipeline. */
@@ -25,11 +26,14 @@ export interface SessionList {
 
 /**
  * One execute awaiting its answer: the mapping between a SIPSVC request and its INSUPC
- * query. Holds what the answer and the execute log need, and the resolver of the handler's
- * promise, which `ExecuteService.finish` calls exactly once. It is its own INSUPC answer
- * sink: the transport calls it back, no promise per query.
+ * query. Holds what the answer and the execute log need, and is itself the handler's
+ * deferred reply, which `ExecuteService.finish` resolves exactly once, and its own INSUPC
+ * answer sink: the transport calls it back. No promise per execute.
  */
-export class RequestSession implements WorkerQueueItem<RequestSession>, InsupcAnswerSink {
+export class RequestSession
+  extends DeferredReply
+  implements WorkerQueueItem<RequestSession>, InsupcAnswerSink
+{
   queuePrev: RequestSession | null = null;
   queueNext: RequestSession | null = null;
   queued = false;
@@ -44,7 +48,6 @@ export class RequestSession implements WorkerQueueItem<RequestSession>, InsupcAn
   server = '-';
   /** the INSUPC answer while it waits in the receive queue. */
   answer: InsupcAnswer | undefined = undefined;
-  resolve: (reply: SipsvcReply) => void = noop;
   /** the query path its INSUPC answer goes to (set when its query is sent). */
   answers: SessionAnswers | null = null;
   /** inside the port's `send` (an error reported from there is delivered after it returns). */
@@ -71,7 +74,9 @@ export class RequestSession implements WorkerQueueItem<RequestSession>, InsupcAn
     readonly inputParams: readonly string[],
     /** monotonic ms. */
     readonly startedAt: number,
-  ) {}
+  ) {
+    super();
+  }
 
   insupcAnswered(answer: InsupcAnswer): void {
     this.answers?.onAnswer(this, answer);
@@ -81,5 +86,3 @@ export class RequestSession implements WorkerQueueItem<RequestSession>, InsupcAn
     this.answers?.onQueryFailed(this, error);
   }
 }
-
-function noop(): void {}
