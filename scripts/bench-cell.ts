@@ -22,7 +22,7 @@ export interface CellResult {
   answered: number;
   results: Record<string, number>;
   errors: string[];
-  /** the process between load generator and simulator (gateway or HAProxy); null: direct. */
+  /** the process between load generator and simulator (gateway, HAProxy, floor); null: direct. */
   middle: {
     cpuSecondsPer1k: number;
     cpuPct: number;
@@ -56,6 +56,7 @@ export async function runCell(
 ): Promise<CellResult> {
   const middle = t.middle[path];
   const gateway = path === 'gateway' || path === 'gateway-tls';
+  const sipsvc = gateway || path === 'floor';
   const httpPort = path === 'gateway-tls' ? t.tlsGateway?.httpPort : t.gatewayHttpPort;
   const before = procStats(middle?.pid);
   const simBefore = t.simulators.map((c) => procStats(c.pid).cpuSeconds);
@@ -64,10 +65,10 @@ export async function runCell(
   const load1 = loadavg()[0];
   const peakRss = sampleRss(middle?.pid);
   const started = performance.now();
-  const report = await runLoadgen(gateway ? 'sipsvc-loadgen' : 'insupc-loadgen', [
+  const report = await runLoadgen(sipsvc ? 'sipsvc-loadgen' : 'insupc-loadgen', [
     '--port',
     t.ports[path].join(','),
-    ...(gateway ? ['--framing', o.framing] : []),
+    ...(sipsvc ? ['--framing', o.framing] : []),
     ...(path === 'gateway-tls' && t.tlsGateway ? ['--tls-ca', t.tlsGateway.ca] : []),
     '--connections',
     String(shape.connections),

@@ -1,9 +1,13 @@
 /** `npm run bench` options: which paths, which shapes, how long, how often, what to probe. */
 
-export const PATHS = ['direct', 'haproxy', 'gateway', 'gateway-tls'] as const;
+/**
+ * `floor`: the bare-bones Node translator `../shared/bench/min-gateway.mjs` (skipped with a
+ * note where that file is absent).
+ */
+export const PATHS = ['direct', 'haproxy', 'gateway', 'gateway-tls', 'floor'] as const;
 export type PathName = (typeof PATHS)[number];
 /** `gateway-tls` (the gateway with TLS on its SIPSVC port) runs when named in `--paths`. */
-const DEFAULT_PATHS: PathName[] = ['direct', 'haproxy', 'gateway'];
+const DEFAULT_PATHS: PathName[] = ['direct', 'haproxy', 'gateway', 'floor'];
 
 export interface Shape {
   name: string;
@@ -50,7 +54,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--quick] [--seconds 5 --warmup 2 --repeat 3 --idle-wait 60] ' +
-  '[--paths direct,haproxy,gateway[,gateway-tls]] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
+  '[--paths direct,haproxy,gateway,floor[,gateway-tls]] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
   '[--pool 2] [--framing json-stream] [--probe] [--cpu-prof] [--trace-gc] ' +
   '[--node-arg --max-semi-space-size=16]... [--label text] [--out file.json]';
 

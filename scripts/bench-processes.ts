@@ -1,6 +1,6 @@
-/** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy. */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+/** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy, the floor. */
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { forkSimulator } from '../apps/insupc-simulator/bench/simulator-child';
@@ -166,6 +166,40 @@ export async function startHaproxy(insupc: number[], dir: string) {
     if (Date.now() > deadline) throw new Error('haproxy not listening within 10 s');
     await new Promise((r) => setTimeout(r, 100));
   }
+  return { child, port };
+}
+
+/** the bare-bones translator of the shared bench kit (docs/benchmark.md, "The floor"). */
+export const FLOOR_SCRIPT = join(root, '../shared/bench/min-gateway.mjs');
+
+export function floorAvailable(): boolean {
+  return existsSync(FLOOR_SCRIPT);
+}
+
+/**
+ * `min-gateway.mjs` on the built codec of this checkout: json-stream SIPSVC in, DB_QUERY out
+ * over `o.pool` × (simulator ports) connections to the first simulator (it takes one INSUPC
+ * port), so it holds as many INSUPC connections as the gateway does.
+ */
+export async function startFloor(o: BenchOptions, insupc: number[]) {
+  const port = await freePort();
+  const pool = String(o.pool * insupc.length);
+  const child = fork(
+    FLOOR_SCRIPT,
+    ['--main', root, '--port', String(port), '--insupc', String(insupc[0]), '--pool', pool],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: root },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('floor not ready within 10 s')), 10000);
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`floor exited (${code})`));
+    });
+  });
   return { child, port };
 }
 

@@ -27,6 +27,10 @@ export interface Ratio {
   throughputVsDirect: number | null;
   p99VsHaproxy: number | null;
   p99VsDirect: number | null;
+  /** gateway ÷ the bare-bones translator: throughput, p99 and CPU per execute. */
+  throughputVsFloor: number | null;
+  p99VsFloor: number | null;
+  cpuVsFloor: number | null;
 }
 
 export interface MemoryReport {
@@ -80,13 +84,16 @@ export function ratios(rows: CellMedian[], shapes: Shape[]): Ratio[] {
     a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null;
   return shapes.map((s) => {
     const at = (p: PathName) => rows.find((r) => r.path === p && r.shape === s.name);
-    const [g, h, d] = [at('gateway'), at('haproxy'), at('direct')];
+    const [g, h, d, f] = [at('gateway'), at('haproxy'), at('direct'), at('floor')];
     return {
       shape: s.name,
       throughputVsHaproxy: div(g?.throughput, h?.throughput),
       throughputVsDirect: div(g?.throughput, d?.throughput),
       p99VsHaproxy: div(g?.p99, h?.p99),
       p99VsDirect: div(g?.p99, d?.p99),
+      throughputVsFloor: div(g?.throughput, f?.throughput),
+      p99VsFloor: div(g?.p99, f?.p99),
+      cpuVsFloor: div(g?.cpuSecondsPer1k ?? undefined, f?.cpuSecondsPer1k ?? undefined),
     };
   });
 }
@@ -137,14 +144,27 @@ export function formatTable(
     ]),
   );
   const ratio = table(
-    ['shape', '', 'gw/haproxy exec/s', 'gw/direct exec/s', 'gw/haproxy p99', 'gw/direct p99'],
+    [
+      'shape',
+      '',
+      'gw/haproxy exec/s',
+      'gw/direct exec/s',
+      'gw/floor exec/s',
+      'gw/haproxy p99',
+      'gw/direct p99',
+      'gw/floor p99',
+      'gw/floor CPU/exec',
+    ],
     rs.map((r) => [
       r.shape,
       '',
       n(r.throughputVsHaproxy, 2),
       n(r.throughputVsDirect, 2),
+      n(r.throughputVsFloor, 2),
       n(r.p99VsHaproxy, 2),
       n(r.p99VsDirect, 2),
+      n(r.p99VsFloor, 2),
+      n(r.cpuVsFloor, 2),
     ]),
   );
   const lines = [main, '', ratio];

@@ -7,6 +7,8 @@
  * - haproxy: the same binary load through HAProxy 2.6 in TCP mode (nbthread 1): an L4 proxy;
  * - gateway: SIPSVC JSON load (apps/sipsvc-loadgen) through the built gateway;
  * - gateway-tls (only when named in --paths): the same with TLS on the SIPSVC port.
+ * - floor:   the same SIPSVC load through `../shared/bench/min-gateway.mjs`, the least a Node
+ *            translator does per execute (skipped with a note where ../shared is absent).
  * The simulator runs as two processes (one INSUPC instance each) so it is not the ceiling.
  * Prints per-cell medians over `--repeat` runs, the gateway/peer ratios and the gateway's RSS
  * before, under and after load; writes everything as JSON under bench/results/.
@@ -18,8 +20,11 @@ import { join } from 'node:path';
 import { type CellResult, type CellTargets, runCell } from './bench-cell';
 import { type BenchOptions, parseBenchArgs, type PathName } from './bench-options';
 import {
+  floorAvailable,
+  FLOOR_SCRIPT,
   type Gateway,
   procStats,
+  startFloor,
   startGateway,
   startHaproxy,
   makeBenchTls,
@@ -98,8 +103,16 @@ async function main(): Promise<void> {
   let gateway: Gateway | undefined;
   let tlsGateway: Gateway | undefined;
   let haproxy: ChildProcess | undefined;
+  let floor: ChildProcess | undefined;
   const startedAt = new Date().toISOString();
   const load0 = loadavg()[0];
+  if (o.paths.includes('floor') && !floorAvailable()) {
+    console.log(`bench: floor path skipped: ${FLOOR_SCRIPT} is absent`);
+    o.paths = o.paths.filter((p) => p !== 'floor');
+  } else if (o.paths.includes('floor') && o.framing !== 'json-stream') {
+    console.log(`bench: floor path skipped: min-gateway.mjs frames json-stream only`);
+    o.paths = o.paths.filter((p) => p !== 'floor');
+  }
   try {
     sims = await startSimulators(o);
     const ports: Record<PathName, number[]> = {
@@ -107,6 +120,7 @@ async function main(): Promise<void> {
       haproxy: [],
       gateway: [],
       'gateway-tls': [],
+      floor: [],
     };
     const middle: Partial<Record<PathName, ChildProcess>> = {};
     if (o.paths.includes('haproxy')) {
@@ -126,6 +140,11 @@ async function main(): Promise<void> {
       tlsGateway = await startGateway(o, sims.ports, dir, tls);
       middle['gateway-tls'] = tlsGateway.child;
       ports['gateway-tls'] = [tlsGateway.sipsvcPort];
+    }
+    if (o.paths.includes('floor')) {
+      const f = await startFloor(o, sims.ports);
+      floor = middle.floor = f.child;
+      ports.floor = [f.port];
     }
     const t: CellTargets = {
       ports,
@@ -188,6 +207,7 @@ async function main(): Promise<void> {
     await stop(gateway?.child);
     await stop(tlsGateway?.child);
     await stop(haproxy);
+    await stop(floor);
     await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
  * renames one, update scripts/bench-probe-phases.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,12 +30,16 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
+/** the fourth path, the bare-bones translator, runs where the shared bench kit is checked out. */
+const withFloor = existsSync(join(__dirname, '../../shared/bench/min-gateway.mjs'));
+const paths = ['direct', 'haproxy', 'gateway', ...(withFloor ? ['floor'] : [])];
+
 describe('npm run bench (smoke)', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs direct, HAProxy and gateway paths, answers every request once and records it', async () => {
+  it('runs direct, HAProxy, gateway (and floor) paths, answers every request once and records it', async () => {
     const out = join(dir, 'bench.json');
     const run = await runBench([
       '--quick',
@@ -54,19 +58,16 @@ describe('npm run bench (smoke)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('gw/haproxy exec/s');
+    expect(run.stdout).toContain('gw/floor exec/s');
+    if (!withFloor) expect(run.stdout).toContain('floor path skipped');
     const record = JSON.parse(readFileSync(out, 'utf8')) as {
       cells: Cell[];
       medians: unknown[];
       memory: { warmIdleMb: number };
     };
-    expect(record.cells.map((c) => `${c.shape} ${c.path}`)).toEqual([
-      '1x1 direct',
-      '1x1 haproxy',
-      '1x1 gateway',
-      '5k/s direct',
-      '5k/s haproxy',
-      '5k/s gateway',
-    ]);
+    expect(record.cells.map((c) => `${c.shape} ${c.path}`)).toEqual(
+      ['1x1', '5k/s'].flatMap((shape) => paths.map((p) => `${shape} ${p}`)),
+    );
     for (const c of record.cells) {
       expect(c.exactlyOnce).toBe(true);
       expect(c.answered).toBeGreaterThan(0);
@@ -77,7 +78,7 @@ describe('npm run bench (smoke)', () => {
       expect(c.probe?.phaseHooksMissing).toEqual([]);
       expect(Object.keys(c.probe?.phases ?? {})).toHaveLength(4);
     }
-    expect(record.medians).toHaveLength(6);
+    expect(record.medians).toHaveLength(2 * paths.length);
     expect(record.memory.warmIdleMb).toBeGreaterThan(0);
   }, 120000);
 });

@@ -56,6 +56,17 @@ export interface InsupcRouteNote {
   server: string;
 }
 
+/**
+ * Where {@link InsupcQueryPort.send} delivers the end of a query: exactly one call, of
+ * `insupcAnswered` or `insupcFailed`. The caller passes an object it already holds (the
+ * request session), so a query costs no promise and no closure. `insupcFailed` may come
+ * synchronously, from inside `send` (nothing routable, connection not ready, too large).
+ */
+export interface InsupcAnswerSink extends InsupcRouteNote {
+  insupcAnswered(answer: InsupcAnswer): void;
+  insupcFailed(error: InsupcQueryError): void;
+}
+
 export interface InsupcQueryPort {
   /**
    * `exceptServer`: a retry (operations spec section 7) goes to any routable server but this
@@ -67,6 +78,17 @@ export interface InsupcQueryPort {
     routed?: InsupcRouteNote,
     exceptServer?: string,
   ): Promise<InsupcAnswer>;
+
+  /**
+   * `query` without the promise: the answer or the error goes to `sink`, whose `server` is
+   * noted as `query` notes `routed`. A port without it is asked through `query`.
+   */
+  send?(
+    apiName: string,
+    inputParams: readonly string[],
+    sink: InsupcAnswerSink,
+    exceptServer?: string,
+  ): void;
 
   /**
    * Whether a query could be sent now without exceeding `worker.concurrency` queries in

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { DeferredReply } from '../contracts/deferred-reply';
 import {
   SipsvcConnectionContext,
   SipsvcPattern,
@@ -21,7 +22,7 @@ export class ExecuteController {
   execute(
     @Payload() request: SipsvcRequest,
     @Ctx() connection: SipsvcConnectionContext,
-  ): SipsvcReply | Promise<SipsvcReply> {
+  ): SipsvcReply | DeferredReply {
     return this.pipeline.handle(request, connection);
   }
 }

@@ -1,3 +1,4 @@
+import { DeferredReply } from '../contracts/deferred-reply';
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { AppConfig } from '../config/config.schema';
@@ -131,11 +132,12 @@ async function setup(tune: (c: AppConfig) => void = () => undefined) {
 describe('ExecuteService', () => {
   it('UT_07_001 path: query with apiName and params, reply with data, session removed', async () => {
     const { svc, insupc, stats, sink } = await setup();
-    const pending = svc.handle(exec('R1'), conn()) as Promise<SipsvcReply>;
+    const pending = svc.handle(exec('R1'), conn()) as DeferredReply;
     expect(svc.messageMappingSize()).toBe(1);
     expect(insupc.calls[0]).toMatchObject({ apiName: 'mcidGetProfile', params: ['010'] });
     insupc.calls[0].resolve({ server: 'INSUPC-1', result: 0x01, sqlOutput: '{"msisdn":"010"}' });
-    await expect(pending).resolves.toEqual({
+    // data is the SQL_OUTPUT as it came (RawJson), serialised as the parsed value
+    expect(JSON.parse(JSON.stringify(await pending))).toEqual({
       result: 0,
       resultCode: 0,
       resultDesc: 'Completed successfully',
@@ -197,7 +199,7 @@ describe('ExecuteService', () => {
     svc.handle(exec('a'), conn());
     expect(svc.handle(exec('b'), conn())).toMatchObject({ result: 4 });
     config.tps.maxTps = 5;
-    expect(svc.handle(exec('c'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('c'), conn())).toBeInstanceOf(DeferredReply);
   });
 
   it('answers a malformed body with 1 and creates no session', async () => {
@@ -222,9 +224,9 @@ describe('ExecuteService', () => {
     expect(stats.queueRejections).toBe(1);
     insupc.calls[0].resolve({ server: 'S', result: 1 });
     await expect(first).resolves.toMatchObject({ result: 0 });
-    expect(svc.handle(exec('5'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('5'), conn())).toBeInstanceOf(DeferredReply);
     config.message.maxSessions = 10; // reload
-    expect(svc.handle(exec('6'), conn())).toBeInstanceOf(Promise);
+    expect(svc.handle(exec('6'), conn())).toBeInstanceOf(DeferredReply);
   });
 
   it('UT_03_002: WorkerQueue full → the client is answered 18 WorkerQueue saturated (slots, bounded wait line)', async () => {
@@ -262,7 +264,7 @@ describe('ExecuteService', () => {
     it('a listed API lost with its connection goes once more, to another server: one answer', async () => {
       const { svc, insupc, stats } = await setup(listed);
       insupc.routeTo = 'A';
-      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as DeferredReply;
       insupc.calls[0].reject(lost('A'));
       await settle();
       expect(insupc.calls).toHaveLength(2);
@@ -279,11 +281,14 @@ describe('ExecuteService', () => {
 
     it('the retry answers the client', async () => {
       const { svc, insupc } = await setup(listed);
-      const pending = svc.handle(exec('R1', 'readApi'), conn()) as Promise<SipsvcReply>;
+      const pending = svc.handle(exec('R1', 'readApi'), conn()) as DeferredReply;
       insupc.calls[0].reject(lost('A'));
       await settle();
       insupc.calls[1].resolve({ server: 'B', result: 0x01, sqlOutput: '{"ok":1}' });
-      await expect(pending).resolves.toMatchObject({ result: 0, data: { ok: 1 } });
+      expect(JSON.parse(JSON.stringify(await pending))).toMatchObject({
+        result: 0,
+        data: { ok: 1 },
+      });
     });
 
     it('never: an unlisted API, another error, no other server, or no time left', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { BurstLog } from '../common/burst-log';
 import { ScheduledTask, Scheduler, SCHEDULER } from '../common/scheduler';
+import { DeferredReply } from '../contracts/deferred-reply';
 import { INSUPC_QUERY, InsupcQueryPort } from '../contracts/insupc-query.port';
 import { SipsvcConnectionContext, SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult } from '../contracts/sipsvc-result';
@@ -38,7 +39,7 @@ const sweepPeriod = (sessionTimeout: number): number =>
 /**
  * The execute pipeline: SIPSVC `execute` → {@link Admission} → request session → worker
  * queue → INSUPC query → receive queue → exactly one reply. Every way a session ends goes
- * through `finish`, which resolves the handler's promise once and removes the session.
+ * through `finish`, which resolves the handler's deferred reply once and removes the session.
  *
  * INSUPC connection lost mid-flight is answered 9 at once, unless the API is listed in
  * `insupc.retry.api-names` (read-only, so safe to run twice): then it is sent once more to
@@ -119,8 +120,11 @@ export class ExecuteService
     this.loadJob = this.scheduler.every(LOAD_MONITOR_JOB, LOAD_INTERVAL_MS, this.load.sampleNow);
   }
 
-  /** The `execute` handler body: a reply now (refusals) or a promise of exactly one reply. */
-  handle(req: SipsvcRequest, ctx: SipsvcConnectionContext): SipsvcReply | Promise<SipsvcReply> {
+  /**
+   * The `execute` handler body: a reply now (refusals), or the session, whose reply comes
+   * later (exactly one; a thenable, no promise).
+   */
+  handle(req: SipsvcRequest, ctx: SipsvcConnectionContext): SipsvcReply | DeferredReply {
     this.outcomes.attempted();
     this.load.offer();
     const now = this.scheduler.now();
@@ -138,17 +142,15 @@ export class ExecuteService
     s.statsEpoch = this.outcomes.epoch;
     this.watchClose(ctx); // first: a context closed already must not end `s` before it runs
     this.sessions.add(s);
-    return new Promise<SipsvcReply>((resolve) => {
-      s.resolve = resolve;
-      if (!this.workers.submit(s)) {
-        this.outcomes.workerQueueRefused();
-        this.log.error(
-          `Failed to forward message to WorkerQueue - type: execute, requestId: ${s.reqNo} - sending error response to SIPSVC`,
-        );
-        const r = failure(SipsvcResult.INTERNAL_ERROR, ResultText.WORKER_QUEUE_FULL);
-        this.finish(s, r, 'ERROR(18)');
-      }
-    });
+    if (!this.workers.submit(s)) {
+      this.outcomes.workerQueueRefused();
+      this.log.error(
+        `Failed to forward message to WorkerQueue - type: execute, requestId: ${s.reqNo} - sending error response to SIPSVC`,
+      );
+      const r = failure(SipsvcResult.INTERNAL_ERROR, ResultText.WORKER_QUEUE_FULL);
+      this.finish(s, r, 'ERROR(18)');
+    }
+    return s;
   }
 
   // ---- SessionStateSource -------------------------------------------------------------

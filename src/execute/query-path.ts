@@ -8,7 +8,7 @@ import { SipsvcResult } from '../contracts/sipsvc-result';
 import type { AppConfig } from '../config/config.schema';
 import { ExecuteOutcome } from './execute-log.writer';
 import { errorOutcome } from './execute-outcomes';
-import { RequestSession, SessionPhase } from './request-session';
+import { RequestSession, SessionAnswers, SessionPhase } from './request-session';
 import { reply as failure, replyFromAnswer, replyFromQueryError } from './result-mapping';
 
 /** How the query path ends sessions (the pipeline does it, exactly once). */
@@ -31,7 +31,7 @@ export interface SessionEnds {
  * From a granted worker slot to a mapped reply: the INSUPC query, its answer through the
  * bounded INSUPC receive queue (seed UT_02_007, UT_03_003), or its error.
  */
-export class QueryPath {
+export class QueryPath implements SessionAnswers {
   private readonly log = new Logger('ExecuteService');
   readonly recvQueue: BoundedDrainQueue<RequestSession>;
   /** one `cleaning up mapping` ERROR a second at most (one per answer under overload). */
@@ -82,8 +82,23 @@ export class QueryPath {
     this.send(s, undefined);
   };
 
-  /** `except`: the server a retry must not go to. The session keeps its slot meanwhile. */
+  /**
+   * `except`: the server a retry must not go to. The session keeps its slot meanwhile. The
+   * session is the answer sink where the port takes one (the transport), else the promise.
+   */
   private send(s: RequestSession, except: string | undefined): void {
+    if (this.insupc.send) {
+      s.answers = this;
+      s.sending = true;
+      try {
+        this.insupc.send(s.apiName, s.inputParams, s, except);
+      } catch (err) {
+        this.failLater(s, err);
+      } finally {
+        s.sending = false;
+      }
+      return;
+    }
     let pending: Promise<InsupcAnswer>;
     try {
       // the transport notes the routed server in s.server (named by a TIMEOUT line)
@@ -97,7 +112,21 @@ export class QueryPath {
     );
   }
 
-  private onAnswer(s: RequestSession, answer: InsupcAnswer): void {
+  /**
+   * An error from inside `send` is handled once it has returned, as a promise would: handled
+   * at once it would free the slot and start the next waiting query from inside this one,
+   * one stack frame deeper per query when nothing is routable.
+   */
+  onQueryFailed(s: RequestSession, err: InsupcQueryError): void {
+    if (s.sending) this.failLater(s, err);
+    else this.onQueryError(s, err);
+  }
+
+  private failLater(s: RequestSession, err: unknown): void {
+    queueMicrotask(() => this.onQueryError(s, err));
+  }
+
+  onAnswer(s: RequestSession, answer: InsupcAnswer): void {
     this.ends.releaseSlot(s);
     s.server = answer.server;
     if (s.done) {

@@ -1,5 +1,6 @@
-import { InsupcAnswer } from '../contracts/insupc-query.port';
-import { SipsvcConnectionContext, SipsvcReply } from '../contracts/sipsvc-message';
+import { InsupcAnswer, InsupcAnswerSink, InsupcQueryError } from '../contracts/insupc-query.port';
+import { DeferredReply } from '../contracts/deferred-reply';
+import { SipsvcConnectionContext } from '../contracts/sipsvc-message';
 import { WorkerQueueItem } from './worker-queue';
 
 /** Where a session is in the pipeline. */
@@ -11,6 +12,12 @@ export const SessionPhase = {
 } as const;
 export type SessionPhase = (typeof SessionPhase)[keyof typeof SessionPhase];
 
+/** Where a session hands the end of its INSUPC query (the query path). */
+export interface SessionAnswers {
+  onAnswer(s: RequestSession, answer: InsupcAnswer): void;
+  onQueryFailed(s: RequestSession, error: InsupcQueryError): void;
+}
+
 /** A session list's ends, held by {@link SessionTable} per SIPSVC connection. */
 export interface SessionList {
   head: RequestSession | null;
@@ -19,10 +26,14 @@ export interface SessionList {
 
 /**
  * One execute awaiting its answer: the mapping between a SIPSVC request and its INSUPC
- * query. Holds what the answer and the execute log need, and the resolver of the handler's
- * promise, which `ExecuteService.finish` calls exactly once.
+ * query. Holds what the answer and the execute log need, and is itself the handler's
+ * deferred reply, which `ExecuteService.finish` resolves exactly once, and its own INSUPC
+ * answer sink: the transport calls it back. No promise per execute.
  */
-export class RequestSession implements WorkerQueueItem<RequestSession> {
+export class RequestSession
+  extends DeferredReply
+  implements WorkerQueueItem<RequestSession>, InsupcAnswerSink
+{
   queuePrev: RequestSession | null = null;
   queueNext: RequestSession | null = null;
   queued = false;
@@ -37,7 +48,10 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
   server = '-';
   /** the INSUPC answer while it waits in the receive queue. */
   answer: InsupcAnswer | undefined = undefined;
-  resolve: (reply: SipsvcReply) => void = noop;
+  /** the query path its INSUPC answer goes to (set when its query is sent). */
+  answers: SessionAnswers | null = null;
+  /** inside the port's `send` (an error reported from there is delivered after it returns). */
+  sending = false;
   /** the statistics epoch its attempt was counted in (its outcome counts only there). */
   statsEpoch = 0;
 
@@ -60,7 +74,15 @@ export class RequestSession implements WorkerQueueItem<RequestSession> {
     readonly inputParams: readonly string[],
     /** monotonic ms. */
     readonly startedAt: number,
-  ) {}
-}
+  ) {
+    super();
+  }
 
-function noop(): void {}
+  insupcAnswered(answer: InsupcAnswer): void {
+    this.answers?.onAnswer(this, answer);
+  }
+
+  insupcFailed(error: InsupcQueryError): void {
+    this.answers?.onQueryFailed(this, error);
+  }
+}

@@ -1,16 +1,24 @@
 import { InsupcQueryError } from '../contracts/insupc-query.port';
+import { RawJson } from '../contracts/raw-json';
 import { insupcResultText, replyFromAnswer, replyFromQueryError } from './result-mapping';
 
 describe('result mapping (sipsvc spec §3)', () => {
   const answer = (result: number, extra: object = {}) => ({ server: 'INSUPC-1', result, ...extra });
 
-  it('0x01 → 0 with SQL_OUTPUT parsed into data', () => {
-    expect(replyFromAnswer(answer(0x01, { sqlOutput: '{"name":"kim","age":3}' }))).toEqual({
+  it('0x01 → 0 with SQL_OUTPUT as data', () => {
+    const success = {
       result: 0,
       resultCode: 0,
       resultDesc: 'Completed successfully',
       data: { name: 'kim', age: 3 },
-    });
+    };
+    // as JSON.stringify writes it: passed on as it is
+    const raw = replyFromAnswer(answer(0x01, { sqlOutput: '{"name":"kim","age":3}' }));
+    expect(raw.data).toEqual(new RawJson('{"name":"kim","age":3}'));
+    expect(JSON.parse(JSON.stringify(raw))).toEqual(success);
+    // any other spelling of it: parsed
+    const spaced = replyFromAnswer(answer(0x01, { sqlOutput: '{ "name": "kim", "age": 3.0 }' }));
+    expect(spaced).toEqual(success);
   });
 
   it('0x01 without SQL_OUTPUT → 0 with empty data', () => {

@@ -4,8 +4,10 @@
  */
 import { formatHexByte, ResultCode } from '../../libs/insupc-protocol/src/constants';
 import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
+import { RawJson } from '../contracts/raw-json';
 import { SipsvcReply } from '../contracts/sipsvc-message';
 import { ResultText, SipsvcResult, SipsvcResultCode } from '../contracts/sipsvc-result';
+import { isCanonicalJson } from './canonical-json';
 
 /** `"0x10"` for every byte, built once (statistics keys and `insupcResult` use it). */
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => formatHexByte(b));
@@ -40,7 +42,10 @@ export function replyFromAnswer(answer: InsupcAnswer): SipsvcReply {
 
 function successReply(answer: InsupcAnswer): SipsvcReply {
   let data: unknown = {};
-  if (answer.sqlOutput !== undefined && answer.sqlOutput !== '') {
+  if (answer.sqlOutput !== undefined && isCanonicalJson(answer.sqlOutput)) {
+    // already the JSON the reply carries: written as it is (RawJson), not parsed + serialised
+    data = new RawJson(answer.sqlOutput);
+  } else if (answer.sqlOutput !== undefined && answer.sqlOutput !== '') {
     try {
       data = JSON.parse(answer.sqlOutput);
     } catch {

@@ -27,6 +27,7 @@ import { InsupcCounters } from './insupc.counters';
 import { InsupcConnection } from './insupc-connection';
 import {
   InsupcAnswer,
+  InsupcAnswerSink,
   InsupcQueryError,
   InsupcQueryPort,
   InsupcRouteNote,
@@ -36,7 +37,7 @@ import { DrainedServers } from './drained-servers';
 import { InsupcRouter, Selection } from './insupc-router';
 import { AvailabilityListener, InsupcServerPool } from './insupc-server-pool';
 import { ejectionAllowed } from './outlier-detection';
-import { TrackedQuery } from './tracked-query';
+import { PromiseSink, TrackedQuery } from './tracked-query';
 import { INSUPC_SOCKET_CONNECTOR, SocketConnector, tcpConnector } from './socket-connector';
 
 /** Longest pause between two backstop sweeps of the pending requests. */
@@ -180,8 +181,21 @@ export class InsupcTransport
     routed?: InsupcRouteNote,
     exceptServer?: string,
   ): Promise<InsupcAnswer> {
+    const sink = new PromiseSink();
+    this.send(apiName, inputParams, sink, exceptServer);
+    if (routed && sink.server !== '') routed.server = sink.server;
+    return sink.answer;
+  }
+
+  send(
+    apiName: string,
+    inputParams: readonly string[],
+    sink: InsupcAnswerSink,
+    exceptServer?: string,
+  ): void {
     if (this.stopping) {
-      return Promise.reject(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
+      sink.insupcFailed(new InsupcQueryError('SHUTTING_DOWN', 'gateway shutting down'));
+      return;
     }
     const sel = this.selection;
     sel.now = this.scheduler.now();
@@ -197,17 +211,16 @@ export class InsupcTransport
       connection = pool.pickConnection();
     }
     if (!pool || !connection) {
-      return Promise.reject(new InsupcQueryError('NO_BACKEND', 'no INSUPC server routable'));
+      sink.insupcFailed(new InsupcQueryError('NO_BACKEND', 'no INSUPC server routable'));
+      return;
     }
     if (this.router.lastFallback) this.noteFallback(pool);
     else {
       if (this.inFallback) this.leaveFallback(pool);
       if (this.debugRouting) this.log.debug(pool.selectedLine);
     }
-    if (routed) routed.server = pool.name;
-    return new Promise<InsupcAnswer>((resolve, reject) =>
-      connection.send(apiName, inputParams, new TrackedQuery(this, pool, resolve, reject)),
-    );
+    sink.server = pool.name;
+    connection.send(apiName, inputParams, new TrackedQuery(this, pool, sink));
   }
 
   hasQuerySlot(): boolean {

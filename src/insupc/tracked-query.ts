@@ -1,4 +1,4 @@
-import { InsupcAnswer, InsupcQueryError } from '../contracts/insupc-query.port';
+import { InsupcAnswer, InsupcAnswerSink, InsupcQueryError } from '../contracts/insupc-query.port';
 import type { PendingRequest } from './pending-requests';
 
 /** Where a query's end is reported for outlier detection (the transport). */
@@ -11,7 +11,7 @@ export interface QueryOutcomes<P> {
 const NOT_SENT = -1;
 
 /**
- * The pending entry of one query: settles the caller's promise and first tells the transport
+ * The pending entry of one query: settles the caller's sink and first tells the transport
  * how the query ended. An answer counts as a success, a loss of the connection with the query
  * written as a failure; a query never written (connection not ready, too large) counts as
  * neither. Timeouts are reported by the execute pipeline when the session times out
@@ -25,19 +25,36 @@ export class TrackedQuery<P> implements PendingRequest {
   constructor(
     private readonly outcomes: QueryOutcomes<P>,
     private readonly pool: P,
-    private readonly onAnswer: (answer: InsupcAnswer) => void,
-    private readonly onError: (error: InsupcQueryError) => void,
+    private readonly sink: InsupcAnswerSink,
   ) {}
 
   resolve(answer: InsupcAnswer): void {
     this.outcomes.queryAnswered(this.pool, this.sentAt);
-    this.onAnswer(answer);
+    this.sink.insupcAnswered(answer);
   }
 
   reject(error: InsupcQueryError): void {
     if (error.code === 'CONNECTION_LOST' && this.sentAt !== NOT_SENT) {
       this.outcomes.queryFailed(this.pool);
     }
-    this.onError(error);
+    this.sink.insupcFailed(error);
   }
 }
+
+/** {@link InsupcQueryPort.query}'s promise as a sink (callers that want a promise). */
+export class PromiseSink implements InsupcAnswerSink {
+  /** set by the transport when it routes the query. */
+  server = '';
+  insupcAnswered: (answer: InsupcAnswer) => void = noop;
+  insupcFailed: (error: InsupcQueryError) => void = noop;
+  readonly answer: Promise<InsupcAnswer>;
+
+  constructor() {
+    this.answer = new Promise<InsupcAnswer>((resolve, reject) => {
+      this.insupcAnswered = resolve;
+      this.insupcFailed = reject;
+    });
+  }
+}
+
+function noop(): void {}

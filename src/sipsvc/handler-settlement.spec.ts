@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { of, throwError } from 'rxjs';
+import { DeferredReply } from '../contracts/deferred-reply';
 import { HandlerSettlement, ReplyKind, SettlingConnection } from './handler-settlement';
 import { ReplyWriter } from './reply-writer';
 import { SipsvcCounters } from './sipsvc.counters';
@@ -20,7 +21,7 @@ class FakeConnection implements SettlingConnection {
   }
 }
 
-const ok = { result: 0, resultDesc: 'ok' };
+const ok = { result: 0, resultDesc: 'ok' } as const;
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 describe('HandlerSettlement', () => {
@@ -49,6 +50,24 @@ describe('HandlerSettlement', () => {
     const conn = await run(fn as unknown as MessageHandler);
     expect(conn.written).toEqual([{ cmd: 'execute', reqNo: 'R', resultCode: 0, ...ok }]);
     expect(conn.awaitingReplies).toBe(0);
+  });
+
+  it('writes a deferred reply once, whether it is resolved before or after it is returned', async () => {
+    const early = new DeferredReply();
+    early.resolve(ok);
+    const conn = await run((() => early) as unknown as MessageHandler);
+    expect(conn.written).toEqual([{ cmd: 'execute', reqNo: 'R', resultCode: 0, ...ok }]);
+
+    const later = new DeferredReply();
+    const waiting = await run((() => later) as unknown as MessageHandler);
+    expect(waiting.written).toEqual([]);
+    expect(waiting.awaitingReplies).toBe(1);
+    later.resolve(ok);
+    later.resolve({ result: 6, resultDesc: 'again' } as const);
+    expect(waiting.written).toEqual([{ cmd: 'execute', reqNo: 'R', resultCode: 0, ...ok }]);
+    expect(waiting.awaitingReplies).toBe(0);
+    // and it is a thenable for whatever awaits it (Nest's RPC proxy)
+    await expect(later).resolves.toEqual(ok);
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isObservable, Observable } from 'rxjs';
 import { errorText } from '../common/error-text';
+import { DeferredReply, ReplySink } from '../contracts/deferred-reply';
 import { SipsvcReply, SipsvcRequest } from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
 import { ReplyTarget, ReplyWriter } from './reply-writer';
@@ -62,15 +63,20 @@ export class HandlerSettlement {
     this.settle(conn, req, kind, cmd, out);
   }
 
-  /** Nest's handler proxy resolves to the reply, or to an Observable (errors, interceptors). */
-  private settle(
+  /**
+   * A handler called directly returns the reply, a DeferredReply (execute) or a promise;
+   * Nest's handler proxy resolves to the reply, or to an Observable (errors, interceptors).
+   */
+  settle(
     conn: SettlingConnection,
     req: SipsvcRequest,
     kind: ReplyKind,
     cmd: string,
     value: unknown,
   ): void {
-    if (isObservable(value)) {
+    if (value instanceof DeferredReply) {
+      value.deliverTo(new AwaitedReply(this, conn, req, kind, cmd));
+    } else if (isObservable(value)) {
       this.settleObservable(conn, req, kind, cmd, value);
     } else if (isPromiseLike(value)) {
       value.then(
@@ -138,6 +144,21 @@ export class HandlerSettlement {
     if ((kind === ReplyKind.AUTH && !ok) || (conn.inputEnded && conn.awaitingReplies === 0)) {
       conn.endAfterWrite(this.now());
     }
+  }
+}
+
+/** A deferred reply's way back into the settlement: one object per execute, no promise. */
+class AwaitedReply implements ReplySink {
+  constructor(
+    private readonly settlement: HandlerSettlement,
+    private readonly conn: SettlingConnection,
+    private readonly req: SipsvcRequest,
+    private readonly kind: ReplyKind,
+    private readonly cmd: string,
+  ) {}
+
+  deliverReply(reply: SipsvcReply): void {
+    this.settlement.settle(this.conn, this.req, this.kind, this.cmd, reply);
   }
 }
 

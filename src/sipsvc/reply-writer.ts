@@ -8,6 +8,7 @@ import {
   SipsvcRequest,
 } from '../contracts/sipsvc-message';
 import { SipsvcResult } from '../contracts/sipsvc-result';
+import { RawJson } from '../contracts/raw-json';
 
 /** Where a reply goes: a connection that may have closed meanwhile. */
 export interface ReplyTarget {
@@ -41,7 +42,7 @@ export class ReplyWriter {
     if (reply.resultCode === undefined && isExecute(out.cmd)) out.resultCode = reply.result;
     let json: string;
     try {
-      json = JSON.stringify(out);
+      json = serialise(out);
       const raw = req?.[RAW_NUMBERS];
       if (raw) json = withRawNumbers(json, raw);
     } catch (e) {
@@ -57,6 +58,19 @@ export class ReplyWriter {
     }
     conn.writeJson(json);
   }
+}
+
+/**
+ * `JSON.stringify(out)`, with a RawJson `data` (the execute's SQL_OUTPUT, the reply's last
+ * key) spliced in as its text instead of being parsed and serialised again: the same bytes.
+ */
+function serialise(out: Record<string, unknown>): string {
+  const data = out.data;
+  if (!(data instanceof RawJson)) return JSON.stringify(out);
+  out.data = undefined;
+  const head = JSON.stringify(out);
+  out.data = data;
+  return head === '{}' ? `{"data":${data.text}}` : `${head.slice(0, -1)},"data":${data.text}}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
@@ -17,6 +18,7 @@ import { CertificateReloader } from '../tls/certificate-reloader';
 import { clientCertOptions, loadTlsContext } from '../tls/tls-files';
 import { AuthFailureThrottle } from './auth-failure-throttle';
 import { SWEEP_INTERVAL_MS, sweepConnections } from './connection-sweep';
+import { findDirectHandlers } from './direct-handlers';
 import { HandlerSettlement, ReplyKind } from './handler-settlement';
 import { ReplyWriter } from './reply-writer';
 import { QueuedMessage, RequestGate } from './request-gate';
@@ -30,7 +32,9 @@ import { SipsvcCounters } from './sipsvc.counters';
  * feeds their frames to the {@link RequestGate}, runs the handlers through
  * {@link HandlerSettlement}, and sweeps the connection timers as one scheduled job.
  * `@MessagePattern` handlers (auth and heartbeat in SipsvcController, execute in the execute
- * pipeline) are looked up once per cmd at listen time and called with (request, connection).
+ * pipeline) are looked up once per cmd at listen time and called with (request, connection):
+ * the controller method itself where nothing of Nest's RPC pipeline applies to it
+ * ({@link findDirectHandlers}), else the handler Nest registered.
  *
  * Per message: one `toString` + one `JSON.parse`, one handler call, one `JSON.stringify`.
  */
@@ -70,6 +74,8 @@ export class SipsvcServer
   private closePromise: Promise<void> | null = null;
   /** `on()` calls made before `listen()` created the listener. */
   private pendingEventListeners: { event: string; callback: SipsvcServerListener }[] = [];
+  /** the application's modules, to find the `@MessagePattern` methods (absent: Nest's handlers). */
+  @Optional() @Inject(ModulesContainer) private readonly modules?: ModulesContainer;
 
   /** ConfigModule's live sections: a reload assigns hot keys inside them. */
   private readonly config: Pick<AppConfig, 'tcp' | 'sipsvc'>;
@@ -364,9 +370,15 @@ export class SipsvcServer
   private buildDispatchTable(): void {
     this.dispatch.clear();
     for (const known of Object.values(SipsvcPattern)) this.dispatch.set(known, null);
+    const direct = this.modules ? findDirectHandlers(this.modules) : new Map<string, never>();
     for (const [pattern, handler] of this.getHandlers()) {
-      this.dispatch.set(pattern.toLowerCase(), handler);
+      const cmd = pattern.toLowerCase();
+      this.dispatch.set(cmd, direct.get(cmd) ?? handler);
     }
+    const called = [...this.dispatch].filter(([cmd, h]) => h && h === direct.get(cmd));
+    this.log.log(
+      `SIPSVC handlers called directly: ${called.map(([cmd]) => cmd).join(', ') || 'none'}`,
+    );
   }
 
   private async shutdown(): Promise<void> {
