@@ -164,18 +164,20 @@ describe('SIPSVC hostile clients (e2e)', () => {
     await gatewayStillHealthy();
   });
 
-  it('an execute pipelined right behind auth is refused, the auth answer still arrives, then the close', async () => {
+  // The auth handler is called directly and answers before the next frame is read, so an
+  // execute pipelined behind it meets an authenticated connection: a wrong token is 2
+  // `Invalid token` and the connection stays open (sipsvc spec). An auth still in flight
+  // when the next frame comes (an asynchronous handler) is covered by request-gate.spec.
+  it('an execute pipelined right behind auth: the auth answer first, then the refusal; nothing lost', async () => {
     const c = await rawClient(gw.sipsvcPort);
     c.s.write(AUTH + execute('not-yet-known', 'EARLY'));
-    await c.closed;
-    const answers = c.answers();
-    expect(answers).toHaveLength(2);
-    expect(answers).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ reqNo: 'EARLY', result: 2 }),
-        expect.objectContaining({ cmd: 'auth', reqNo: 'A', result: 0 }),
-      ]),
-    );
+    await waitFor(() => c.answers().length === 2, 5000, 'both answers');
+    expect(c.answers()).toEqual([
+      expect.objectContaining({ cmd: 'auth', reqNo: 'A', result: 0 }),
+      expect.objectContaining({ reqNo: 'EARLY', result: 2, resultDesc: 'Invalid token' }),
+    ]);
+    expect(c.isClosed()).toBe(false);
+    c.s.destroy();
     await gatewayStillHealthy();
   });
 
