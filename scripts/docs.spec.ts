@@ -10,19 +10,6 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
   f.endsWith('.md'),
 );
-/**
- * Docs written on other branches of the same change, linked from the README already; the
- * check below skips them only while they are absent (remove this list once all are merged).
- */
-const MERGED_LATER = [
-  'docs/quiet-failures.md',
-  'docs/drain.md',
-  'docs/tls.md',
-  'docs/security.md',
-  'docs/migration.md',
-  'docs/segw-incidents.md',
-];
-
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 const anchor = (heading: string) =>
   heading
@@ -72,7 +59,6 @@ describe('relative links in README.md and docs/', () => {
       if (/^[a-z]+:/.test(target)) continue; // http(s), mailto
       const [file, hash] = target.split('#');
       const path = file ? relative(ROOT, join(ROOT, dirname(doc), file)) : doc;
-      if (MERGED_LATER.includes(path) && !existsSync(join(ROOT, path))) continue;
       if (!existsSync(join(ROOT, path))) broken.push(`${target}: no file ${path}`);
       else if (hash && path.endsWith('.md') && !anchorsOf(path).has(hash))
         broken.push(`${target}: no heading #${hash} in ${path}`);
