@@ -5,9 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCommand } from './config-cli';
 import { loadConfig, parseConfig } from './config.loader';
 import { problemsOf } from './testing/config-problems';
+import { runConfigCli } from './testing/config-cli-run';
 
 const PASSWORD = 'Zq9-LEAK-CANARY-77x';
 const TOKEN = 'tok-LEAK-CANARY-42';
@@ -21,17 +21,6 @@ const write = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-
-function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runConfigCommand(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const expectNoSecret = (text: string) => {
   for (const s of SECRETS) expect(text).not.toContain(s);
@@ -78,7 +67,7 @@ describe('YAML syntax errors: file, line, column and reason only', () => {
   it.each(broken)('%s: config check and config migrate print none of it', (_, text) => {
     const path = write('broken.yaml', text);
     for (const sub of ['check', 'migrate']) {
-      const r = cli(sub, path);
+      const r = runConfigCli(sub, path);
       expect(r.code).toBe(1);
       expect(r.err).toContain(`${path}: not valid YAML at line`);
       expectNoSecret(r.out + r.err);
@@ -109,7 +98,7 @@ describe('INSUPC logon fields: the widths of DB_LOGON_INFO', () => {
 
   it('config check refuses the long password without printing it', () => {
     const path = write('long.yaml', `insupc:\n  logon: { password: ${PASSWORD} }\n${servers}`);
-    const r = cli('check', path);
+    const r = runConfigCli('check', path);
     expect(r.code).toBe(1);
     expect(r.err).toContain('insupc.logon.password: must be at most 16 bytes');
     expectNoSecret(r.out + r.err);
@@ -184,7 +173,7 @@ describe('config migrate and config check print no secret', () => {
       'inline.yaml',
       `${good}\nsegw:\n  secrets:\n    - { type: ike, secret: LEAK-PSK }\n`,
     );
-    const migrated = cli('migrate', path);
+    const migrated = runConfigCli('migrate', path);
     expect(migrated.code).toBe(0);
     expectNoSecret(migrated.out + migrated.err);
     expect(migrated.out).toContain('logon-id: gw');
@@ -196,7 +185,7 @@ describe('config migrate and config check print no secret', () => {
         expect.stringMatching(/^WARN segw\.secrets\[0\]\.secret: /),
       ]),
     );
-    const checked = cli('check', path);
+    const checked = runConfigCli('check', path);
     expect(checked).toEqual({ code: 0, out: `${path}: OK`, err: '' });
   });
 
@@ -205,7 +194,7 @@ describe('config migrate and config check print no secret', () => {
       'files-only.yaml',
       `security: { admin-token-file: ${dir}/admin-token }\ninsupc:\n${servers}`,
     );
-    const migrated = cli('migrate', path);
+    const migrated = runConfigCli('migrate', path);
     expect(migrated.out).toContain(`admin-token-file: ${dir}/admin-token`);
     expect(migrated.err).toBe('');
   });

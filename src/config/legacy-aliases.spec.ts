@@ -1,23 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigCommand } from './config-cli';
 import { loadConfig, parseConfigWithWarnings } from './config.loader';
 import { AppConfig } from './config.schema';
+import { runConfigCli } from './testing/config-cli-run';
 
 const fixture = (name: string) => join(__dirname, '../../test/fixtures/original-config', name);
 const minimalClients = 'insupc:\n  clients:\n    - { name: A, host: 127.0.0.1, port: 19000 }\n';
-
-function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runConfigCommand(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe("the original service's application.yml (operations spec §6.5)", () => {
   it("UT_02's file: server.tcp-port and clients[].ip, one WARN each naming the key to use", () => {
@@ -76,7 +65,7 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
   ])(
     '%s: config migrate prints a file that config check accepts with no alias left, same config',
     (name) => {
-      const migrated = cli('migrate', fixture(name));
+      const migrated = runConfigCli('migrate', fixture(name));
       expect(migrated.code).toBe(0);
       expect(migrated.err).toMatch(/^WARN config key /);
       expect(migrated.out).not.toMatch(
@@ -84,7 +73,7 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
       );
       const path = join(mkdtempSync(join(tmpdir(), 'insupclient-migrate-')), 'migrated.yaml');
       writeFileSync(path, migrated.out);
-      const checked = cli('check', path);
+      const checked = runConfigCli('check', path);
       expect(checked).toEqual({
         code: 0,
         out: `${path}: OK`,
@@ -188,18 +177,18 @@ describe("the original service's application.yml (operations spec §6.5)", () =>
   it('config check lists every problem and exits 1; a bad subcommand prints the usage (2)', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'insupclient-check-')), 'bad.yaml');
     writeFileSync(path, `${minimalClients}tps: { max-tps: 0 }\nlogging: { level: loud }\n`);
-    const checked = cli('check', path);
+    const checked = runConfigCli('check', path);
     expect(checked.code).toBe(1);
     expect(checked.err).toContain('tps.max-tps: must not be less than 1');
     expect(checked.err).toContain('logging.level: must be one of the following values');
-    expect(cli('frobnicate').code).toBe(2);
-    expect(cli('check', '--config', path).code).toBe(1);
+    expect(runConfigCli('frobnicate').code).toBe(2);
+    expect(runConfigCli('check', '--config', path).code).toBe(1);
   });
 
   it('config migrate keeps comments out but every value in', () => {
     const text = readFileSync(fixture('ut-02-007-insupc-recv-queue.yml'), 'utf8');
     expect(text).toContain('#');
-    expect(cli('migrate', fixture('ut-02-007-insupc-recv-queue.yml')).out).toContain(
+    expect(runConfigCli('migrate', fixture('ut-02-007-insupc-recv-queue.yml')).out).toContain(
       'capacity: 10000',
     );
   });
