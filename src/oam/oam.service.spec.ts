@@ -4,6 +4,7 @@ import { ConfigError, validateConfig } from '../config/config.loader';
 import { AppConfig } from '../config/config.schema';
 import { FileStore } from '../common/io/file-store';
 import { DrainedServers } from '../insupc/drained-servers';
+import { CertificateSource } from '../contracts/certificates';
 import { OamFileError } from './oam-file';
 import { OamService, UnknownInsupcServerError } from './oam.service';
 import { ServiceStateService } from './service-state.service';
@@ -35,7 +36,11 @@ const config = (): AppConfig =>
     oam: { config: { path: OAM } },
   });
 
-function setup(oamText?: string, loader?: (path: string) => AppConfig) {
+function setup(
+  oamText?: string,
+  loader?: (path: string) => AppConfig,
+  certificates?: CertificateSource,
+) {
   const files = new MemoryFiles();
   if (oamText !== undefined) files.files.set(OAM, oamText);
   const state = new ServiceStateService();
@@ -49,6 +54,7 @@ function setup(oamText?: string, loader?: (path: string) => AppConfig) {
     files,
     drained,
     loader ? 'app.yaml' : undefined,
+    certificates,
   );
   if (loader) oam.useConfigLoader(loader);
   return { files, state, live, oam, drained };
@@ -109,22 +115,10 @@ describe('OamService', () => {
   });
 
   it('reload re-reads the TLS certificates too (operations spec §8.1)', async () => {
-    const { files, state } = setup('{}');
     const reasons: string[] = [];
-    const certificates = {
+    const { oam } = setup('{}', undefined, {
       reloadCertificates: (r: string) => Promise.resolve(void reasons.push(r)),
-    };
-    const live = config();
-    const oam = new OamService(
-      live.oam,
-      live.insupc,
-      new ConfigService(live),
-      state,
-      files,
-      new DrainedServers(),
-      undefined,
-      certificates,
-    );
+    });
     await oam.reload();
     expect(reasons).toEqual(['config reload']);
   });
