@@ -11,12 +11,21 @@ const UNCLEAN_CHARS =
 /** The text of result 1 after the field's name: `Invalid field: reqNo ${UNCLEAN}`. */
 export const UNCLEAN = 'has a control character or invalid UTF-8';
 
-/** One precompiled regex test: no allocation. */
+/** Printable ASCII only (the common case, decided without the regex). */
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** No allocation: a scan, then one precompiled regex test where the text is not plain ASCII. */
 export function isCleanText(text: string): boolean {
-  return !UNCLEAN_CHARS.test(text);
+  return isPrintableAscii(text) || !UNCLEAN_CHARS.test(text);
 }
 
 /** A request field that is absent, a number, or clean text (what `reqNo` and `seq` may be). */
 export function isCleanField(value: unknown): boolean {
-  return typeof value !== 'string' || !UNCLEAN_CHARS.test(value);
+  return typeof value !== 'string' || isCleanText(value);
 }

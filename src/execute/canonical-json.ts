@@ -21,11 +21,22 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
+const LOWER_T = 0x74;
+const LOWER_F = 0x66;
+const LOWER_N = 0x6e;
+
+/** open containers of the text being checked (1: object, 0: array); the check is synchronous. */
+const open = new Uint8Array(MAX_DEPTH);
 
 /** `text` from `at` on is a literal or a number: the index after it, or -1. */
 function scalarEnd(text: string, at: number): number {
-  for (const literal of ['true', 'false', 'null']) {
-    if (text.startsWith(literal, at)) return at + literal.length;
+  switch (text.charCodeAt(at)) {
+    case LOWER_T:
+      return text.startsWith('true', at) ? at + 4 : -1;
+    case LOWER_F:
+      return text.startsWith('false', at) ? at + 5 : -1;
+    case LOWER_N:
+      return text.startsWith('null', at) ? at + 4 : -1;
   }
   let i = at;
   if (text.charCodeAt(i) === MINUS) i++;
@@ -64,20 +75,19 @@ function pairedAt(text: string, i: number): boolean {
 }
 
 export function isCanonicalJson(text: string): boolean {
-  /** open containers: true for an object, false for an array. */
-  const open: boolean[] = [];
+  let depth = 0;
   let i = 0;
   for (;;) {
     // a value at i
     const c = text.charCodeAt(i);
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (open.length >= MAX_DEPTH) return false;
+      if (depth >= MAX_DEPTH) return false;
       const isObject = c === OPEN_OBJECT;
       i++;
       if (text.charCodeAt(i) === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
         i++;
       } else {
-        open.push(isObject);
+        open[depth++] = isObject ? 1 : 0;
         if (isObject) {
           i = key(text, i);
           if (i < 0) return false;
@@ -90,8 +100,8 @@ export function isCanonicalJson(text: string): boolean {
     }
     // after a value: `,` next member, or close containers
     for (;;) {
-      if (open.length === 0) return i === text.length;
-      const isObject = open[open.length - 1];
+      if (depth === 0) return i === text.length;
+      const isObject = open[depth - 1] === 1;
       const d = text.charCodeAt(i);
       if (d === COMMA) {
         i++;
@@ -102,7 +112,7 @@ export function isCanonicalJson(text: string): boolean {
         break;
       }
       if (d !== (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) return false;
-      open.pop();
+      depth--;
       i++;
     }
   }

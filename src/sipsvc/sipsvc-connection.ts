@@ -93,11 +93,13 @@ export class SipsvcConnection implements SipsvcConnectionContext {
    * this client stops until it drains: a client that does not read its answers cannot make the
    * gateway buffer without bound. Past `maxPendingOutput` the client is dropped.
    *
-   * Answers written in the same tick leave in one writev ({@link TickCork}).
+   * Answers written in the same tick leave in one writev ({@link TickCork}). The answer to the
+   * only message outstanding (the client waits for it; nothing else is due) is written at
+   * once: a cork would cost a tick turn and a buffered entry to send the same one chunk.
    */
   writeJson(json: string): void {
     if (this.closed) return;
-    this.cork.hold(this.socket);
+    if (this.awaitingReplies !== 1) this.cork.hold(this.socket);
     const ok = this.socket.write(this.encode(json));
     if (ok) return;
     if (this.socket.writableLength > this.maxPendingOutput) {

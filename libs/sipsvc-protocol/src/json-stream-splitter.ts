@@ -64,12 +64,21 @@ export class JsonStreamSplitter implements FrameDecoder {
   push(chunk: Buffer): void {
     if (this.isFailed) return;
     const len = chunk.length;
+    const closers = this.closers;
+    const maxDepth = this.maxDepth;
+    // the scanner's state in locals (a field access per byte is the cost of this loop),
+    // written back before any callback and on return
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
     // start of the current object within this chunk; 0 when it began in an earlier chunk.
     let start = 0;
+    // the current object is too large once i passes this index
+    let limit = this.maxMessageBytes - this.pending.length;
     let i = 0;
     while (i < len) {
       const b = chunk[i];
-      if (this.depth === 0) {
+      if (depth === 0) {
         if (isWhitespace(b)) {
           i++;
           start = i;
@@ -79,35 +88,38 @@ export class JsonStreamSplitter implements FrameDecoder {
           this.fail(`Protocol violation - a message must be a JSON object (byte 0x${hex(b)})`);
           return;
         }
-        this.closers[0] = CLOSE_BRACE;
-        this.depth = 1;
+        closers[0] = CLOSE_BRACE;
+        depth = 1;
         start = i;
+        limit = i + this.maxMessageBytes - this.pending.length;
         i++;
         continue;
       }
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (b === BACKSLASH) this.escaped = true;
-        else if (b === QUOTE) this.inString = false;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b === BACKSLASH) escaped = true;
+        else if (b === QUOTE) inString = false;
       } else if (b === QUOTE) {
-        this.inString = true;
+        inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-        if (this.depth === this.maxDepth) {
-          this.fail(`Protocol violation - JSON nesting deeper than ${this.maxDepth} levels`);
+        if (depth === maxDepth) {
+          this.fail(`Protocol violation - JSON nesting deeper than ${maxDepth} levels`);
           return;
         }
-        this.closers[this.depth++] = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+        closers[depth++] = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
       } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-        if (b !== this.closers[this.depth - 1]) {
+        if (b !== closers[depth - 1]) {
           this.fail('Protocol violation - mismatched bracket');
           return;
         }
-        if (--this.depth === 0) {
-          const size = this.pending.length + i + 1 - start;
-          if (size > this.maxMessageBytes) {
+        if (--depth === 0) {
+          if (i >= limit) {
             this.fail(this.tooLarge());
             return;
           }
+          this.depth = 0;
+          this.inString = false;
+          this.escaped = false;
           if (this.pending.length === 0) {
             this.sink.frame(chunk.subarray(start, i + 1));
           } else {
@@ -122,12 +134,15 @@ export class JsonStreamSplitter implements FrameDecoder {
         }
       }
       i++;
-      if (this.pending.length + i - start > this.maxMessageBytes) {
+      if (i > limit) {
         this.fail(this.tooLarge());
         return;
       }
     }
-    if (this.depth > 0) this.pending.append(chunk, start, len);
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    if (depth > 0) this.pending.append(chunk, start, len);
   }
 
   private tooLarge(): string {
