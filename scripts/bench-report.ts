@@ -29,6 +29,12 @@ export interface Ratio {
   p99VsDirect: number | null;
   /** gateway ÷ the bare-bones translator: throughput, p99 and CPU per execute. */
   throughputVsFloor: number | null;
+  /**
+   * the median of gateway ÷ floor exec/s over the repetitions, each run against the floor
+   * cell of its own repetition (next to it in time): steadier than the ratio of the medians
+   * when the machine's load drifts (`--repeat 9 --seconds 2` for 1x1).
+   */
+  throughputVsFloorPaired: number | null;
   p99VsFloor: number | null;
   cpuVsFloor: number | null;
 }
@@ -79,7 +85,19 @@ export function medians(cells: CellResult[], paths: PathName[], shapes: Shape[])
   return out;
 }
 
-export function ratios(rows: CellMedian[], shapes: Shape[]): Ratio[] {
+/** per repetition, gateway ÷ floor exec/s of one shape; the median, or null without pairs. */
+function pairedVsFloor(cells: CellResult[], shape: string): number | null {
+  const of = (path: PathName) => cells.filter((c) => c.path === path && c.shape === shape);
+  const floors = of('floor');
+  const pairs: number[] = [];
+  for (const g of of('gateway')) {
+    const f = floors.find((c) => c.rep === g.rep);
+    if (f && f.throughput > 0) pairs.push(g.throughput / f.throughput);
+  }
+  return pairs.length ? Math.round(median(pairs) * 100) / 100 : null;
+}
+
+export function ratios(rows: CellMedian[], shapes: Shape[], cells: CellResult[]): Ratio[] {
   const div = (a: number | undefined, b: number | undefined): number | null =>
     a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null;
   return shapes.map((s) => {
@@ -92,6 +110,7 @@ export function ratios(rows: CellMedian[], shapes: Shape[]): Ratio[] {
       p99VsHaproxy: div(g?.p99, h?.p99),
       p99VsDirect: div(g?.p99, d?.p99),
       throughputVsFloor: div(g?.throughput, f?.throughput),
+      throughputVsFloorPaired: pairedVsFloor(cells, s.name),
       p99VsFloor: div(g?.p99, f?.p99),
       cpuVsFloor: div(g?.cpuSecondsPer1k ?? undefined, f?.cpuSecondsPer1k ?? undefined),
     };
@@ -150,6 +169,7 @@ export function formatTable(
       'gw/haproxy exec/s',
       'gw/direct exec/s',
       'gw/floor exec/s',
+      '(paired)',
       'gw/haproxy p99',
       'gw/direct p99',
       'gw/floor p99',
@@ -161,6 +181,7 @@ export function formatTable(
       n(r.throughputVsHaproxy, 2),
       n(r.throughputVsDirect, 2),
       n(r.throughputVsFloor, 2),
+      n(r.throughputVsFloorPaired, 2),
       n(r.p99VsHaproxy, 2),
       n(r.p99VsDirect, 2),
       n(r.p99VsFloor, 2),

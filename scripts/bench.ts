@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     }
     const mem = gateway ? await watchIdle(o, gateway.child, warmIdleMb, cells) : undefined;
     const rows = medians(cells, o.paths, o.shapes);
-    const rs = ratios(rows, o.shapes);
+    const rs = ratios(rows, o.shapes, cells);
     console.log(`\nmedians of ${o.repeat} run(s):\n` + formatTable(rows, rs, mem));
     const out = o.out ?? join(root, 'bench/results', `${startedAt.replace(/[:.]/g, '-')}.json`);
     mkdirSync(join(out, '..'), { recursive: true });
