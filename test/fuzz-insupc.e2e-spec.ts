@@ -103,10 +103,18 @@ describe('INSUPC fuzzing: a hostile server (e2e)', () => {
         }),
         { numRuns: RUNS },
       );
-      // serving again, and the client's connection survived it all
-      await waitRoutable(gw, 5000);
-      insupc.next = { kind: 'correct' };
-      expect(await client.execute('mcidGetProfile', ['01012345678'])).toMatchObject({ result: 0 });
+      // serving again, and the client's connection survived it all. The last hostile answer
+      // may still be in the stream (a MSG_LEN longer than what was sent swallows the next
+      // frame, and the connection is re-made): that execute is answered too, and a later one
+      // succeeds.
+      const after: number[] = [];
+      for (let attempt = 0; attempt < 3 && after.at(-1) !== 0; attempt++) {
+        await waitRoutable(gw, 5000);
+        insupc.next = { kind: 'correct' };
+        const a = await client.execute('mcidGetProfile', ['01012345678']);
+        after.push(a.result as number);
+      }
+      expect(after.at(-1)).toBe(0);
       expect(client.isClosed).toBe(false);
       expect(Object.keys(seen).length).toBeGreaterThan(1);
     },
