@@ -102,9 +102,13 @@ logging: { level: info }
     );
     await Promise.all(clients.map((c) => c.start()));
     await waitFor(() => clients.every((c) => c.ok >= 5), 15000, 'every client served');
-    for (const i of instances) {
-      expect((await state(i)).sipsvcConnections.authenticated).toBe(CLIENTS / INSTANCES);
-    }
+    // HAProxy's round robin is not an exact rotation under concurrent connects (a 3/2/1 split
+    // was seen on two cores): every instance serves some clients, and all of them are served
+    const perInstance = await Promise.all(
+      instances.map(async (i) => (await state(i)).sipsvcConnections.authenticated as number),
+    );
+    for (const n of perInstance) expect(n).toBeGreaterThan(0);
+    expect(perInstance.reduce((a, b) => a + b, 0)).toBe(CLIENTS);
   });
 
   it('applies the shared OAM file flipped on disk on every instance within 2 s', async () => {
@@ -166,6 +170,8 @@ logging: { level: info }
       'executes in flight on the victim',
     );
     const okBefore = clients.map((c) => c.ok);
+    const victimClients = (await state(victim)).sipsvcConnections.authenticated as number;
+    expect(victimClients).toBeGreaterThan(0);
     victim.proc.proc.kill('SIGTERM');
     expect(await victim.proc.exited).toBe(0);
     expect(victim.proc.output()).toMatch(/Waiting for [1-9]\d* in-flight requests/);
@@ -173,7 +179,7 @@ logging: { level: info }
 
     // exactly the victim's clients were closed, and they are served again by the others
     const moved = clients.filter((c) => c.closedByServer > 0);
-    expect(moved).toHaveLength(CLIENTS / INSTANCES);
+    expect(moved).toHaveLength(victimClients);
     await waitFor(
       () => clients.every((c, n) => c.closedByServer === 0 || c.ok > okBefore[n] + 5),
       15000,
