@@ -103,7 +103,8 @@ logging: { level: info }
     await Promise.all(clients.map((c) => c.start()));
     await waitFor(() => clients.every((c) => c.ok >= 5), 15000, 'every client served');
     // HAProxy's round robin is not an exact rotation under concurrent connects (a 3/2/1 split
-    // was seen on two cores): every instance serves some clients, and all of them are served
+    // was seen on two cores, with no client connection refused, closed or retried): every
+    // instance serves some clients, and all of them are served
     const perInstance = await Promise.all(
       instances.map(async (i) => (await state(i)).sipsvcConnections.authenticated as number),
     );
