@@ -22,7 +22,7 @@ export interface CellResult {
   answered: number;
   results: Record<string, number>;
   errors: string[];
-  /** the process between load generator and simulator (gateway, HAProxy, floor); null: direct. */
+  /** the process between load generator and simulator (gateway, HAProxy, floor, ideal); null: direct. */
   middle: {
     cpuSecondsPer1k: number;
     cpuPct: number;
@@ -56,7 +56,7 @@ export async function runCell(
 ): Promise<CellResult> {
   const middle = t.middle[path];
   const gateway = path === 'gateway' || path === 'gateway-tls';
-  const sipsvc = gateway || path === 'floor';
+  const sipsvc = gateway || path === 'floor' || path === 'ideal';
   const httpPort = path === 'gateway-tls' ? t.tlsGateway?.httpPort : t.gatewayHttpPort;
   const before = procStats(middle?.pid);
   const simBefore = t.simulators.map((c) => procStats(c.pid).cpuSeconds);

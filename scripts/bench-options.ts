@@ -2,11 +2,15 @@
 
 /**
  * `floor`: the bare-bones Node translator `../shared/bench/min-gateway.mjs` (skipped with a
- * note where that file is absent).
+ * note where that file is absent). `ideal`: the least any Node translator spends
+ * (scripts/bench-ideal-translator.ts).
  */
-export const PATHS = ['direct', 'haproxy', 'gateway', 'gateway-tls', 'floor'] as const;
+export const PATHS = ['direct', 'haproxy', 'gateway', 'gateway-tls', 'floor', 'ideal'] as const;
 export type PathName = (typeof PATHS)[number];
-/** `gateway-tls` (the gateway with TLS on its SIPSVC port) runs when named in `--paths`. */
+/**
+ * `gateway-tls` (the gateway with TLS on its SIPSVC port) and `ideal` run when named in
+ * `--paths`.
+ */
 const DEFAULT_PATHS: PathName[] = ['direct', 'haproxy', 'gateway', 'floor'];
 
 export interface Shape {
@@ -54,7 +58,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--quick] [--seconds 5 --warmup 2 --repeat 3 --idle-wait 60] ' +
-  '[--paths direct,haproxy,gateway,floor[,gateway-tls]] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
+  '[--paths direct,haproxy,gateway,floor[,gateway-tls,ideal]] [--shapes 1x1,64x1,8x32,5k/s,20k/s] [--simulators 2] ' +
   '[--pool 2] [--framing json-stream] [--probe] [--cpu-prof] [--trace-gc] ' +
   '[--node-arg --max-semi-space-size=16]... [--label text] [--out file.json]';
 

@@ -1,4 +1,4 @@
-/** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy, the floor. */
+/** The processes `npm run bench` starts and watches: simulators, gateway, HAProxy, the floor and the ideal translator. */
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -176,28 +176,32 @@ export function floorAvailable(): boolean {
   return existsSync(FLOOR_SCRIPT);
 }
 
+/** the least any Node translator spends (docs/benchmark.md); built beside this file. */
+export const IDEAL_SCRIPT = join(__dirname, 'bench-ideal-translator.js');
+
 /**
- * `min-gateway.mjs` on the built codec of this checkout: json-stream SIPSVC in, DB_QUERY out
- * over `o.pool` × (simulator ports) connections to the first simulator (it takes one INSUPC
- * port), so it holds as many INSUPC connections as the gateway does.
+ * A translator (`min-gateway.mjs`, or the ideal one) on the built codec of this checkout:
+ * json-stream SIPSVC in, DB_QUERY out over `o.pool` × (simulator ports) connections to the
+ * first simulator (it takes one INSUPC port), so it holds as many INSUPC connections as the
+ * gateway does.
  */
-export async function startFloor(o: BenchOptions, insupc: number[]) {
+export async function startFloor(o: BenchOptions, insupc: number[], script = FLOOR_SCRIPT) {
   const port = await freePort();
   const pool = String(o.pool * insupc.length);
   const child = fork(
-    FLOOR_SCRIPT,
+    script,
     ['--main', root, '--port', String(port), '--insupc', String(insupc[0]), '--pool', pool],
     { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: root },
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('floor not ready within 10 s')), 10000);
+    const timer = setTimeout(() => reject(new Error(`${script} not ready within 10 s`)), 10000);
     child.once('message', () => {
       clearTimeout(timer);
       resolve();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`floor exited (${code})`));
+      reject(new Error(`${script} exited (${code})`));
     });
   });
   return { child, port };

@@ -9,6 +9,8 @@
  * - gateway-tls (only when named in --paths): the same with TLS on the SIPSVC port.
  * - floor:   the same SIPSVC load through `../shared/bench/min-gateway.mjs`, the least a Node
  *            translator does per execute (skipped with a note where ../shared is absent).
+ * - ideal (only when named in --paths): scripts/bench-ideal-translator.ts, the least any Node
+ *            translator can spend per execute on Node's public socket API.
  * The simulator runs as two processes (one INSUPC instance each) so it is not the ceiling.
  * Prints per-cell medians over `--repeat` runs, the gateway/peer ratios and the gateway's RSS
  * before, under and after load; writes everything as JSON under bench/results/.
@@ -21,6 +23,7 @@ import { type CellResult, type CellTargets, runCell } from './bench-cell';
 import { type BenchOptions, parseBenchArgs, type PathName } from './bench-options';
 import {
   floorAvailable,
+  IDEAL_SCRIPT,
   FLOOR_SCRIPT,
   type Gateway,
   procStats,
@@ -104,14 +107,18 @@ async function main(): Promise<void> {
   let tlsGateway: Gateway | undefined;
   let haproxy: ChildProcess | undefined;
   let floor: ChildProcess | undefined;
+  let ideal: ChildProcess | undefined;
   const startedAt = new Date().toISOString();
   const load0 = loadavg()[0];
   if (o.paths.includes('floor') && !floorAvailable()) {
     console.log(`bench: floor path skipped: ${FLOOR_SCRIPT} is absent`);
     o.paths = o.paths.filter((p) => p !== 'floor');
-  } else if (o.paths.includes('floor') && o.framing !== 'json-stream') {
-    console.log(`bench: floor path skipped: min-gateway.mjs frames json-stream only`);
-    o.paths = o.paths.filter((p) => p !== 'floor');
+  }
+  for (const p of ['floor', 'ideal'] as const) {
+    if (o.paths.includes(p) && o.framing !== 'json-stream') {
+      console.log(`bench: ${p} path skipped: it frames json-stream only`);
+      o.paths = o.paths.filter((q) => q !== p);
+    }
   }
   try {
     sims = await startSimulators(o);
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
       gateway: [],
       'gateway-tls': [],
       floor: [],
+      ideal: [],
     };
     const middle: Partial<Record<PathName, ChildProcess>> = {};
     if (o.paths.includes('haproxy')) {
@@ -145,6 +153,11 @@ async function main(): Promise<void> {
       const f = await startFloor(o, sims.ports);
       floor = middle.floor = f.child;
       ports.floor = [f.port];
+    }
+    if (o.paths.includes('ideal')) {
+      const f = await startFloor(o, sims.ports, IDEAL_SCRIPT);
+      ideal = middle.ideal = f.child;
+      ports.ideal = [f.port];
     }
     const t: CellTargets = {
       ports,
@@ -208,6 +221,7 @@ async function main(): Promise<void> {
     await stop(tlsGateway?.child);
     await stop(haproxy);
     await stop(floor);
+    await stop(ideal);
     await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` keeps working: one tiny invocation (built dist, every path, two shapes, the
+ * `npm run bench` keeps working: one tiny invocation (built dist, every path but gateway-tls, two shapes, the
  * probe on). Untimed: only that every request got exactly one answer, that the JSON record is
  * complete and that the probe still finds the hot-path methods it times (when a restructuring
  * renames one, update scripts/bench-probe-phases.ts).
@@ -32,14 +32,14 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string; stder
 
 /** the fourth path, the bare-bones translator, runs where the shared bench kit is checked out. */
 const withFloor = existsSync(join(__dirname, '../../shared/bench/min-gateway.mjs'));
-const paths = ['direct', 'haproxy', 'gateway', ...(withFloor ? ['floor'] : [])];
+const paths = ['direct', 'haproxy', 'gateway', ...(withFloor ? ['floor'] : []), 'ideal'];
 
 describe('npm run bench (smoke)', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs direct, HAProxy, gateway (and floor) paths, answers every request once and records it', async () => {
+  it('runs direct, HAProxy, gateway, (floor and) ideal paths, answers every request once and records it', async () => {
     const out = join(dir, 'bench.json');
     const run = await runBench([
       '--quick',
@@ -51,6 +51,8 @@ describe('npm run bench (smoke)', () => {
       '0',
       '--shapes',
       '1x1,5k/s',
+      '--paths',
+      'direct,haproxy,gateway,floor,ideal',
       '--probe',
       '--out',
       out,
