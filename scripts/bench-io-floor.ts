@@ -8,17 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
-
-const REQUEST = Buffer.from(
-  JSON.stringify({
-    cmd: 'execute',
-    token: 'MTI3LjAuMC4xOjQ1Njc4',
-    reqNo: 12345,
-    seq: 1,
-    apiName: 'GET_SUBSCRIBER',
-    inputParams: ['01012345678', 'A'],
-  }) + '\n',
-);
+import { EXECUTE_REQUEST } from './lib/execute-request';
 
 type FromServer = { port: number } | { cpu: NodeJS.CpuUsage };
 
@@ -58,11 +48,11 @@ async function main(): Promise<void> {
   let counting = false;
   const sockets: Socket[] = [];
   for (let i = 0; i < connections; i++) {
-    const s = connect(ready.port, '127.0.0.1', () => s.write(REQUEST));
+    const s = connect(ready.port, '127.0.0.1', () => s.write(EXECUTE_REQUEST));
     s.setNoDelay(true);
     s.on('data', () => {
       if (counting) answered++;
-      s.write(REQUEST);
+      s.write(EXECUTE_REQUEST);
     });
     s.on('error', () => undefined);
     sockets.push(s);

@@ -33,6 +33,62 @@ function split(bytes: Buffer, cuts: number[]): Buffer[] {
 }
 
 /**
+ * The splitter's contract, one byte at a time over the whole stream, with no fast paths: the
+ * objects handed out and the one violation reported (its text), for differential testing.
+ */
+function referenceSplit(
+  bytes: Buffer,
+  max: number,
+  maxDepth: number,
+): { frames: string[]; violation: string | null } {
+  const frames: string[] = [];
+  const closers: number[] = [];
+  let inString = false;
+  let escaped = false;
+  let start = 0;
+  const tooLarge = `Protocol violation - message exceeds max-message-bytes (${max})`;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (closers.length === 0) {
+      if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
+      if (b !== 0x7b) {
+        const hex = b.toString(16).padStart(2, '0');
+        return {
+          frames,
+          violation: `Protocol violation - a message must be a JSON object (byte 0x${hex})`,
+        };
+      }
+      closers.push(0x7d);
+      start = i;
+      continue;
+    }
+    let closed = false;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (b === 0x5c) escaped = true;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) {
+      if (closers.length === maxDepth) {
+        return {
+          frames,
+          violation: `Protocol violation - JSON nesting deeper than ${maxDepth} levels`,
+        };
+      }
+      closers.push(b === 0x7b ? 0x7d : 0x5d);
+    } else if (b === 0x7d || b === 0x5d) {
+      if (closers.pop() !== b)
+        return { frames, violation: 'Protocol violation - mismatched bracket' };
+      closed = closers.length === 0;
+    }
+    // a bracket's own violation is reported before the size
+    if (i - start + 1 > max) return { frames, violation: tooLarge };
+    if (closed) frames.push(bytes.toString('utf8', start, i + 1));
+  }
+  return { frames, violation: null };
+}
+
+/**
  * Reference model of the splitter for text whose strings hold no brackets or quotes: the
  * objects it should hand out and the violation it should report, if any.
  */
@@ -206,6 +262,51 @@ describe('JsonStreamSplitter', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('property: agrees with a byte-at-a-time reference on strings, escapes, size and depth, however split', () => {
+    const token = fc.constantFrom(
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      '\\',
+      'a',
+      'é',
+      ' ',
+      '\n',
+      ':',
+      ',',
+      '{"s":"',
+      '\\"}',
+      '"}',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 120 }),
+        fc.integer({ min: 4, max: 80 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (tokens, max, depth, cuts) => {
+          const bytes = Buffer.from(tokens.join(''));
+          const want = referenceSplit(bytes, max, depth);
+          const got = { frames: [] as string[], violations: [] as string[] };
+          const splitter = new JsonStreamSplitter(
+            max,
+            {
+              frame: (b) => got.frames.push(b.toString('utf8')),
+              violation: (r) => got.violations.push(r),
+            },
+            depth,
+          );
+          for (const part of split(bytes, cuts)) splitter.push(part);
+          expect(got.frames).toEqual(want.frames);
+          expect(got.violations).toEqual(want.violation ? [want.violation] : []);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

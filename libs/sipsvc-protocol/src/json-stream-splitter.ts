@@ -95,12 +95,33 @@ export class JsonStreamSplitter implements FrameDecoder {
         i++;
         continue;
       }
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) inString = false;
-      } else if (b === QUOTE) {
+      if (inString || b === QUOTE) {
+        // a string's bytes in one tight loop to its closing quote (or the chunk's end)
+        if (!inString) i++;
+        else if (escaped) {
+          escaped = false;
+          i++;
+        }
         inString = true;
+        while (i < len) {
+          const c = chunk[i];
+          if (c === QUOTE) {
+            inString = false;
+            break;
+          }
+          if (c === BACKSLASH) {
+            if (++i === len) {
+              escaped = true;
+              break;
+            }
+          }
+          i++;
+        }
+        if (i > limit) {
+          this.fail(this.tooLarge());
+          return;
+        }
+        if (inString) continue;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
         if (depth === maxDepth) {
           this.fail(`Protocol violation - JSON nesting deeper than ${maxDepth} levels`);
