@@ -185,7 +185,7 @@ export const IDEAL_SCRIPT = join(__dirname, 'bench-ideal-translator.js');
  * first simulator (it takes one INSUPC port), so it holds as many INSUPC connections as the
  * gateway does.
  */
-export async function startFloor(o: BenchOptions, insupc: number[], script = FLOOR_SCRIPT) {
+export async function startTranslator(o: BenchOptions, insupc: number[], script: string) {
   const port = await freePort();
   const pool = String(o.pool * insupc.length);
   const child = fork(

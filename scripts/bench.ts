@@ -27,7 +27,7 @@ import {
   FLOOR_SCRIPT,
   type Gateway,
   procStats,
-  startFloor,
+  startTranslator,
   startGateway,
   startHaproxy,
   makeBenchTls,
@@ -106,8 +106,7 @@ async function main(): Promise<void> {
   let gateway: Gateway | undefined;
   let tlsGateway: Gateway | undefined;
   let haproxy: ChildProcess | undefined;
-  let floor: ChildProcess | undefined;
-  let ideal: ChildProcess | undefined;
+  const translators: ChildProcess[] = [];
   const startedAt = new Date().toISOString();
   const load0 = loadavg()[0];
   if (o.paths.includes('floor') && !floorAvailable()) {
@@ -149,15 +148,15 @@ async function main(): Promise<void> {
       middle['gateway-tls'] = tlsGateway.child;
       ports['gateway-tls'] = [tlsGateway.sipsvcPort];
     }
-    if (o.paths.includes('floor')) {
-      const f = await startFloor(o, sims.ports);
-      floor = middle.floor = f.child;
-      ports.floor = [f.port];
-    }
-    if (o.paths.includes('ideal')) {
-      const f = await startFloor(o, sims.ports, IDEAL_SCRIPT);
-      ideal = middle.ideal = f.child;
-      ports.ideal = [f.port];
+    for (const [path, script] of [
+      ['floor', FLOOR_SCRIPT],
+      ['ideal', IDEAL_SCRIPT],
+    ] as const) {
+      if (!o.paths.includes(path)) continue;
+      const f = await startTranslator(o, sims.ports, script);
+      middle[path] = f.child;
+      translators.push(f.child);
+      ports[path] = [f.port];
     }
     const t: CellTargets = {
       ports,
@@ -220,8 +219,7 @@ async function main(): Promise<void> {
     await stop(gateway?.child);
     await stop(tlsGateway?.child);
     await stop(haproxy);
-    await stop(floor);
-    await stop(ideal);
+    for (const child of translators) await stop(child);
     await stopSimulators(sims);
     rmSync(dir, { recursive: true, force: true });
   }
