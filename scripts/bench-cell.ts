@@ -26,6 +26,8 @@ export interface CellResult {
   middle: {
     cpuSecondsPer1k: number;
     cpuPct: number;
+    /** % of that CPU spent in the kernel (the rest is the process's own code). */
+    kernelPct: number;
     peakRssMb: number;
     /** % of the cell its main thread was runnable but waited for a core (machine noise). */
     runQueuePct: number;
@@ -103,6 +105,8 @@ export async function runCell(
       ? {
           cpuSecondsPer1k: report.answered > 0 ? (cpu / report.answered) * 1000 : 0,
           cpuPct: Math.round((cpu / wall) * 100),
+          kernelPct:
+            cpu > 0 ? Math.round(((after.systemSeconds - before.systemSeconds) / cpu) * 100) : 0,
           peakRssMb: Math.round(peak),
           runQueuePct: Math.round(((after.runQueueSeconds - before.runQueueSeconds) / wall) * 100),
         }

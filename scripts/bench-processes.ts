@@ -75,11 +75,6 @@ export interface Gateway {
   sipsvcPort: number;
 }
 
-/**
- * The built gateway with a temp config (limits far above the offered load, log level warn).
- * With --probe it preloads bench-probe.js and talks to it over IPC; --trace-gc output goes
- * to .bench-profiles/gc-<time>.log.
- */
 /** a self-signed certificate for 127.0.0.1 / localhost (openssl CLI), also the clients' CA. */
 export interface BenchTls {
   cert: string;
@@ -100,7 +95,12 @@ export function makeBenchTls(dir: string): BenchTls {
   return tls;
 }
 
-/** the gateway as a process; with `tls` its SIPSVC port speaks TLS (path gateway-tls). */
+/**
+ * The built gateway as a process, with a temp config (limits far above the offered load, log
+ * level warn); with `tls` its SIPSVC port speaks TLS (path gateway-tls). With --probe it
+ * preloads bench-probe.js and talks to it over IPC; --trace-gc output goes to
+ * .bench-profiles/gc-<time>.log.
+ */
 export async function startGateway(o: BenchOptions, insupc: number[], dir: string, tls?: BenchTls) {
   const [httpPort, sipsvcPort] = [await freePort(), await freePort()];
   const configPath = join(dir, tls ? 'gateway-tls.yaml' : 'gateway.yaml');
@@ -220,6 +220,8 @@ function accepts(port: number): Promise<boolean> {
 export interface ProcStats {
   /** user + system, all threads. */
   cpuSeconds: number;
+  /** of which in the kernel (system time: syscalls, and on loopback the peer's TCP receive). */
+  systemSeconds: number;
   rssMb: number;
   /** main thread: seconds runnable but waiting for a core (others' load shows here). */
   runQueueSeconds: number;
@@ -234,11 +236,12 @@ export function procStats(pid: number | undefined): ProcStats {
     const sched = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ');
     return {
       cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, // utime, stime in clock ticks
+      systemSeconds: Number(stat[12]) / 100,
       rssMb: rssKb / 1024,
       runQueueSeconds: Number(sched[1]) / 1e9,
     };
   } catch {
-    return { cpuSeconds: 0, rssMb: 0, runQueueSeconds: 0 };
+    return { cpuSeconds: 0, systemSeconds: 0, rssMb: 0, runQueueSeconds: 0 };
   }
 }
 

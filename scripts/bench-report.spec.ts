@@ -1,6 +1,6 @@
 import type { CellResult } from './bench-cell';
 import { SHAPES } from './bench-options';
-import { medians, ratios } from './bench-report';
+import { formatTable, medians, ratios } from './bench-report';
 
 const cell = (path: CellResult['path'], rep: number, throughput: number): CellResult => ({
   path,
@@ -17,7 +17,7 @@ const cell = (path: CellResult['path'], rep: number, throughput: number): CellRe
   answered: throughput,
   results: { 0: throughput },
   errors: [],
-  middle: { cpuSecondsPer1k: 0.1, cpuPct: 50, peakRssMb: 100, runQueuePct: 0 },
+  middle: { cpuSecondsPer1k: 0.1, cpuPct: 50, kernelPct: 40, peakRssMb: 100, runQueuePct: 0 },
   simCpuPct: 10,
 });
 
@@ -44,5 +44,20 @@ describe('bench ratios against the floor', () => {
     const [r] = ratios(medians(cells, ['gateway'], shapes), shapes, cells);
     expect(r.throughputVsFloorPaired).toBeNull();
     expect(r.throughputVsFloor).toBeNull();
+  });
+});
+
+describe('bench table', () => {
+  it("shows the median share of the middle's CPU spent in the kernel", () => {
+    const cells = [cell('ideal', 1, 900), cell('ideal', 2, 900), cell('ideal', 3, 900)];
+    cells[0].middle!.kernelPct = 55;
+    cells[2].middle!.kernelPct = 60;
+    const shapes = SHAPES.filter((s) => s.name === '1x1');
+    const rows = medians(cells, ['ideal'], shapes);
+    expect(rows[0].middleKernelPct).toBe(55); // median of 55, 40, 60
+    const [header, row] = formatTable(rows, ratios(rows, shapes, cells), undefined).split('\n');
+    const column = header.split(/\s{2,}/).indexOf('kernel %');
+    expect(column).toBeGreaterThan(0);
+    expect(row.trim().split(/\s+/)[column]).toBe('55');
   });
 });

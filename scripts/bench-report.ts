@@ -14,6 +14,8 @@ export interface CellMedian {
   exactlyOnce: boolean;
   cpuSecondsPer1k: number | null;
   middleCpuPct: number | null;
+  /** % of the middle's CPU spent in the kernel; the same for every translator at one shape. */
+  middleKernelPct: number | null;
   /** % of the time the gateway/HAProxy main thread waited for a core (others' load). */
   middleWaitPct: number | null;
   peakRssMb: number | null;
@@ -76,6 +78,7 @@ export function medians(cells: CellResult[], paths: PathName[], shapes: Shape[])
         exactlyOnce: runs.every((c) => c.exactlyOnce),
         cpuSecondsPer1k: mid ? mid((x) => x.cpuSecondsPer1k) : null,
         middleCpuPct: mid ? mid((x) => x.cpuPct) : null,
+        middleKernelPct: mid ? mid((x) => x.kernelPct) : null,
         middleWaitPct: mid ? mid((x) => x.runQueuePct) : null,
         peakRssMb: mid ? Math.max(...runs.map((c) => c.middle!.peakRssMb)) : null,
         simCpuPct: m((c) => c.simCpuPct),
@@ -143,6 +146,7 @@ export function formatTable(
       '1×',
       'CPU-s/1k',
       'CPU %',
+      'kernel %',
       'wait %',
       'RSS MB',
       'sim %',
@@ -157,6 +161,7 @@ export function formatTable(
       r.exactlyOnce ? 'yes' : 'NO',
       n(r.cpuSecondsPer1k, 3),
       n(r.middleCpuPct),
+      n(r.middleKernelPct),
       n(r.middleWaitPct),
       n(r.peakRssMb),
       r.simCpuPct,

@@ -43,7 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function describe(c: CellResult): string {
   const mid = c.middle
-    ? `, middle CPU ${c.middle.cpuPct} % (waited ${c.middle.runQueuePct} %), RSS ${c.middle.peakRssMb} MB`
+    ? `, middle CPU ${c.middle.cpuPct} % (kernel ${c.middle.kernelPct} %, waited ${c.middle.runQueuePct} %), RSS ${c.middle.peakRssMb} MB`
     : '';
   const inGw = c.gatewayExecuteMs
     ? `, in-gateway p50 ≤${c.gatewayExecuteMs.p50} p99 ≤${c.gatewayExecuteMs.p99} ms`

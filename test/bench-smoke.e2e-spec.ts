@@ -14,7 +14,7 @@ interface Cell {
   shape: string;
   exactlyOnce: boolean;
   answered: number;
-  middle: { cpuSecondsPer1k: number; peakRssMb: number } | null;
+  middle: { cpuSecondsPer1k: number; kernelPct: number; peakRssMb: number } | null;
   probe?: { phaseHooksMissing: string[]; phases: Record<string, { count: number }> };
 }
 
@@ -74,7 +74,11 @@ describe('npm run bench (smoke)', () => {
       expect(c.exactlyOnce).toBe(true);
       expect(c.answered).toBeGreaterThan(0);
       expect(c.middle === null).toBe(c.path === 'direct');
+      if (c.middle) expect(c.middle.kernelPct).toBeGreaterThanOrEqual(0);
+      if (c.middle) expect(c.middle.kernelPct).toBeLessThanOrEqual(100);
     }
+    // every middle process reads and writes sockets: the kernel's share shows somewhere
+    expect(record.cells.some((c) => (c.middle?.kernelPct ?? 0) > 0)).toBe(true);
     const gateway = record.cells.filter((c) => c.path === 'gateway');
     for (const c of gateway) {
       expect(c.probe?.phaseHooksMissing).toEqual([]);
